@@ -1,0 +1,7 @@
+//! The appraisal model of jixiao: schemes, indicator trees, tasks, units, periods, progress
+//! reports and the status rule.
+//!
+//! Architecture invariant: this crate imports no web, SQL or document crate. Values that reach
+//! it have been parsed at the edges; its types cannot hold invalid values.
+
+pub mod status;
