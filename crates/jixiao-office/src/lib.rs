@@ -1,1 +1,293 @@
-//! jixiao-office
+//! # jixiao-office: the progress table read from the documents offices file
+//!
+//! Reads one *progress table* (任务要点完成进度情况表) — a title line, a `主管部门：…` line and a
+//! table with the columns 一级指标 · 二级指标 · 任务要点名称 · 年度目标 · 进度情况 · 分值权重 —
+//! from any of three forms, and gives the same [`ParsedTable`] for each:
+//!
+//! * **.txt** — the text a Word table is saved as: every cell on its own line starting with a TAB,
+//!   rows separated by (one or more) blank lines, a line that does not start with a TAB continues
+//!   the previous cell (joined without a separator, as Chinese text is; a space is put back only
+//!   between two ASCII letters/digits), an empty cell in the 一级/二级 columns means "merged with
+//!   the cell above". One row per line with TAB-separated cells (text copied from Excel) is read
+//!   too. Encodings: UTF-8 (with or without BOM), UTF-16 with BOM (Word's "Unicode text"), and
+//!   GB18030/GBK (detected with chardetng, decoded with encoding_rs). Anything else is an error,
+//!   never mojibake.
+//! * **.docx** — `word/document.xml`, read with quick-xml: the paragraphs before the first table
+//!   give the title and the department; `w:tbl/w:tr/w:tc` give the cells (`w:vMerge` continuations
+//!   take the text of the cell above, `w:gridSpan`/`w:gridBefore` keep the grid columns right);
+//!   the paragraphs of a cell are joined like the .txt continuation lines. A table continued in
+//!   several tables (with or without a repeated header) is one table.
+//! * **.xlsx** — through calamine: the first sheet with a recognisable header; merged regions are
+//!   filled from their top-left cell; rows above the header give the title and the department.
+//!   Locations carry the cell reference ("F5").
+//!
+//! ## Header, columns and rows
+//!
+//! Columns are found by *name*, after normalising whitespace, full-width letters and a trailing
+//! parenthesis such as "（分）", in the first ten rows; their order does not matter and extra
+//! columns (序号, 牵头单位, 备注, …) are ignored. Synonyms: see [`Column::synonyms`].
+//!
+//! * 任务要点名称 and 分值权重 are **required**: without them the table cannot be scored, so the
+//!   import fails, naming the header row and listing the columns found.
+//! * 一级指标, 二级指标, 年度目标 and 进度情况 are **optional**: many offices file a plain task list
+//!   (no indicator columns) or a list of targets at the start of the year (no progress yet). A
+//!   missing one gives one warning and empty strings.
+//!
+//! An empty 一级/二级 cell inherits the value above (a merged cell, or the "same as above" habit);
+//! a row with only 一级/二级 text is a section heading and only sets them. Empty rows, repeated
+//! header rows (a table continued on a new page) and total rows (合计/总计/小计; their sum is
+//! checked, a mismatch is a warning) are skipped. A row with content but no task name, or a task
+//! without a weight, is an error. The same task name twice under one 二级指标 is a warning.
+//! Weights are Arabic numbers of points ("30分", "30", "30.0", "30 分", "３０分"); anything else,
+//! and negative numbers, are errors.
+//!
+//! ## Hostile files
+//!
+//! Nothing panics on any input (see the property test). Files over [`limits::MAX_FILE_BYTES`] are
+//! refused before reading; the extension decides the reader and the first bytes must agree with
+//! it; zip containers are checked for entry count, per-entry and total uncompressed size and
+//! expansion ratio, reading every entry through a `take()` limit; XML with a DOCTYPE or an entity
+//! other than the five predefined ones is refused (quick-xml never expands entities, and Word never
+//! writes them); sheets with more than [`limits::MAX_SHEET_ROWS`] rows or
+//! [`limits::MAX_SHEET_COLUMNS`] columns of content are refused. Every error names the file and,
+//! where it has one, the row, the column (by its header name) and the cell.
+//!
+//! ## What it deliberately does not do
+//!
+//! * No .doc/.xls/.et/.wps (old binary formats) and no .pdf: they are recognised and the user is
+//!   asked to save as .docx/.xlsx. (.xls/.ods via calamine are a small step if offices need them.)
+//! * Only the main document part `word/document.xml`; headers, footers, text boxes, comments and
+//!   tracked deletions are ignored, and `mc:Fallback` content is skipped so nothing is read twice.
+//! * Formulas: the value Excel cached is used (calamine), never recalculated.
+//! * No interpretation of the text: targets and progress are returned as written; reading the
+//!   quantities in them is `jixiao-prose`'s job, and level-1 points ("（400分）") are the domain's.
+//! * Extra columns (牵头单位, 备注) are not returned yet.
+
+// `ImportError` carries a full `Location` by value, as the public API prescribes; errors end an
+// import (they are not on a hot path), so the size of `Result<_, ImportError>` does not matter.
+#![allow(clippy::result_large_err)]
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use serde::Serialize;
+
+mod docx;
+mod error;
+mod sniff;
+mod table;
+mod txt;
+mod xlsx;
+mod zipguard;
+
+pub use error::{Column, FileFormat, ImportError, ImportErrorKind, ZipLimit};
+
+/// The limits that keep hostile files harmless. All sizes are in bytes.
+pub mod limits {
+    /// Largest file read at all (20 MiB): a progress table is a few hundred KiB.
+    pub const MAX_FILE_BYTES: u64 = 20 << 20;
+    /// Most entries in a .docx/.xlsx zip.
+    pub const MAX_ZIP_ENTRIES: usize = 2_000;
+    /// Largest uncompressed size of one zip entry (64 MiB).
+    pub const MAX_ENTRY_BYTES: u64 = 64 << 20;
+    /// Largest uncompressed size of all entries together (160 MiB).
+    pub const MAX_TOTAL_BYTES: u64 = 160 << 20;
+    /// Largest expansion (uncompressed ÷ compressed) of an entry, checked once it passes
+    /// [`RATIO_CHECK_FLOOR`] bytes. Office XML compresses 5–30×; a zero-filled bomb ≈1000×.
+    pub const MAX_EXPANSION_RATIO: u64 = 200;
+    /// Entries smaller than this (1 MiB) are not ratio-checked: small repetitive XML is harmless.
+    pub const RATIO_CHECK_FLOOR: u64 = 1 << 20;
+    /// Most rows with content in a sheet.
+    pub const MAX_SHEET_ROWS: usize = 20_000;
+    /// Most columns with content in a sheet.
+    pub const MAX_SHEET_COLUMNS: usize = 100;
+}
+
+/// One progress table as an office files it: the title, the supervising department and the rows,
+/// with merged cells filled.
+///
+/// Serialises to the `jixiao import --dry-run --json` contract:
+/// `{"title","department","rows":[{"level1","level2","task","target","progress","weight"}],"warnings":[…]}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParsedTable {
+    /// The title line, e.g. "2022年度服务高质量发展绩效考核工作任务要点完成进度情况" ("" if none).
+    pub title: String,
+    /// The name after "主管部门：", e.g. "枣庄市妇联".
+    pub department: Option<String>,
+    /// The task rows, in document order.
+    pub rows: Vec<Row>,
+    /// Things the user should check; the import can still go ahead.
+    pub warnings: Vec<Warning>,
+}
+
+/// One task row of the table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// 一级指标 as written, e.g. "围绕中心履职尽责（400分）" (merged cells filled).
+    pub level1: String,
+    /// 二级指标, e.g. "重点（职能）工作" (merged cells filled).
+    pub level2: String,
+    /// 任务要点名称.
+    pub task: String,
+    /// 年度目标 ("" when the table has no target column).
+    pub target: String,
+    /// 进度情况 ("" when the table has no progress column).
+    pub progress: String,
+    /// 分值权重 in points ("30分" → 30.0).
+    pub weight: f64,
+    /// Where the row was; not part of the JSON contract.
+    #[serde(skip)]
+    pub source: Location,
+}
+
+/// A place in an imported file.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Location {
+    /// The file's name as given (for [`read_path`], its last component).
+    pub file: String,
+    /// The sheet name (.xlsx) or "表格N" (.docx, N counting top-level tables from 1).
+    pub sheet_or_table: Option<String>,
+    /// 1-based row as a person counts in that file: the line for .txt, the table row for .docx
+    /// (the header row is 1), the sheet row for .xlsx.
+    pub row: Option<usize>,
+    /// The column's header as written, e.g. "分值权重".
+    pub column: Option<String>,
+    /// The cell reference, e.g. "F5" (.xlsx only).
+    pub cell: Option<String>,
+}
+
+impl Location {
+    pub(crate) fn file(file: &str) -> Self {
+        Location {
+            file: file.to_string(),
+            ..Location::default()
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    /// "seed.txt 第27行「分值权重」列", "seed.xlsx 工作表「进度情况」第5行「分值权重」列（F5单元格）".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.file)?;
+        let mut space = " ";
+        if let Some(s) = &self.sheet_or_table {
+            if sniff::extension(&self.file) == "docx" {
+                write!(f, " {s}")?;
+            } else {
+                write!(f, " 工作表「{s}」")?;
+                space = "";
+            }
+        }
+        if let Some(r) = self.row {
+            write!(f, "{space}第{r}行")?;
+        }
+        if let Some(c) = &self.column {
+            write!(f, "「{c}」列")?;
+        }
+        if let Some(c) = &self.cell {
+            write!(f, "（{c}单元格）")?;
+        }
+        Ok(())
+    }
+}
+
+/// Something the user should check; serialises with the location's fields flattened beside
+/// `message`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Warning {
+    /// Where.
+    #[serde(flatten)]
+    pub location: Location,
+    /// What, in Chinese.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}：{}", self.location, self.message)
+    }
+}
+
+/// Reads a progress table from a file, refusing files over [`limits::MAX_FILE_BYTES`] before
+/// reading them. Errors name the file by its last path component.
+pub fn read_path(path: &Path) -> Result<ParsedTable, ImportError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let io = |e: std::io::Error| {
+        ImportError::at_file(
+            &name,
+            ImportErrorKind::Io {
+                detail: e.to_string(),
+            },
+        )
+    };
+    let file = File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if meta.is_dir() {
+        return Err(io(std::io::Error::other("这是一个文件夹")));
+    }
+    if meta.len() > limits::MAX_FILE_BYTES {
+        return Err(ImportError::at_file(
+            &name,
+            ImportErrorKind::TooLarge { size: meta.len() },
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // The file may grow between metadata and read: the take() keeps the limit anyway.
+    file.take(limits::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    read_bytes(&name, &bytes)
+}
+
+/// Reads a progress table from the bytes of a file called `file_name`. The format is chosen by
+/// the extension (.txt, .docx, .xlsx) and checked against the content's first bytes.
+pub fn read_bytes(file_name: &str, bytes: &[u8]) -> Result<ParsedTable, ImportError> {
+    if bytes.len() as u64 > limits::MAX_FILE_BYTES {
+        return Err(ImportError::at_file(
+            file_name,
+            ImportErrorKind::TooLarge {
+                size: bytes.len() as u64,
+            },
+        ));
+    }
+    let extension = sniff::extension(file_name);
+    let expected = match extension.as_str() {
+        "txt" => FileFormat::Text,
+        "docx" => FileFormat::Docx,
+        "xlsx" | "xlsm" => FileFormat::Xlsx,
+        _ => {
+            return Err(ImportError::at_file(
+                file_name,
+                ImportErrorKind::UnsupportedExtension { extension },
+            ));
+        }
+    };
+    if sniff::is_blank(bytes) {
+        return Err(ImportError::at_file(file_name, ImportErrorKind::Empty));
+    }
+    let actual = sniff::sniff(bytes);
+    let agrees = match expected {
+        FileFormat::Text => actual == FileFormat::Text,
+        _ => actual == FileFormat::Zip, // which zip it is, the reader checks by its parts
+    };
+    if !agrees {
+        let actual = match actual {
+            FileFormat::Zip => sniff::zip_kind(bytes),
+            other => other,
+        };
+        return Err(ImportError::at_file(
+            file_name,
+            ImportErrorKind::FormatMismatch { extension, actual },
+        ));
+    }
+    let raw = match expected {
+        FileFormat::Text => txt::read(file_name, bytes)?,
+        FileFormat::Docx => docx::read(file_name, bytes)?,
+        _ => xlsx::read(file_name, bytes)?,
+    };
+    table::build(raw)
+}

@@ -1,0 +1,90 @@
+//! The seed's three forms must each give exactly `seed.expected.json`.
+
+use std::path::PathBuf;
+
+use jixiao_office::{ParsedTable, read_bytes, read_path};
+use serde_json::Value;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/fixtures/"
+    ))
+    .join(name)
+}
+
+fn expected() -> Value {
+    let text = std::fs::read_to_string(fixture("seed.expected.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn assert_is_the_seed(table: &ParsedTable) {
+    let want = expected();
+    let got = serde_json::to_value(table).unwrap();
+    assert_eq!(got["title"], want["title"]);
+    assert_eq!(got["department"], want["department"]);
+    let (got_rows, want_rows) = (
+        got["rows"].as_array().unwrap(),
+        want["rows"].as_array().unwrap(),
+    );
+    assert_eq!(got_rows.len(), 15);
+    for (i, (g, w)) in got_rows.iter().zip(want_rows).enumerate() {
+        assert_eq!(g, w, "row {}", i + 1);
+    }
+    assert_eq!(got["rows"], want["rows"]);
+    assert!(table.warnings.is_empty(), "{:#?}", table.warnings);
+    // The JSON contract: exactly six keys per row, weight a number.
+    let keys: Vec<&str> = got_rows[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys.len(), 6, "{keys:?}");
+    assert!(got_rows[0]["weight"].is_f64());
+}
+
+#[test]
+fn seed_txt_gives_the_expected_table() {
+    let table = read_path(&fixture("seed.txt")).unwrap();
+    assert_is_the_seed(&table);
+    // Rows know their line: the second task's row starts on line 22, its weight is on line 27.
+    assert_eq!(table.rows[1].source.row, Some(22));
+    assert_eq!(table.rows[3].task, "妇女技能培训工作");
+}
+
+#[test]
+fn seed_docx_gives_the_expected_table() {
+    let table = read_path(&fixture("seed.docx")).unwrap();
+    assert_is_the_seed(&table);
+    assert_eq!(table.rows[0].source.row, Some(2));
+    assert_eq!(
+        table.rows[0].source.sheet_or_table.as_deref(),
+        Some("表格1")
+    );
+}
+
+#[test]
+fn seed_xlsx_gives_the_expected_table() {
+    let table = read_path(&fixture("seed.xlsx")).unwrap();
+    assert_is_the_seed(&table);
+    assert_eq!(table.rows[0].source.row, Some(4));
+}
+
+#[test]
+fn seed_txt_in_gb18030_gives_the_same_table() {
+    let text = std::fs::read_to_string(fixture("seed.txt")).unwrap();
+    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(&text);
+    assert!(!unmappable);
+    assert!(std::str::from_utf8(&bytes).is_err(), "really not UTF-8");
+    let table = read_bytes("seed-gb18030.txt", &bytes).unwrap();
+    assert_is_the_seed(&table);
+}
+
+#[test]
+fn seed_txt_with_bom_and_crlf_gives_the_same_table() {
+    let text = std::fs::read_to_string(fixture("seed.txt")).unwrap();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(text.replace('\n', "\r\n").as_bytes());
+    assert_is_the_seed(&read_bytes("seed.txt", &bytes).unwrap());
+}
