@@ -23,7 +23,7 @@ pub(crate) fn decode(file: &str, bytes: &[u8]) -> Result<String, ImportError> {
     } else {
         let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
         detector.feed(bytes, true);
-        let guess = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
+        let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
         if guess == encoding_rs::GBK || guess == GB18030 {
             (GB18030, bytes)
         } else if guess == encoding_rs::BIG5 {
