@@ -267,6 +267,7 @@ pub(crate) fn build(raw: RawDoc) -> Result<ParsedTable, ImportError> {
         warnings,
     };
     let mut header: Option<Header> = None;
+    let mut header_width = 0usize;
     let mut rows: Vec<Row> = Vec::new();
     let mut seen: HashSet<(String, String)> = HashSet::new();
     let (mut level1, mut level2) = (String::new(), String::new());
@@ -292,9 +293,23 @@ pub(crate) fn build(raw: RawDoc) -> Result<ParsedTable, ImportError> {
                     check_columns(&mut b, block, &block.rows[i], &h)?;
                 }
                 header = Some(h);
+                header_width = block.rows[i].cells.len();
                 i + 1
             }
-            None if header.is_some() => 0,
+            None if header.is_some() => {
+                // A continuation without a repeated header has the same columns; another
+                // table (signatures, notes) does not.
+                let width = block.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+                if width != header_width {
+                    let loc = b.loc(block, None);
+                    b.warn(
+                        loc,
+                        format!("这个表格有{width}列，任务表有{header_width}列，不像续表，已忽略"),
+                    );
+                    continue;
+                }
+                0
+            }
             None => continue,
         };
         let Some(h) = header.as_ref() else { continue };

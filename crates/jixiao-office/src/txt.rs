@@ -316,6 +316,17 @@ mod tests {
     }
 
     #[test]
+    fn a_short_gbk_table_is_still_recognised_as_gbk() {
+        for text in [
+            "\t任务名称\n\t分值\n\n\t妇女技能培训工作\n\t30分\n",
+            "主管部门：枣庄市妇联\n\t一级指标\n\t任务要点名称\n\t分值权重\n",
+        ] {
+            let (gbk, _, _) = encoding_rs::GBK.encode(text);
+            assert_eq!(decode("t.txt", &gbk).unwrap(), text);
+        }
+    }
+
+    #[test]
     fn binary_garbage_is_refused_rather_than_decoded_to_mojibake() {
         let garbage: Vec<u8> = (0..2000u32)
             .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)

@@ -52,3 +52,45 @@ proptest! {
         let _ = read_bytes("seed.txt", spliced.as_bytes());
     }
 }
+
+/// The seed with `junk` spliced into one XML part at `at`, re-zipped (so the zip itself is valid
+/// and the XML readers — ours and calamine's — see the damage).
+fn with_xml_junk(name: &str, part: &str, at: prop::sample::Index, junk: &str) -> Vec<u8> {
+    use std::io::{Cursor, Read, Write};
+    let src = seed(name);
+    let mut archive = zip::ZipArchive::new(Cursor::new(&src[..])).unwrap();
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let entry = f.name().unwrap().into_owned();
+        let mut content = Vec::new();
+        f.read_to_end(&mut content).unwrap();
+        if entry == part {
+            let i = at.index(content.len());
+            content.splice(i..i, junk.bytes());
+        }
+        w.start_file(entry, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(&content).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+const PARTS: [(&str, &str); 4] = [
+    ("seed.docx", "word/document.xml"),
+    ("seed.xlsx", "xl/worksheets/sheet1.xml"),
+    ("seed.xlsx", "xl/workbook.xml"),
+    ("seed.xlsx", "xl/styles.xml"),
+];
+
+proptest! {
+    #[test]
+    fn seeds_with_damaged_xml_inside_a_valid_zip_never_panic(
+        which in 0..PARTS.len(),
+        at in any::<prop::sample::Index>(),
+        junk in r#"[<>/="&;#xa-z:0-9 \u{4e00}]{1,12}|<c r="[A-Z]{1,3}[0-9]{1,7}"><v>1</v></c>|<mergeCell ref="A1:[A-Z]{1,3}[0-9]{1,7}"/>|<w:vMerge/>|<w:gridSpan w:val="[0-9]{1,9}"/>|</w:tc>|<w:tc>|</w:tr>|<w:tbl>"#,
+    ) {
+        let (name, part) = PARTS[which];
+        let _ = read_bytes(name, &with_xml_junk(name, part, at, &junk));
+    }
+}

@@ -88,3 +88,90 @@ fn seed_txt_with_bom_and_crlf_gives_the_same_table() {
     bytes.extend_from_slice(text.replace('\n', "\r\n").as_bytes());
     assert_is_the_seed(&read_bytes("seed.txt", &bytes).unwrap());
 }
+
+fn docx(body: &str) -> Vec<u8> {
+    use std::io::Write;
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    w.write_all(xml.as_bytes()).unwrap();
+    w.finish().unwrap().into_inner()
+}
+
+fn p(text: &str) -> String {
+    format!("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
+}
+
+fn tbl(rows: &[&[&str]]) -> String {
+    let rows: String = rows
+        .iter()
+        .map(|r| {
+            let cells: String = r.iter().map(|c| format!("<w:tc>{}</w:tc>", p(c))).collect();
+            format!("<w:tr>{cells}</w:tr>")
+        })
+        .collect();
+    format!("<w:tbl>{rows}</w:tbl>")
+}
+
+#[test]
+fn a_docx_table_continued_in_several_tables_is_one_table_and_other_tables_are_ignored() {
+    let header: &[&str] = &[
+        "一级指标",
+        "二级指标",
+        "任务名称",
+        "目标任务",
+        "完成情况",
+        "分值",
+    ];
+    let body = [
+        p("2023年度任务进度表"),
+        p("主管部门：某局"),
+        tbl(&[
+            header,
+            &["甲（100分）", "乙", "任务一", "目标一", "进度一", "40分"],
+        ]),
+        p("续表"),
+        // continued with the header repeated…
+        tbl(&[header, &["", "", "任务二", "目标二", "进度二", "30分"]]),
+        // …and without it.
+        tbl(&[&["", "丙", "任务三", "目标三", "进度三", "30分"]]),
+        // a signature table: not part of the task table.
+        tbl(&[&["填报人：张三", "审核人：李四"]]),
+    ]
+    .concat();
+    let t = read_bytes("continued.docx", &docx(&body)).unwrap();
+    assert_eq!(t.title, "2023年度任务进度表");
+    assert_eq!(t.department.as_deref(), Some("某局"));
+    let got: Vec<_> = t
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.level1.as_str(),
+                r.level2.as_str(),
+                r.task.as_str(),
+                r.weight,
+                r.source.sheet_or_table.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("甲（100分）", "乙", "任务一", 40.0, Some("表格1")),
+            ("甲（100分）", "乙", "任务二", 30.0, Some("表格2")),
+            ("甲（100分）", "丙", "任务三", 30.0, Some("表格3")),
+        ]
+    );
+    assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
+    assert_eq!(
+        t.warnings[0].location.sheet_or_table.as_deref(),
+        Some("表格4")
+    );
+}
