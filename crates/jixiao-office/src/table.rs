@@ -133,6 +133,16 @@ pub(crate) fn department_of(line: &str) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
+/// "附件1", "附件 2：", "附件：" — the label above a table in an official document, not its title.
+fn is_attachment_label(line: &str) -> bool {
+    let n = normalize_header(line);
+    n.strip_prefix("附件").is_some_and(|rest| {
+        rest.trim_end_matches(':')
+            .chars()
+            .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+    })
+}
+
 fn is_total_label(text: &str) -> bool {
     matches!(
         normalize_header(text).as_str(),
@@ -330,7 +340,7 @@ pub(crate) fn build(raw: RawDoc) -> Result<ParsedTable, ImportError> {
             let is_total = row
                 .cells
                 .iter()
-                .find(|c| !c.text.is_empty())
+                .find(|c| !c.text.is_empty() && !c.merged)
                 .is_some_and(|c| is_total_label(&c.text));
             if is_total {
                 if let Ok(total) = parse_weight(weight_text)
@@ -447,7 +457,7 @@ pub(crate) fn build(raw: RawDoc) -> Result<ParsedTable, ImportError> {
     let title = preamble
         .iter()
         .map(|(l, _)| l.trim())
-        .find(|l| !l.is_empty() && !l.contains("主管部门"))
+        .find(|l| !l.is_empty() && !l.contains("主管部门") && !is_attachment_label(l))
         .unwrap_or("")
         .to_string();
     let file_loc = Location::file(&b.file);
@@ -621,6 +631,24 @@ mod tests {
             ("2022年度绩效考核", None),
         ] {
             assert_eq!(department_of(line).as_deref(), dept, "{line}");
+        }
+    }
+
+    #[test]
+    fn an_attachment_label_above_the_title_is_not_the_title() {
+        let mut d = doc(vec![
+            row(1, &["任务名称", "分值"]),
+            row(2, &["任务一", "30分"]),
+        ]);
+        d.preamble.insert(0, ("附件 1：".into(), 1));
+        assert_eq!(build(d).unwrap().title, "标题");
+        for (line, is_label) in [
+            ("附件1", true),
+            ("附件二", true),
+            ("附件：", true),
+            ("附件材料清单", false),
+        ] {
+            assert_eq!(is_attachment_label(line), is_label, "{line}");
         }
     }
 

@@ -491,3 +491,27 @@ fn files_over_the_size_limit_are_refused_before_reading() {
     assert!(matches!(e.kind, ImportErrorKind::Io { .. }));
     assert_message(&e, &["missing.txt", "无法读取文件"]);
 }
+
+#[test]
+fn a_merged_weight_cell_is_filled_and_flagged_for_checking() {
+    let xlsx = rezip(&seed("seed.xlsx"), "xl/worksheets/sheet1.xml", |x| {
+        x.replacen(
+            r#"<c r="F5" s="1" t="inlineStr"><is><t>30&#20998;</t></is></c>"#,
+            "",
+            1,
+        )
+        .replacen(
+            "<mergeCells count=\"3\">",
+            "<mergeCells count=\"4\"><mergeCell ref=\"F4:F5\"/>",
+            1,
+        )
+    });
+    let t = read_bytes("merged.xlsx", &xlsx).unwrap();
+    assert_eq!(t.rows.len(), 15);
+    assert_eq!(t.rows[1].weight, 30.0);
+    assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
+    assert_eq!(t.warnings[0].location.cell.as_deref(), Some("F5"));
+    assert!(t.warnings[0].to_string().starts_with(
+        "merged.xlsx 工作表「进度情况」第5行「分值权重」列（F5单元格）：分值是合并单元格"
+    ));
+}
