@@ -1,0 +1,851 @@
+//! Pairing target quantities with progress quantities, ratios, completion and wording.
+
+use crate::scan::{Found, clause_end, clause_start, scan};
+use crate::text::{Text, is_cjk, is_sentence_sep};
+use crate::{Constraint, Pair, QuantityKind, Reading, Wording};
+
+/// Reads a target text and a progress text together: pairs every target quantity with the
+/// progress quantity that answers it, computes each pair's ratio and the task's completion
+/// (the lowest ratio), finds completion wording, and explains every number used.
+///
+/// ```
+/// let r = jixiao_prose::assess(
+///     "开展巾帼家政及技能培训50期，培训妇女1000人。",
+///     "技能培训50余期，培训妇女2000余人。",
+/// );
+/// assert_eq!(r.pairs.len(), 2);
+/// assert_eq!(r.pairs[1].ratio, Some(2.0));
+/// assert_eq!(r.completion, Some(1.0));
+/// ```
+pub fn assess(target: &str, progress: &str) -> Reading {
+    let tt = Text::new(target);
+    let pt = Text::new(progress);
+    let tf = scan(&tt);
+    let pf = scan(&pt);
+    let mut ex: Vec<String> = Vec::new();
+    let (wording, wording_word) = wording_of(&pt);
+
+    // --- target quantities
+    let mut targets: Vec<&Found> = tf
+        .iter()
+        .filter(|f| f.q.kind == QuantityKind::Count)
+        .collect();
+    if targets.iter().any(|f| !f.q.unit.is_empty()) {
+        targets.retain(|f| {
+            let keep = !f.q.unit.is_empty();
+            if !keep {
+                ex.push(format!(
+                    "目标中的“{}”无计量单位，已有带单位的目标量，不作为目标量",
+                    tt.slice(f.a, f.b)
+                ));
+            }
+            keep
+        });
+    }
+    // the same value restated (一户年最高5300元 … <=5300元/户): one target
+    let mut merged: Vec<Target> = Vec::new();
+    for f in targets {
+        if let Some(m) = merged.iter_mut().find(|m| {
+            m.parts.len() == 1
+                && same_value(m.value, f.q.value)
+                && unit_score(&m.unit, &f.q.unit) >= 2
+        }) {
+            ex.push(format!(
+                "目标“{}”与“{}”数值相同，视为同一目标量",
+                tt.slice(m.parts[0].a, m.parts[0].b),
+                tt.slice(f.a, f.b)
+            ));
+            if f.q.unit.len() > m.unit.len() {
+                m.unit = f.q.unit.clone();
+            }
+            m.constraint = m.constraint.or(f.q.constraint);
+            m.approx = m.approx.or(f.q.approx);
+            continue;
+        }
+        merged.push(Target {
+            value: f.q.value,
+            unit: f.q.unit.clone(),
+            what: f.q.what.clone(),
+            constraint: f.q.constraint,
+            approx: f.q.approx,
+            parts: vec![f],
+            ctx: bigrams(&tt, f),
+        });
+    }
+
+    // --- progress quantities
+    let mut counts: Vec<usize> = Vec::new();
+    let mut ratios: Vec<usize> = Vec::new();
+    let mut diffs: Vec<usize> = Vec::new();
+    for (j, f) in pf.iter().enumerate() {
+        match f.q.kind {
+            QuantityKind::Count => {
+                if let Some(w) = plan_word(&pt, f) {
+                    ex.push(format!(
+                        "进度中的“{}”处于“{}”语境，是计划而非完成量，不参与配对",
+                        pt.slice(f.a, f.b),
+                        w
+                    ));
+                } else {
+                    counts.push(j);
+                }
+            }
+            QuantityKind::Ratio if !f.q.unit.is_empty() => ratios.push(j),
+            QuantityKind::Ratio => ex.push(format!(
+                "进度中的完成比例“{}”未写明%，不予采用",
+                pt.slice(f.a, f.b)
+            )),
+            QuantityKind::Difference => diffs.push(j),
+        }
+    }
+    let pctx: Vec<Vec<(char, char)>> = pf.iter().map(|f| bigrams(&pt, f)).collect();
+
+    let mut pairs: Vec<Pair> = Vec::new();
+    let mut used = vec![false; pf.len()];
+
+    if merged.is_empty() {
+        work_back(
+            &pt, &pf, &counts, &ratios, &diffs, &mut used, &mut pairs, &mut ex,
+        );
+    } else {
+        // --- several targets of one unit answered by one total: summed
+        let mut done = vec![false; merged.len()];
+        for ti in 0..merged.len() {
+            if done[ti] {
+                continue;
+            }
+            let group: Vec<usize> = (ti..merged.len())
+                .filter(|&k| !done[k] && merged[k].unit == merged[ti].unit)
+                .collect();
+            if group.len() < 2 || merged[ti].unit.is_empty() {
+                continue;
+            }
+            let cands: Vec<usize> = counts
+                .iter()
+                .copied()
+                .filter(|&j| unit_score(&merged[ti].unit, &pf[j].q.unit) >= 2)
+                .collect();
+            if cands.len() != 1 {
+                continue;
+            }
+            let j = cands[0];
+            let p = &pf[j];
+            let ss = sentence_start(&pt, p.pre);
+            if !["共", "合计", "总计"]
+                .iter()
+                .any(|w| pt.contains(ss, p.pre, w))
+            {
+                continue;
+            }
+            let sum: f64 = group.iter().map(|&k| merged[k].value).sum();
+            let parts: Vec<&str> = group
+                .iter()
+                .map(|&k| tt.slice(merged[k].parts[0].a, merged[k].parts[0].b))
+                .collect();
+            let first = merged[group[0]].parts[0];
+            let last = merged[*group.last().unwrap_or(&group[0])].parts[0];
+            let ratio = (sum > 0.0).then(|| p.q.value / sum);
+            ex.push(format!(
+                "{} 合计目标 {} = {}{} ← {}（合计）：{} ÷ {} = {}",
+                merged[ti].what,
+                parts.join(" + "),
+                fmt_num(sum),
+                merged[ti].unit,
+                pt.slice(p.a, p.b),
+                fmt_num(p.q.value),
+                fmt_num(sum),
+                fmt_ratio(ratio)
+            ));
+            pairs.push(Pair {
+                what: merged[ti].what.clone(),
+                unit: merged[ti].unit.clone(),
+                target: Some(sum),
+                actual: Some(p.q.value),
+                approx: p.q.approx.or(merged[ti].approx),
+                constraint: merged[ti].constraint,
+                ratio,
+                target_span: Some(tt.off[first.a]..tt.off[last.b]),
+                actual_span: Some(p.q.span.clone()),
+                rule: "sum".to_string(),
+            });
+            used[j] = true;
+            for k in group {
+                done[k] = true;
+            }
+        }
+
+        // --- one progress count per target: unit, then words, then order
+        let mut cursor = 0usize;
+        for (ti, t) in merged.iter().enumerate() {
+            if done[ti] {
+                continue;
+            }
+            let mut best: Option<((u8, usize, bool, i64), usize)> = None;
+            for &j in &counts {
+                if used[j] {
+                    continue;
+                }
+                let p = &pf[j];
+                let ov = overlap(&t.ctx, &pctx[j]);
+                let us = if t.unit.is_empty() && p.q.unit.is_empty() {
+                    if p.bare || ov > 0 { 4 } else { 0 }
+                } else if p.q.unit.is_empty() {
+                    u8::from(p.bare)
+                } else {
+                    unit_score(&t.unit, &p.q.unit)
+                };
+                if us == 0 {
+                    continue;
+                }
+                let key = (us, ov, j >= cursor, -(j as i64));
+                if best.as_ref().is_none_or(|(bk, _)| key > *bk) {
+                    best = Some((key, j));
+                }
+            }
+            let target_span = Some(t.parts[0].q.span.clone());
+            let ttext = tt.slice(t.parts[0].a, t.parts[0].b);
+            match best {
+                Some((_, j)) => {
+                    used[j] = true;
+                    cursor = j + 1;
+                    let p = &pf[j];
+                    let unit =
+                        if p.q.unit.len() > t.unit.len() && unit_score(&t.unit, &p.q.unit) >= 2 {
+                            p.q.unit.clone()
+                        } else {
+                            t.unit.clone()
+                        };
+                    let (ratio, rule) = ratio_of(t.value, p.q.value, t.constraint);
+                    ex.push(explain_count(
+                        &t.what,
+                        ttext,
+                        pt.slice(p.a, p.b),
+                        t.value,
+                        p.q.value,
+                        t.constraint,
+                        ratio,
+                    ));
+                    pairs.push(Pair {
+                        what: t.what.clone(),
+                        unit,
+                        target: Some(t.value),
+                        actual: Some(p.q.value),
+                        approx: p.q.approx,
+                        constraint: t.constraint,
+                        ratio,
+                        target_span,
+                        actual_span: Some(p.q.span.clone()),
+                        rule: rule.to_string(),
+                    });
+                }
+                None => pairs.push(Pair {
+                    what: t.what.clone(),
+                    unit: t.unit.clone(),
+                    target: Some(t.value),
+                    actual: None,
+                    approx: t.approx,
+                    constraint: t.constraint,
+                    ratio: None,
+                    target_span,
+                    actual_span: None,
+                    rule: "unmatched".to_string(),
+                }),
+            }
+        }
+
+        // --- stated ratios: check computed ones, else serve targets without an actual
+        let mut leftover: Vec<usize> = Vec::new();
+        let mut confirmed = vec![false; pairs.len()];
+        for &j in &ratios {
+            let s = &pf[j];
+            let tol = stated_tolerance(s);
+            let hit = pairs.iter().enumerate().position(|(k, p)| {
+                !confirmed[k]
+                    && p.actual.is_some()
+                    && p.ratio.is_some_and(|r| (r - s.q.value).abs() <= tol)
+            });
+            match hit {
+                Some(k) => {
+                    confirmed[k] = true;
+                    ex.push(format!(
+                        "核对：进度所述“{}”与计算的 {} 一致",
+                        pt.slice(s.a, s.b),
+                        fmt_ratio(pairs[k].ratio)
+                    ));
+                }
+                None => leftover.push(j),
+            }
+        }
+        let mut rest = Vec::new();
+        for j in leftover {
+            let s = &pf[j];
+            if let Some(p) = pairs
+                .iter_mut()
+                .find(|p| p.actual.is_none() && p.ratio.is_none() && p.rule == "unmatched")
+            {
+                p.ratio = Some(s.q.value);
+                p.actual_span = Some(s.q.span.clone());
+                p.rule = "stated_ratio".to_string();
+                ex.push(format!(
+                    "{} {}：进度未给出对应数量，采用进度所述“{}” = {}",
+                    p.what,
+                    target_text(&tt, p),
+                    pt.slice(s.a, s.b),
+                    fmt_ratio(Some(s.q.value))
+                ));
+            } else {
+                rest.push(j);
+            }
+        }
+        for j in rest {
+            let s = &pf[j];
+            if let Some(p) = pairs
+                .iter()
+                .find(|p| p.actual.is_some() && p.ratio.is_some())
+            {
+                ex.push(format!(
+                    "核对：进度所述“{}”与计算的 {}（{}）不一致，采用计算值",
+                    pt.slice(s.a, s.b),
+                    fmt_ratio(p.ratio),
+                    p.what
+                ));
+            }
+        }
+
+        // --- stated differences: actual = target + difference
+        for &j in &diffs {
+            let d = &pf[j];
+            let du = diff_unit(&d.q.unit);
+            if let Some(p) = pairs
+                .iter_mut()
+                .find(|p| p.actual.is_none() && p.ratio.is_none() && unit_score(&p.unit, du) >= 2)
+            {
+                let t = p.target.unwrap_or(0.0);
+                let a = t + d.q.value;
+                let (ratio, _) = ratio_of(t, a, p.constraint);
+                p.actual = Some(a);
+                p.ratio = ratio;
+                p.actual_span = Some(d.q.span.clone());
+                p.rule = "difference".to_string();
+                ex.push(format!(
+                    "{} {}：进度所述“{}”，实际 = {} + {} = {}，{} ÷ {} = {}",
+                    p.what,
+                    target_text(&tt, p),
+                    pt.slice(d.a, d.b),
+                    fmt_num(t),
+                    fmt_num(d.q.value),
+                    fmt_num(a),
+                    fmt_num(a),
+                    fmt_num(t),
+                    fmt_ratio(ratio)
+                ));
+            }
+        }
+
+        for p in pairs.iter_mut().filter(|p| p.rule == "unmatched") {
+            let ttext = target_text(&tt, p);
+            if matches!(wording, Wording::Done | Wording::Exceeded) {
+                p.rule = "wording".to_string();
+                ex.push(format!(
+                    "{} {}：进度中无对应数量，由完成用语“{}”判定，完成率不计",
+                    p.what,
+                    ttext,
+                    wording_word.unwrap_or("")
+                ));
+            } else {
+                ex.push(format!("{} {}：进度中未找到对应数量", p.what, ttext));
+            }
+        }
+    }
+
+    let completion = pairs.iter().filter_map(|p| p.ratio).reduce(f64::min);
+    let has_target = pairs.iter().any(|p| p.target.is_some());
+    let qualitative = !has_target && completion.is_none();
+    match completion {
+        Some(c) if pairs.iter().filter(|p| p.ratio.is_some()).count() > 1 => {
+            ex.push(format!("完成率取各项比值的最低值：{}", fmt_ratio(Some(c))));
+        }
+        Some(c) => ex.push(format!("完成率：{}", fmt_ratio(Some(c)))),
+        None => {
+            if qualitative {
+                ex.push("目标无可计量的数量，需评审人评定".to_string());
+            } else {
+                ex.push("无可计算的完成率".to_string());
+            }
+        }
+    }
+    if let Some(w) = wording_word {
+        let what = match wording {
+            Wording::Exceeded => "超额完成",
+            Wording::Done => "已完成",
+            Wording::InProgress => "进行中",
+            Wording::None => "",
+        };
+        if completion.is_none() && wording != Wording::InProgress {
+            ex.push(format!("完成用语“{w}”：{what}，状态由用语决定"));
+        } else {
+            ex.push(format!("完成用语“{w}”：{what}"));
+        }
+    }
+    Reading {
+        pairs,
+        completion,
+        wording,
+        qualitative,
+        explanation: ex,
+    }
+}
+
+/// A target quantity (or several restating one value).
+struct Target<'f> {
+    value: f64,
+    unit: String,
+    what: String,
+    constraint: Option<Constraint>,
+    approx: Option<crate::Approx>,
+    parts: Vec<&'f Found>,
+    ctx: Vec<(char, char)>,
+}
+
+/// Targets worked back from the progress when the target text has none.
+#[allow(clippy::too_many_arguments)]
+fn work_back(
+    pt: &Text,
+    pf: &[Found],
+    counts: &[usize],
+    ratios: &[usize],
+    diffs: &[usize],
+    used: &mut [bool],
+    pairs: &mut Vec<Pair>,
+    ex: &mut Vec<String>,
+) {
+    let mut stated: Vec<usize> = ratios.iter().chain(diffs.iter()).copied().collect();
+    stated.sort_unstable();
+    for j in stated {
+        let s = &pf[j];
+        let ss = sentence_start(pt, s.pre);
+        let is_diff = s.q.kind == QuantityKind::Difference;
+        let du = diff_unit(&s.q.unit);
+        // the nearest count before it in the same sentence
+        let actual = counts.iter().rev().copied().find(|&k| {
+            !used[k]
+                && pf[k].b <= s.a
+                && pf[k].a >= ss
+                && !pf[k].q.unit.is_empty()
+                && (!is_diff || unit_score(&pf[k].q.unit, du) >= 2)
+        });
+        match actual {
+            Some(k) => {
+                used[k] = true;
+                let a = &pf[k];
+                let target = if is_diff {
+                    a.q.value - s.q.value
+                } else {
+                    a.q.value / s.q.value
+                };
+                if !target.is_finite() || target <= 0.0 {
+                    continue;
+                }
+                let ratio = if is_diff {
+                    a.q.value / target
+                } else {
+                    s.q.value
+                };
+                ex.push(if is_diff {
+                    format!(
+                        "{}：目标由进度倒推，{} − {} = {}{}；{} ÷ {} = {}",
+                        a.q.what,
+                        pt.slice(a.a, a.b),
+                        pt.slice(s.a, s.b),
+                        fmt_num(target),
+                        a.q.unit,
+                        fmt_num(a.q.value),
+                        fmt_num(target),
+                        fmt_ratio(Some(ratio))
+                    )
+                } else {
+                    format!(
+                        "{}：目标由进度倒推，{} ÷ {} = {}{}；完成 {}",
+                        a.q.what,
+                        pt.slice(a.a, a.b),
+                        pt.slice(s.a, s.b),
+                        fmt_num(target),
+                        a.q.unit,
+                        fmt_ratio(Some(ratio))
+                    )
+                });
+                pairs.push(Pair {
+                    what: a.q.what.clone(),
+                    unit: a.q.unit.clone(),
+                    target: Some(target),
+                    actual: Some(a.q.value),
+                    approx: a.q.approx,
+                    constraint: None,
+                    ratio: Some(ratio),
+                    target_span: None,
+                    actual_span: Some(a.q.span.clone()),
+                    rule: "worked_back".to_string(),
+                });
+            }
+            None if !is_diff => {
+                ex.push(format!(
+                    "{}：进度所述“{}” = {}，无目标数量可核对",
+                    s.q.what,
+                    pt.slice(s.a, s.b),
+                    fmt_ratio(Some(s.q.value))
+                ));
+                pairs.push(Pair {
+                    what: s.q.what.clone(),
+                    unit: String::new(),
+                    target: None,
+                    actual: None,
+                    approx: None,
+                    constraint: None,
+                    ratio: Some(s.q.value),
+                    target_span: None,
+                    actual_span: Some(s.q.span.clone()),
+                    rule: "stated_ratio".to_string(),
+                });
+            }
+            None => {}
+        }
+    }
+}
+
+/// A difference in 百分点 is a difference of percentages.
+fn diff_unit(u: &str) -> &str {
+    if u == "百分点" { "%" } else { u }
+}
+
+/// ratio and rule for a target and an actual.
+fn ratio_of(t: f64, a: f64, c: Option<Constraint>) -> (Option<f64>, &'static str) {
+    if c == Some(Constraint::AtMost) {
+        ((a > 0.0).then(|| t / a), "at_most_inverted")
+    } else {
+        ((t > 0.0).then(|| a / t), "count")
+    }
+}
+
+fn explain_count(
+    what: &str,
+    ttext: &str,
+    atext: &str,
+    t: f64,
+    a: f64,
+    c: Option<Constraint>,
+    ratio: Option<f64>,
+) -> String {
+    match c {
+        Some(Constraint::AtMost) => format!(
+            "{what} {ttext}（上限，越低越好）← {atext}：{} ÷ {} = {}",
+            fmt_num(t),
+            fmt_num(a),
+            fmt_ratio(ratio)
+        ),
+        _ => format!(
+            "{what} {ttext} ← {atext}：{} ÷ {} = {}",
+            fmt_num(a),
+            fmt_num(t),
+            fmt_ratio(ratio)
+        ),
+    }
+}
+
+fn target_text<'a>(tt: &Text<'a>, p: &Pair) -> &'a str {
+    p.target_span
+        .as_ref()
+        .and_then(|s| tt.src.get(s.clone()))
+        .unwrap_or("")
+}
+
+/// A stated ratio's tolerance: one unit of its last written decimal (rounding or truncation).
+fn stated_tolerance(s: &Found) -> f64 {
+    let unit_scale = if s.q.unit == "倍" { 1.0 } else { 0.01 };
+    10f64.powi(-i32::from(s.decimals)) * unit_scale + 1e-9
+}
+
+fn same_value(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// The head of a unit stands for a family: people (人 名 人次 位), 场/场次, 户/户次, km.
+fn family(u: &str) -> &str {
+    match u {
+        "人" | "名" | "人次" | "位" => "人",
+        "场" | "场次" => "场",
+        "户" | "户次" => "户",
+        "公里" | "千米" => "公里",
+        "个工作日" | "天" => "天",
+        x => x,
+    }
+}
+
+/// How well two units agree: 4 equal, 3 same family and tail, 2 same family with one tail
+/// missing (元 / 元/年), 0 incompatible.
+fn unit_score(a: &str, b: &str) -> u8 {
+    if a == b {
+        return 4;
+    }
+    let (ah, at) = a.split_once('/').map_or((a, None), |(h, t)| (h, Some(t)));
+    let (bh, bt) = b.split_once('/').map_or((b, None), |(h, t)| (h, Some(t)));
+    if ah.is_empty() || family(ah) != family(bh) {
+        return 0;
+    }
+    match (at, bt) {
+        (x, y) if x == y => 3,
+        (None, _) | (_, None) => 2,
+        _ => 0,
+    }
+}
+
+fn sentence_start(t: &Text, mut p: usize) -> usize {
+    while p > 0 && !is_sentence_sep(t.c[p - 1]) {
+        p -= 1;
+    }
+    p
+}
+
+/// Character bigrams of the words around a quantity: up to 16 chars before it in its
+/// sentence, and the rest of its clause (up to 12 chars) after it.
+fn bigrams(t: &Text, f: &Found) -> Vec<(char, char)> {
+    let ss = sentence_start(t, f.pre).max(f.pre.saturating_sub(16));
+    let ce = clause_end(t, f.b).min(f.b + 12);
+    let mut v = Vec::new();
+    for (a, b) in [(ss, f.pre), (f.b, ce)] {
+        let seg: Vec<char> = t.c[a..b]
+            .iter()
+            .copied()
+            .filter(|&ch| !matches!(ch, '“' | '”' | '"' | '‘' | '’' | '「' | '」'))
+            .collect();
+        for w in seg.windows(2) {
+            if is_cjk(w[0]) && is_cjk(w[1]) {
+                v.push((w[0], w[1]));
+            }
+        }
+    }
+    v
+}
+
+fn overlap(a: &[(char, char)], b: &[(char, char)]) -> usize {
+    let mut n = 0;
+    for (i, x) in a.iter().enumerate() {
+        if !a[..i].contains(x) && b.contains(x) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// A plan word in the clause of a progress count: 正在研究分配150名救助名额 is not done.
+fn plan_word(t: &Text, f: &Found) -> Option<&'static str> {
+    let cs = clause_start(t, f.pre);
+    let ce = clause_end(t, f.b);
+    [
+        "正在", "计划", "预计", "准备", "即将", "将于", "名额", "拟于", "有待",
+    ]
+    .into_iter()
+    .find(|w| t.contains(cs, ce, w))
+}
+
+const EXCEEDED_WORDS: &[&str] = &["超额完成", "加倍完成", "超目标完成", "超计划完成"];
+const DONE_WORDS: &[&str] = &[
+    "已完成",
+    "全面完成",
+    "均已完成",
+    "全部完成",
+    "圆满完成",
+    "顺利完成",
+    "已建成",
+    "已建立",
+    "已实现",
+    "已落实",
+    "已达到",
+    "已全部",
+];
+const IN_PROGRESS_WORDS: &[&str] = &[
+    "正在",
+    "推进中",
+    "按程序实施",
+    "进行中",
+    "实施中",
+    "建设中",
+    "有序推进",
+    "稳步推进",
+];
+
+/// Completion or in-progress wording of a progress text (a negation just before, 未完成 /
+/// 尚未全面完成, cancels a completion word).
+fn wording_of(t: &Text) -> (Wording, Option<&'static str>) {
+    let find = |words: &'static [&'static str]| -> Option<&'static str> {
+        words.iter().copied().find(|w| {
+            let n = w.chars().count();
+            (0..t.len().saturating_sub(n - 1)).any(|i| {
+                t.at(i, w)
+                    && !(i >= 1 && matches!(t.c[i - 1], '未' | '没' | '不' | '尚'))
+                    && !(i >= 2 && matches!(t.c[i - 2], '未' | '没' | '不' | '尚'))
+            })
+        })
+    };
+    if let Some(w) = find(EXCEEDED_WORDS) {
+        return (Wording::Exceeded, Some(w));
+    }
+    if let Some(w) = find(DONE_WORDS) {
+        return (Wording::Done, Some(w));
+    }
+    if let Some(w) = find(IN_PROGRESS_WORDS) {
+        return (Wording::InProgress, Some(w));
+    }
+    (Wording::None, None)
+}
+
+/// A number for the explanation: integers without decimals, others with up to 4.
+pub(crate) fn fmt_num(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 && v.abs() < 1e15 {
+        format!("{}", v.round() as i64)
+    } else {
+        let s = format!("{v:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+fn fmt_ratio(r: Option<f64>) -> String {
+    match r {
+        Some(r) => {
+            let s = format!("{:.2}", r * 100.0);
+            format!("{}%", s.trim_end_matches('0').trim_end_matches('.'))
+        }
+        None => "无法计算".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: Option<f64>, b: f64) -> bool {
+        a.is_some_and(|a| (a - b).abs() < 1e-4)
+    }
+
+    #[test]
+    fn the_seed_rows_read_as_the_brief_says() {
+        let cases: &[(&str, &str, Option<f64>)] = &[
+            (
+                "开展巾帼家政及技能培训50期，培训妇女1000人。",
+                "技能培训50余期，培训妇女2000余人。",
+                Some(1.0),
+            ),
+            (
+                "全市25%的农村常住庭院建成“美丽庭院”。",
+                "常住庭院数259567户，建成“美丽庭院”100429户，创建率38.69%；全市参与创建村庄数2057个，建设比例 100%",
+                Some(1.5476),
+            ),
+            (
+                "救助低收入“两癌”患病妇女150人;做好“爱心妈妈”招募工作，2022年新招募300名。",
+                "目前，共面向社会招募“爱心妈妈”307名，结对帮扶困境儿童309名；争取国家级、省级“两癌”救助金29万元，救助低收入“两癌”患病妇女29人；正在研究分配150名救助名额，按程序实施救助。",
+                Some(0.1933),
+            ),
+            (
+                "线下开展宣传教育活动50场。",
+                "已组织开展线下宣传教育活动102场。",
+                Some(2.04),
+            ),
+            (
+                "全市辅导拟离婚人员不少于2000对。",
+                "目前，已完成全年辅导任务。申请离婚数9189，婚姻家庭辅导率100%，劝和对数3620，劝和率39.39%。",
+                None,
+            ),
+        ];
+        for (t, p, want) in cases {
+            let r = assess(t, p);
+            match want {
+                Some(w) => assert!(close(r.completion, *w), "{t}: {r:#?}"),
+                None => assert_eq!(r.completion, None, "{t}: {r:#?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn at_most_targets_invert_the_ratio() {
+        let r = assess("居民消费价格涨幅控制在3%左右", "实际涨幅为2.1%");
+        assert!(close(r.completion, 3.0 / 2.1), "{r:#?}");
+        assert_eq!(r.pairs[0].rule, "at_most_inverted");
+    }
+
+    #[test]
+    fn targets_are_worked_back_from_stated_ratios_and_differences() {
+        let cases = [
+            ("改造县乡公路3290公里,为任务的164.5%", 2000.0, 1.645),
+            (
+                "城市低保对象月人均补差185元,超任务17元",
+                168.0,
+                185.0 / 168.0,
+            ),
+            (
+                "城镇生活垃圾无害化处理率达65.4%,超任务9.4个百分点",
+                56.0,
+                65.4 / 56.0,
+            ),
+        ];
+        for (p, target, ratio) in cases {
+            let r = assess("(implicit)", p);
+            assert_eq!(r.pairs.len(), 1, "{p}: {r:#?}");
+            assert!(close(r.pairs[0].target, target), "{p}: {r:#?}");
+            assert!(close(r.completion, ratio), "{p}: {r:#?}");
+            assert_eq!(r.pairs[0].rule, "worked_back");
+        }
+    }
+
+    #[test]
+    fn a_stated_ratio_serves_a_target_without_an_actual() {
+        let r = assess("培训妇女1000人", "完成年度任务的46%");
+        assert!(close(r.completion, 0.46), "{r:#?}");
+        assert_eq!(r.pairs[0].rule, "stated_ratio");
+        let r = assess("培训妇女1000人", "超额完成20%");
+        assert!(close(r.completion, 1.2), "{r:#?}");
+    }
+
+    #[test]
+    fn wording_decides_only_without_numbers() {
+        let cases = [
+            ("已完成“最美家庭”评选工作", Wording::Done),
+            ("已超额完成两个项目全年投资目标任务", Wording::Exceeded),
+            ("正在研究分配", Wording::InProgress),
+            ("尚未完成", Wording::None),
+            ("开展活动", Wording::None),
+        ];
+        for (p, w) in cases {
+            assert_eq!(assess("评选“最美家庭”70户", p).wording, w, "{p}");
+        }
+        let r = assess("评选“最美家庭”70户", "已完成评选工作");
+        assert_eq!(r.completion, None);
+        assert_eq!(r.pairs[0].rule, "wording");
+    }
+
+    #[test]
+    fn targets_without_quantities_are_qualitative() {
+        let r = assess(
+            "通过开展演讲比赛等活动助力企业复工复产",
+            "帮助解答问题20余条",
+        );
+        assert!(r.qualitative);
+        assert_eq!(r.completion, None);
+        assert!(r.pairs.is_empty());
+    }
+
+    #[test]
+    fn the_mean_is_available_for_schemes_that_choose_it() {
+        let r = assess("培训50期，培训妇女1000人", "培训50期，培训妇女2000人");
+        assert!(close(r.completion, 1.0));
+        assert!(close(r.completion_by_mean(), 1.5));
+    }
+
+    #[test]
+    fn one_total_answers_several_targets_of_a_unit() {
+        let r = assess(
+            "全年再为企业和个人减税8000多亿元,为市场主体减轻非税负担3000多亿元",
+            "实际全年共为企业和个人减税降费1.3万亿元",
+        );
+        assert_eq!(r.pairs.len(), 1, "{r:#?}");
+        assert!(close(r.completion, 1.3 / 1.1), "{r:#?}");
+    }
+}

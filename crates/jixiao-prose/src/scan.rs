@@ -1,0 +1,1326 @@
+//! The scanner: one pass over a [`Text`], numbers with their units, modifiers and kinds.
+
+use crate::text::{
+    Text, cn_digit, cn_mag, is_cjk, is_clause_sep, is_cn_numeral, is_digit, is_sentence_sep,
+};
+use crate::{Approx, Constraint, Quantity, QuantityKind};
+
+/// Every quantity in a text, in order of appearance.
+///
+/// ```
+/// let q = jixiao_prose::extract("开展巾帼家政及技能培训50期，培训妇女1.2万人");
+/// assert_eq!(q.len(), 2);
+/// assert_eq!((q[1].value, q[1].unit.as_str()), (12000.0, "人"));
+/// assert_eq!(q[1].what, "培训妇女");
+/// ```
+pub fn extract(text: &str) -> Vec<Quantity> {
+    let t = Text::new(text);
+    scan(&t).into_iter().map(|f| f.q).collect()
+}
+
+/// A quantity with what the pairing needs besides the public fields.
+#[derive(Debug, Clone)]
+pub(crate) struct Found {
+    pub q: Quantity,
+    /// Char span of the number with its unit.
+    pub a: usize,
+    pub b: usize,
+    /// Char index where the modifiers before the number (constraint, approximation) begin.
+    pub pre: usize,
+    /// Decimals as written (for a percentage ratio: of the percentage).
+    pub decimals: u8,
+    /// The number stands alone in a table cell (nothing glued before it) or took its unit from a
+    /// header.
+    pub bare: bool,
+}
+
+/// Measure words and units, longest first within a starting char; `(written, canonical)`.
+const UNITS: &[(&str, &str)] = &[
+    ("个百分点", "百分点"),
+    ("个工作日", "个工作日"),
+    ("平方公里", "平方公里"),
+    ("百分点", "百分点"),
+    ("平方米", "平方米"),
+    ("立方米", "立方米"),
+    ("千瓦时", "千瓦时"),
+    ("工作日", "个工作日"),
+    ("人次", "人次"),
+    ("户次", "户次"),
+    ("场次", "场次"),
+    ("个月", "个月"),
+    ("公里", "公里"),
+    ("千米", "千米"),
+    ("千克", "千克"),
+    ("公斤", "公斤"),
+    ("公顷", "公顷"),
+    ("千瓦", "千瓦"),
+    ("小时", "小时"),
+    ("分钟", "分钟"),
+    ("课时", "课时"),
+    ("学时", "学时"),
+    ("期", "期"),
+    ("人", "人"),
+    ("场", "场"),
+    ("户", "户"),
+    ("个", "个"),
+    ("所", "所"),
+    ("名", "名"),
+    ("对", "对"),
+    ("次", "次"),
+    ("篇", "篇"),
+    ("项", "项"),
+    ("台", "台"),
+    ("元", "元"),
+    ("条", "条"),
+    ("家", "家"),
+    ("件", "件"),
+    ("位", "位"),
+    ("座", "座"),
+    ("套", "套"),
+    ("辆", "辆"),
+    ("本", "本"),
+    ("份", "份"),
+    ("处", "处"),
+    ("批", "批"),
+    ("支", "支"),
+    ("张", "张"),
+    ("间", "间"),
+    ("栋", "栋"),
+    ("块", "块"),
+    ("吨", "吨"),
+    ("亩", "亩"),
+    ("米", "米"),
+    ("天", "天"),
+    ("例", "例"),
+    ("床", "床"),
+    ("册", "册"),
+    ("轮", "轮"),
+    ("趟", "趟"),
+    ("笔", "笔"),
+    ("宗", "宗"),
+    ("盏", "盏"),
+    ("棵", "棵"),
+    ("株", "株"),
+    ("分", "分"),
+    ("倍", "倍"),
+    ("%", "%"),
+];
+
+/// Words after a number that make it a date, an age, a grade or an ordinal: not a quantity.
+const NOT_QUANTITY_AFTER: &[&str] = &[
+    "年", "月", "日", "号", "季", "岁", "周岁", "周年", "级", "届", "时", "点", "后", "世纪", "楼",
+    "层", "版", "代",
+];
+
+/// Chars after which a lone 一 is part of a word (统一, 唯一, 第一 …), not a count.
+const ONE_IN_WORD: &str = "统唯单同第万之逐专划如某每任一进首初";
+
+/// Characters for the tail of a compound unit after `/` (元/人·月, 元/户, 人/万人口).
+fn unit_tail_char(c: char) -> bool {
+    matches!(
+        c,
+        '人' | '户'
+            | '年'
+            | '月'
+            | '日'
+            | '天'
+            | '次'
+            | '周'
+            | '季'
+            | '万'
+            | '口'
+            | '亩'
+            | '个'
+            | '家'
+            | '所'
+            | '名'
+            | '件'
+            | '吨'
+            | '床'
+            | '班'
+            | '校'
+            | '村'
+            | '·'
+            | '*'
+    )
+}
+
+/// The unit written at char `k`: (chars consumed, canonical unit).
+fn unit_at(t: &Text, k: usize) -> Option<(usize, &'static str)> {
+    let c = *t.c.get(k)?;
+    for &(w, canon) in UNITS {
+        if w.starts_with(c) && t.at(k, w) {
+            return Some((w.chars().count(), canon));
+        }
+    }
+    None
+}
+
+/// A unit at `k` with its compound tail: (end char index, unit string).
+fn unit_with_tail(t: &Text, k: usize) -> Option<(usize, String)> {
+    let (len, canon) = unit_at(t, k)?;
+    let mut e = k + len;
+    let mut unit = canon.to_string();
+    if e + 1 < t.len() && t.c[e] == '/' && unit_tail_char(t.c[e + 1]) && t.c[e + 1] != '·' {
+        let mut j = e + 1;
+        let mut tail = String::new();
+        while j < t.len() && j < e + 6 && unit_tail_char(t.c[j]) {
+            tail.push(if t.c[j] == '*' { '·' } else { t.c[j] });
+            j += 1;
+        }
+        let tail = tail.trim_end_matches('·');
+        if !tail.is_empty() {
+            unit.push('/');
+            unit.push_str(tail);
+            e = e + 1 + tail.chars().count();
+        }
+    }
+    Some((e, unit))
+}
+
+/// The chars `a..b` (trimmed) are exactly a unit.
+fn unit_exact(t: &Text, mut a: usize, mut b: usize) -> Option<String> {
+    while a < b && t.c[a] == ' ' {
+        a += 1;
+    }
+    while b > a && t.c[b - 1] == ' ' {
+        b -= 1;
+    }
+    if a < b && t.c[a] == '(' && t.c[b - 1] == ')' {
+        a += 1;
+        b -= 1;
+    }
+    let (e, u) = unit_with_tail(t, a)?;
+    (e == b).then_some(u)
+}
+
+fn not_quantity_after(t: &Text, k: usize) -> bool {
+    NOT_QUANTITY_AFTER.iter().any(|w| t.at(k, w))
+}
+
+struct Num {
+    value: f64,
+    end: usize,
+    decimals: u8,
+    /// The Chinese magnitude applied (1.0 when none).
+    mag: f64,
+    approx: Option<Approx>,
+    /// A single 一.
+    lone_one: bool,
+}
+
+/// An Arabic number at `i`: digits, `,` groups of exactly three, decimals, then an optional
+/// 多/余 and Chinese magnitude (1.2万, 8000多亿, 1.3万亿), then an optional 多/余.
+fn parse_arabic(t: &Text, i: usize) -> Option<Num> {
+    let c = &t.c;
+    let n = c.len();
+    let mut j = i;
+    let mut int = 0.0f64;
+    let mut ndig = 0;
+    while j < n && is_digit(c[j]) {
+        int = int * 10.0 + f64::from(c[j] as u32 - '0' as u32);
+        ndig += 1;
+        j += 1;
+    }
+    if ndig == 0 {
+        return None;
+    }
+    if ndig <= 3 {
+        while j + 3 < n
+            && c[j] == ','
+            && c[j + 1..j + 4].iter().all(|&d| is_digit(d))
+            && (j + 4 >= n || !is_digit(c[j + 4]))
+        {
+            for &d in &c[j + 1..j + 4] {
+                int = int * 10.0 + f64::from(d as u32 - '0' as u32);
+                ndig += 1;
+            }
+            j += 4;
+        }
+    }
+    if ndig > 15 {
+        return None;
+    }
+    let mut decimals = 0u8;
+    let mut value = int;
+    if j + 1 < n && c[j] == '.' && is_digit(c[j + 1]) {
+        j += 1;
+        let mut scale = 0.1;
+        while j < n && is_digit(c[j]) {
+            if decimals < 12 {
+                value += f64::from(c[j] as u32 - '0' as u32) * scale;
+                scale /= 10.0;
+                decimals += 1;
+            }
+            j += 1;
+        }
+    }
+    let (end, mag, approx) = magnitude_after(t, j);
+    Some(Num {
+        value: value * mag,
+        end,
+        decimals,
+        mag,
+        approx,
+        lone_one: false,
+    })
+}
+
+/// 多/余, magnitudes (百 千 万 亿, not when they start a unit such as 千米 or 百分点), 多/余.
+fn magnitude_after(t: &Text, j: usize) -> (usize, f64, Option<Approx>) {
+    let c = &t.c;
+    let n = c.len();
+    let mut k = j;
+    let mut approx = None;
+    let is_mag =
+        |k: usize| k < n && matches!(c[k], '百' | '千' | '万' | '亿') && unit_at(t, k).is_none();
+    if k + 1 < n && matches!(c[k], '多' | '余') && is_mag(k + 1) {
+        approx = Some(if c[k] == '多' {
+            Approx::Duo
+        } else {
+            Approx::Yu
+        });
+        k += 1;
+    }
+    let mut mag = 1.0;
+    while is_mag(k) {
+        mag *= cn_mag(c[k]).unwrap_or(1.0);
+        k += 1;
+    }
+    if approx.is_none() && k < n && matches!(c[k], '多' | '余') {
+        approx = Some(if c[k] == '多' {
+            Approx::Duo
+        } else {
+            Approx::Yu
+        });
+        k += 1;
+    }
+    (k, mag, approx)
+}
+
+/// A Chinese numeral at `i` (二十, 两千, 三千五百万, 一亿三千万, 百万, 三点五); `None` when the
+/// run is not a well-formed number (三八, 十四五, 二〇二二, a bare 万).
+fn parse_chinese(t: &Text, i: usize) -> Result<Num, usize> {
+    let c = &t.c;
+    let n = c.len();
+    let mut j = i;
+    let mut total = 0.0f64;
+    let mut section = 0.0f64;
+    let mut number: Option<f64> = None;
+    let mut last_digit = false;
+    let mut invalid = false;
+    let mut has_big = false;
+    let mut decimals = 0u8;
+    let mut only_mags = true;
+    while j < n {
+        let ch = c[j];
+        if let Some(d) = cn_digit(ch) {
+            only_mags = false;
+            if ch == '零' {
+                last_digit = false;
+            } else {
+                if last_digit {
+                    invalid = true;
+                }
+                number = Some(f64::from(d));
+                last_digit = true;
+            }
+        } else if let Some(m) = cn_mag(ch) {
+            if ch == '百' && t.at(j, "百分") {
+                break;
+            }
+            if m < 1e4 {
+                section += number.unwrap_or(1.0) * m;
+            } else if m < 1e8 {
+                let base = number.unwrap_or(if section == 0.0 { 1.0 } else { 0.0 });
+                section = (section + base) * m;
+                has_big = true;
+            } else {
+                let base = number.unwrap_or(if section == 0.0 && total == 0.0 {
+                    1.0
+                } else {
+                    0.0
+                });
+                total = (total + section + base) * m;
+                section = 0.0;
+                has_big = true;
+            }
+            number = None;
+            last_digit = false;
+        } else if ch == '点' && decimals == 0 && j + 1 < n && cn_digit(c[j + 1]).is_some() {
+            let mut frac = 0.0;
+            let mut scale = 0.1;
+            j += 1;
+            while j < n && decimals < 12 {
+                match cn_digit(c[j]) {
+                    Some(d) => {
+                        frac += f64::from(d) * scale;
+                        scale /= 10.0;
+                        decimals += 1;
+                        j += 1;
+                    }
+                    None => break,
+                }
+            }
+            number = Some(number.unwrap_or(0.0) + frac);
+            last_digit = true;
+            continue;
+        } else {
+            break;
+        }
+        j += 1;
+    }
+    if j == i {
+        return Err(i + 1);
+    }
+    let first = c[i];
+    if invalid {
+        return Err(j);
+    }
+    if cn_mag(first).is_some() && first != '十' {
+        // bare magnitudes: only 百万, 千万, 百亿, 千亿, 万亿-style runs of magnitudes
+        let ok = only_mags && matches!(first, '百' | '千') && has_big;
+        if !ok {
+            return Err(j);
+        }
+    }
+    let value = total + section + number.unwrap_or(0.0);
+    let lone_one = j == i + 1 && first == '一';
+    Ok(Num {
+        value,
+        end: j,
+        decimals,
+        mag: if has_big { 1e4 } else { 1.0 },
+        approx: None,
+        lone_one,
+    })
+}
+
+/// Item-start list marker at `i` ("1.", "2、", "3)", and "3." before "90%的…"): the char
+/// index after it.
+fn list_marker(t: &Text, i: usize) -> Option<usize> {
+    let c = &t.c;
+    let n = c.len();
+    let mut j = i;
+    while j < n && is_digit(c[j]) {
+        j += 1;
+    }
+    if j - i > 2 || j >= n {
+        return None;
+    }
+    match c[j] {
+        '、' | ')' => Some(j + 1),
+        '.' => {
+            if j + 1 < n && is_digit(c[j + 1]) {
+                if c[j + 1] == '0' {
+                    return None;
+                }
+                // "3.90%的…": item 3, then 90% — only when what follows has a unit and text
+                let num = parse_arabic(t, j + 1)?;
+                let k = num.end;
+                let has_unit = unit_at(t, k).is_some();
+                let rest = unit_at(t, k).map_or(k, |(l, _)| k + l);
+                (has_unit && rest < n && (is_cjk(c[rest]) || c[rest] == '的')).then_some(j + 1)
+            } else {
+                Some(j + 1)
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Chars inside quotation or book-title marks (names): at most 24 chars, within a sentence.
+fn quote_mask(t: &Text) -> Vec<bool> {
+    let c = &t.c;
+    let n = c.len();
+    let mut m = vec![false; n];
+    let mut i = 0;
+    while i < n {
+        let close = match c[i] {
+            '“' => '”',
+            '「' => '」',
+            '『' => '』',
+            '《' => '》',
+            '‘' => '’',
+            '〈' => '〉',
+            '"' => '"',
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let lim = n.min(i + 26);
+        let mut j = i + 1;
+        while j < lim && c[j] != close && !is_sentence_sep(c[j]) {
+            j += 1;
+        }
+        if j < lim && c[j] == close {
+            for x in &mut m[i + 1..j] {
+                *x = true;
+            }
+            i = j + 1;
+        } else {
+            i += 1;
+        }
+    }
+    m
+}
+
+/// Start of the clause containing char `p - 1`.
+pub(crate) fn clause_start(t: &Text, mut p: usize) -> usize {
+    while p > 0 && !is_clause_sep(t.c[p - 1]) {
+        p -= 1;
+    }
+    p
+}
+
+/// End of the clause starting at or containing char `p`.
+pub(crate) fn clause_end(t: &Text, mut p: usize) -> usize {
+    while p < t.len() && !is_clause_sep(t.c[p]) {
+        p += 1;
+    }
+    p
+}
+
+const APPROX_BEFORE: &[(&str, Approx)] = &[
+    ("大约", Approx::Yue),
+    ("将近", Approx::Jin),
+    ("接近", Approx::Jin),
+    ("超过", Approx::Chao),
+    ("约", Approx::Yue),
+    ("近", Approx::Jin),
+    ("逾", Approx::YuOver),
+    ("超", Approx::Chao),
+];
+
+const CONSTRAINT_BEFORE: &[(&str, Constraint)] = &[
+    ("大于等于", Constraint::AtLeast),
+    ("小于等于", Constraint::AtMost),
+    ("不少于", Constraint::AtLeast),
+    ("不低于", Constraint::AtLeast),
+    ("不小于", Constraint::AtLeast),
+    ("不超过", Constraint::AtMost),
+    ("不高于", Constraint::AtMost),
+    ("不多于", Constraint::AtMost),
+    ("不大于", Constraint::AtMost),
+    ("控制在", Constraint::AtMost),
+    ("至少", Constraint::AtLeast),
+    ("最少", Constraint::AtLeast),
+    ("最低", Constraint::AtLeast),
+    ("低于", Constraint::AtMost),
+    ("小于", Constraint::AtMost),
+    ("少于", Constraint::AtMost),
+    ("最高", Constraint::AtMost),
+    ("最多", Constraint::AtMost),
+    (">=", Constraint::AtLeast),
+    ("<=", Constraint::AtMost),
+    ("≥", Constraint::AtLeast),
+    ("≤", Constraint::AtMost),
+    (">", Constraint::AtLeast),
+    ("<", Constraint::AtMost),
+];
+
+fn skip_spaces_back(t: &Text, mut p: usize) -> usize {
+    while p > 0 && t.c[p - 1] == ' ' {
+        p -= 1;
+    }
+    p
+}
+
+fn constraint_ending(t: &Text, p: usize) -> Option<(usize, Constraint)> {
+    let p = skip_spaces_back(t, p);
+    CONSTRAINT_BEFORE
+        .iter()
+        .find(|(w, _)| t.ends(p, w))
+        .map(|(w, k)| (p - w.chars().count(), *k))
+}
+
+/// Approximation and constraint words right before char `i`: (start of the words, approx,
+/// constraint).
+fn modifiers_before(t: &Text, i: usize) -> (usize, Option<Approx>, Option<Constraint>) {
+    let mut p = skip_spaces_back(t, i);
+    let mut approx = None;
+    let mut constraint = None;
+    if let Some((p2, k)) = constraint_ending(t, p) {
+        return (p2, None, Some(k));
+    }
+    for (w, a) in APPROX_BEFORE {
+        if t.ends(p, w) {
+            let s = p - w.chars().count();
+            if w.starts_with('超') && t.ends(s, "不") {
+                continue;
+            }
+            approx = Some(*a);
+            p = s;
+            break;
+        }
+    }
+    if approx.is_some()
+        && let Some((p2, k)) = constraint_ending(t, p)
+    {
+        constraint = Some(k);
+        p = p2;
+    }
+    (p, approx, constraint)
+}
+
+/// Strip filler words at the end of the chars before `e` (为, 达到, 是, 了 …).
+fn strip_fillers(t: &Text, mut e: usize, lo: usize) -> usize {
+    loop {
+        let before = e;
+        while e > lo && matches!(t.c[e - 1], ' ' | ':' | '=') {
+            e -= 1;
+        }
+        for w in ["达到", "为", "达", "是", "了", "共计", "共", "合计", "总计"] {
+            if e >= lo + w.chars().count() && t.ends(e, w) {
+                e -= w.chars().count();
+                break;
+            }
+        }
+        if e == before {
+            return e;
+        }
+    }
+}
+
+/// Where the cell containing char `p` starts (after `|` or a line break).
+fn cell_start(t: &Text, mut p: usize) -> usize {
+    while p > 0 && !matches!(t.c[p - 1], '|' | '\n' | '\r') {
+        p -= 1;
+    }
+    p
+}
+
+/// A bare number's unit from a header: `城镇新增就业(人) | 27800`, `完成比例(%) 187.9`,
+/// `| 個 | 2295`. Returns the unit and the char index where the header's unit begins (the
+/// constraint of the header is read before it).
+fn header_unit(t: &Text, pre: usize) -> Option<(String, usize)> {
+    let cs = cell_start(t, pre);
+    let e = skip_spaces_back(t, pre);
+    let paren = |e: usize, lo: usize| -> Option<(String, usize)> {
+        if e > lo && t.c[e - 1] == ')' {
+            let mut o = e - 1;
+            while o > lo && o + 12 > e && t.c[o - 1] != '(' {
+                o -= 1;
+            }
+            if o > lo && t.c[o - 1] == '(' {
+                return unit_exact(t, o, e - 1).map(|u| (u, o - 1));
+            }
+        }
+        None
+    };
+    if let Some(r) = paren(e, cs) {
+        return Some(r);
+    }
+    if (cs..e).any(|k| is_digit(t.c[k])) || cs == 0 || t.c[cs - 1] != '|' {
+        return None;
+    }
+    let pe = skip_spaces_back(t, cs - 1);
+    let ps = cell_start(t, pe);
+    if let Some(r) = paren(pe, ps) {
+        return Some(r);
+    }
+    unit_exact(t, ps, pe).map(|u| (u, ps))
+}
+
+/// What is counted: the clause before the number, or after it ("25%的农村常住庭院"), or the
+/// previous table cell for a bare number.
+fn what_of(t: &Text, pre: usize, b: usize) -> String {
+    let c = &t.c;
+    let mut cs = clause_start(t, pre);
+    // skip item markers: spaces, stars, "1." / "2、"
+    loop {
+        while cs < pre && matches!(c[cs], ' ' | '*' | '★' | '☆' | '#' | '●' | '■' | '◆' | '▲')
+        {
+            cs += 1;
+        }
+        let mut j = cs;
+        while j < pre && is_digit(c[j]) {
+            j += 1;
+        }
+        if j > cs && j < pre && matches!(c[j], '.' | '、' | ')') && !is_digit(c[j + 1]) {
+            cs = j + 1;
+            continue;
+        }
+        break;
+    }
+    let e = strip_fillers(t, pre, cs);
+    let before = t.slice(cs, e).trim();
+    let ce = clause_end(t, b);
+    let mut s = b;
+    for w in ["以上", "以下", "以内", "之内", "左右"] {
+        if t.at(s, w) {
+            s += 2;
+            break;
+        }
+    }
+    let de = s < ce && c[s] == '的';
+    if de {
+        s += 1;
+    }
+    let after = t.slice(s.min(ce), ce).trim();
+    let pick = if de && !after.is_empty() {
+        after
+    } else if !before.is_empty() {
+        before
+    } else {
+        after
+    };
+    if !pick.is_empty() {
+        return pick
+            .trim_matches(|ch: char| ch == '(' || ch == '（')
+            .to_string();
+    }
+    // a bare cell: the nearest previous cell with words
+    let mut p = cell_start(t, pre);
+    for _ in 0..3 {
+        if p == 0 || c[p - 1] != '|' {
+            break;
+        }
+        let pe = p - 1;
+        let ps = cell_start(t, pe);
+        let mut e = skip_spaces_back(t, pe);
+        if e > ps && c[e - 1] == ')' {
+            let mut o = e - 1;
+            while o > ps && c[o - 1] != '(' {
+                o -= 1;
+            }
+            if o > ps && unit_exact(t, o, e - 1).is_some() {
+                e = o - 1;
+            }
+        }
+        if unit_exact(t, ps, e).is_none() && (ps..e).any(|k| is_cjk(c[k])) {
+            return t.slice(ps, e).trim().to_string();
+        }
+        p = ps;
+    }
+    String::new()
+}
+
+/// A stated ratio: the value as a fraction, when the words before `pre` make it one.
+fn stated_ratio(t: &Text, pre: usize, v: f64, unit: &str, out: &[Found]) -> Option<f64> {
+    let cs = clause_start(t, pre);
+    let e = strip_fillers(t, pre, cs);
+    let frac = if unit == "倍" { v } else { v / 100.0 };
+    for w in ["完成率", "完成比例", "完成进度", "完成比"] {
+        if t.ends(e, w) {
+            return Some(frac);
+        }
+    }
+    if t.ends(e, "超额完成") || t.ends(e, "超额") {
+        return Some(if unit == "倍" { v } else { 1.0 + v / 100.0 });
+    }
+    if t.ends(e, "的")
+        && ["任务", "计划", "目标"]
+            .iter()
+            .any(|w| t.contains(cs, e, w))
+    {
+        return Some(if t.contains(cs, e, "超额") && unit != "倍" {
+            1.0 + v / 100.0
+        } else {
+            frac
+        });
+    }
+    let last = out.last()?;
+    if t.ends(e, "(") && last.b + 1 == e && last.q.kind == QuantityKind::Count {
+        return Some(frac);
+    }
+    if last.q.kind == QuantityKind::Ratio && !last.q.unit.is_empty() && last.b <= pre {
+        let between = &t.c[last.b..pre];
+        if between.len() <= 2
+            && between
+                .iter()
+                .all(|ch| matches!(ch, '和' | '、' | ',' | '，' | '及' | '与' | ' '))
+        {
+            return Some(frac);
+        }
+    }
+    None
+}
+
+/// A stated difference (actual − target): 超任务17元, 超过省定任务6所, 比目标多3个.
+fn is_difference(t: &Text, pre: usize) -> bool {
+    let cs = clause_start(t, pre);
+    let mut e = skip_spaces_back(t, pre);
+    if t.ends(e, "了") {
+        e -= 1;
+    }
+    for w in ["任务数", "任务量", "任务", "目标", "计划", "指标"] {
+        if t.ends(e, w) {
+            let we = e - w.chars().count();
+            let lo = cs.max(we.saturating_sub(8));
+            return t.contains(lo, we, "超");
+        }
+    }
+    t.ends(e, "多")
+        && t.contains(cs, e, "比")
+        && ["任务", "目标", "计划"]
+            .iter()
+            .any(|w| t.contains(cs, e, w))
+}
+
+/// The scanner proper.
+pub(crate) fn scan(t: &Text) -> Vec<Found> {
+    let c = &t.c;
+    let n = c.len();
+    let quoted = if c
+        .iter()
+        .any(|ch| matches!(ch, '“' | '「' | '『' | '《' | '‘' | '〈' | '"'))
+    {
+        quote_mask(t)
+    } else {
+        Vec::new()
+    };
+    let is_quoted = |k: usize| quoted.get(k).copied().unwrap_or(false);
+    let mut out: Vec<Found> = Vec::new();
+    let mut i = 0;
+    let mut item_start = true;
+    let mut marker_end = usize::MAX;
+    while i < n {
+        let ch = c[i];
+        if is_quoted(i) {
+            i += 1;
+            item_start = false;
+            continue;
+        }
+        if item_start
+            && is_digit(ch)
+            && let Some(next) = list_marker(t, i)
+        {
+            i = next;
+            marker_end = next;
+            item_start = false;
+            continue;
+        }
+        let prev = if i > 0 { c[i - 1] } else { ' ' };
+        let step = if t.at(i, "百分之") {
+            read_percent_words(t, i, &out)
+        } else if is_digit(ch)
+            && (i == marker_end || !(is_digit(prev) || prev == '.' || prev.is_ascii_alphabetic()))
+        {
+            read_arabic(t, i, &out)
+        } else if is_cn_numeral(ch) && !is_cn_numeral(prev) {
+            read_chinese(t, i, &out)
+        } else {
+            Step::None
+        };
+        match step {
+            Step::None => {
+                item_start = matches!(ch, '\n' | '\r' | '。' | '；' | ';')
+                    || (item_start && matches!(ch, ' ' | '*' | '★' | '☆' | '#' | '●' | '■' | '◆'));
+                i += 1;
+            }
+            Step::Skip(k) => {
+                item_start = false;
+                i = k.max(i + 1);
+            }
+            Step::Found(f) => {
+                item_start = false;
+                i = f.b.max(i + 1);
+                out.push(*f);
+            }
+        }
+    }
+    out
+}
+
+enum Step {
+    None,
+    Skip(usize),
+    Found(Box<Found>),
+}
+
+/// A number's value and extent before the unit.
+struct Head {
+    a: usize,
+    value: f64,
+    k: usize,
+    decimals: u8,
+    approx: Option<Approx>,
+    unit: Option<String>,
+}
+
+fn read_arabic(t: &Text, i: usize, out: &[Found]) -> Step {
+    let c = &t.c;
+    let n = c.len();
+    if i > 0 && c[i - 1] == '第' {
+        let mut k = i;
+        while k < n && is_digit(c[k]) {
+            k += 1;
+        }
+        return Step::Skip(k);
+    }
+    let Some(num) = parse_arabic(t, i) else {
+        let mut k = i;
+        while k < n && (is_digit(c[k]) || c[k] == ',' || c[k] == '.') {
+            k += 1;
+        }
+        return Step::Skip(k);
+    };
+    let mut head = Head {
+        a: i,
+        value: num.value,
+        k: num.end,
+        decimals: num.decimals,
+        approx: num.approx,
+        unit: None,
+    };
+    let k = head.k;
+    if k + 1 < n {
+        let next = c[k + 1];
+        match c[k] {
+            '-' | '~' | '至' | '到' if is_digit(next) || is_cn_numeral(next) => {
+                let second = if is_digit(next) {
+                    parse_arabic(t, k + 1)
+                } else {
+                    parse_chinese(t, k + 1).ok()
+                };
+                if let Some(s) = second {
+                    if num.mag == 1.0 && s.mag > 1.0 {
+                        head.value *= s.mag;
+                    }
+                    head.k = s.end;
+                    head.approx = head.approx.or(s.approx);
+                }
+            }
+            ':' if is_digit(next) => {
+                let Some(s) = parse_arabic(t, k + 1) else {
+                    return Step::Skip(k + 1);
+                };
+                let lo = i.saturating_sub(6);
+                if !t.contains(lo, i, "比") || s.value == 0.0 {
+                    return Step::Skip(s.end);
+                }
+                head.value = num.value / s.value;
+                head.k = s.end;
+                head.unit = Some("比".to_string());
+            }
+            '*' if is_digit(next) => {
+                if let Some(s) = parse_arabic(t, k + 1) {
+                    head.value = num.value * s.value;
+                    head.k = s.end;
+                }
+            }
+            '/' if is_digit(next) => {
+                if let Some(s) = parse_arabic(t, k + 1) {
+                    let mut u = String::from("/");
+                    u.extend(&c[k + 1..s.end]);
+                    head.k = s.end;
+                    head.unit = Some(u);
+                }
+            }
+            _ => {}
+        }
+    }
+    finish(t, head, false, false, out)
+}
+
+fn read_percent_words(t: &Text, i: usize, out: &[Found]) -> Step {
+    let j = i + 3;
+    let num = match t.c.get(j) {
+        Some(&d) if is_digit(d) => parse_arabic(t, j),
+        Some(&d) if is_cn_numeral(d) => parse_chinese(t, j).ok(),
+        _ => None,
+    };
+    let Some(num) = num else {
+        return Step::Skip(j);
+    };
+    let head = Head {
+        a: i,
+        value: num.value,
+        k: num.end,
+        decimals: num.decimals,
+        approx: None,
+        unit: Some("%".to_string()),
+    };
+    finish(t, head, true, false, out)
+}
+
+fn read_chinese(t: &Text, i: usize, out: &[Found]) -> Step {
+    let c = &t.c;
+    let n = c.len();
+    let num = match parse_chinese(t, i) {
+        Ok(num) => num,
+        Err(k) => return Step::Skip(k),
+    };
+    if i > 0 && c[i - 1] == '第' {
+        return Step::Skip(num.end);
+    }
+    if num.lone_one && i > 0 && ONE_IN_WORD.contains(c[i - 1]) {
+        return Step::Skip(num.end);
+    }
+    let mut head = Head {
+        a: i,
+        value: num.value,
+        k: num.end,
+        decimals: num.decimals,
+        approx: None,
+        unit: None,
+    };
+    if num.lone_one && num.end < n && c[num.end] == '半' {
+        head.value = 0.5;
+        head.k = num.end + 1;
+        head.unit = Some(String::new());
+        return finish(t, head, true, false, out);
+    }
+    let (k, mag, approx) = magnitude_after(t, num.end);
+    if mag > 1.0 {
+        // 十 / 百 runs followed by more magnitudes were consumed; here only 余/多 matter
+        head.value *= mag;
+    }
+    head.k = k;
+    head.approx = approx;
+    if k + 1 < n
+        && matches!(c[k], '至' | '到' | '-' | '~')
+        && is_cn_numeral(c[k + 1])
+        && let Ok(s) = parse_chinese(t, k + 1)
+    {
+        head.k = s.end;
+    }
+    finish(t, head, true, num.lone_one, out)
+}
+
+/// The unit, the words around the number, the kind.
+fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) -> Step {
+    let c = &t.c;
+    let n = c.len();
+    let Head {
+        a,
+        value,
+        mut k,
+        decimals,
+        mut approx,
+        unit,
+    } = head;
+    let big_chinese = chinese && value >= 1e4;
+    let mut unit = match unit {
+        Some(u) => u,
+        None => {
+            if k < n && c[k] == '%' {
+                k += 1;
+                "%".to_string()
+            } else if k < n && c[k] == '‰' {
+                k += 1;
+                "‰".to_string()
+            } else if let Some((e, u)) = unit_with_tail(t, k) {
+                k = e;
+                u
+            } else if not_quantity_after(t, k)
+                || (k < n && c[k].is_ascii_alphabetic())
+                || (chinese && !big_chinese)
+            {
+                return Step::Skip(k);
+            } else {
+                String::new()
+            }
+        }
+    };
+    if lone_one {
+        // 一户年最高5300元, 一人一档: 一 as "per"
+        let ce = clause_end(t, k);
+        let near_one = (k..n.min(k + 3)).any(|j| c[j] == '一');
+        let digit_follows = (k..ce.min(k + 8)).any(|j| is_digit(c[j]));
+        if near_one || digit_follows {
+            return Step::Skip(k);
+        }
+    }
+    // words after the unit
+    let mut constraint = None;
+    for (w, kind) in [
+        ("以上", Some(Constraint::AtLeast)),
+        ("以下", Some(Constraint::AtMost)),
+        ("以内", Some(Constraint::AtMost)),
+        ("之内", Some(Constraint::AtMost)),
+        ("左右", None),
+    ] {
+        if t.at(k, w) {
+            match kind {
+                Some(kd) => constraint = Some(kd),
+                None => approx = approx.or(Some(Approx::ZuoYou)),
+            }
+            break;
+        }
+    }
+    let (mut pre, approx_b, constraint_b) = modifiers_before(t, a);
+    approx = approx_b.or(approx);
+    constraint = constraint_b.or(constraint);
+    let mut bare = false;
+    let mut hdr_pre = None;
+    if unit.is_empty() && !chinese {
+        if a > 0 && c[a - 1] == '(' && k < n && c[k] == ')' {
+            return Step::Skip(k + 1);
+        }
+        if let Some((u, hp)) = header_unit(t, pre) {
+            unit = u;
+            bare = true;
+            hdr_pre = Some(hp);
+            if constraint.is_none()
+                && let Some((_, kd)) = constraint_ending(t, hp)
+            {
+                constraint = Some(kd);
+            }
+        }
+    }
+    if !bare && !chinese {
+        let cs = cell_start(t, pre);
+        let e = skip_spaces_back(t, pre);
+        bare = e == cs || e < pre;
+    }
+    // kind
+    let mut kind = QuantityKind::Count;
+    let mut qvalue = value;
+    let ratio_pre = hdr_pre.unwrap_or(pre);
+    if unit == "%" || unit == "倍" {
+        if let Some(r) = stated_ratio(t, ratio_pre, value, &unit, out) {
+            kind = QuantityKind::Ratio;
+            qvalue = r;
+        }
+    } else if unit.is_empty() {
+        let cs = clause_start(t, pre);
+        let e = strip_fillers(t, pre, cs);
+        if ["完成率", "完成比例", "完成进度"]
+            .iter()
+            .any(|w| t.ends(e, w))
+        {
+            kind = QuantityKind::Ratio;
+        }
+    } else if is_difference(t, pre) {
+        kind = QuantityKind::Difference;
+    }
+    if kind != QuantityKind::Count {
+        approx = None;
+        constraint = None;
+    }
+    if pre > a {
+        pre = a;
+    }
+    let what = what_of(t, pre, k);
+    Step::Found(Box::new(Found {
+        q: Quantity {
+            value: qvalue,
+            unit,
+            what,
+            approx,
+            constraint,
+            kind,
+            span: t.off[a]..t.off[k],
+        },
+        a,
+        b: k,
+        pre,
+        decimals,
+        bare,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Vec<(f64, String)> {
+        extract(text)
+            .into_iter()
+            .map(|q| (q.value, q.unit))
+            .collect()
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    #[test]
+    fn numbers_are_read_in_every_written_form() {
+        let cases: &[(&str, f64, &str)] = &[
+            ("培训妇女1000人", 1000.0, "人"),
+            ("培训妇女１０００人", 1000.0, "人"),
+            ("培训1.2万人", 12000.0, "人"),
+            ("救助金29万元", 290000.0, "元"),
+            ("创建率38.69%", 38.69, "%"),
+            ("创建率38.69％", 38.69, "%"),
+            ("减税降费1.3萬億元", 1.3e12, "元"),
+            ("减税8000多亿元", 8e11, "元"),
+            ("新增就业71.6万人", 716000.0, "人"),
+            ("招募二十名志愿者", 20.0, "名"),
+            ("培训两千人", 2000.0, "人"),
+            ("覆盖三千五百万人", 3.5e7, "人"),
+            ("阅读量逾百万", 1e6, ""),
+            ("受益一百万户", 1e6, "户"),
+            ("建成10所留守儿童活动站", 10.0, "所"),
+            ("完成1,000户", 1000.0, "户"),
+            ("提高到百分之三十", 30.0, "%"),
+            ("新建成2-3个示范性托育服务机构", 2.0, "个"),
+            ("发病率控制在10/10万以下", 10.0, "/10万"),
+            ("增加公办幼兒園學位2295個", 2295.0, "个"),
+            ("农村低保标准583元/人*月", 583.0, "元/人·月"),
+            ("超任务9.4个百分点", 9.4, "百分点"),
+            ("二十余人", 20.0, "人"),
+            ("1万多人", 10000.0, "人"),
+            ("医护比达到1:1", 1.0, "比"),
+            ("压减一半", 0.5, ""),
+        ];
+        for (text, v, u) in cases {
+            let got = one(text);
+            assert_eq!(got.len(), 1, "{text}: {got:?}");
+            assert!(close(got[0].0, *v), "{text}: {got:?}");
+            assert_eq!(got[0].1, *u, "{text}");
+        }
+    }
+
+    #[test]
+    fn dates_ordinals_markers_and_names_are_not_quantities() {
+        let cases = [
+            "2022年底前完成",
+            "第三季度",
+            "第1名",
+            "12月31日",
+            "2020年1至7月",
+            "“十四五”规划",
+            "喜迎二十大",
+            "庆“三八”",
+            "在三八妇女节",
+            "救助“两癌”患病妇女",
+            "评选“五好家庭”",
+            "“一网两微三号”",
+            "赴五区一市调研",
+            "编印“两个规划”白皮书",
+            "1.加强领导",
+            "（二）工作措施",
+            "(1)工作措施",
+            "*1.力争",
+            "窝沟封闭6-9岁儿童",
+            "二级综合医院",
+            "统一标准",
+            "千家万户",
+            "每万人口",
+            "一人一档",
+            "5G基站",
+        ];
+        for text in cases {
+            assert_eq!(one(text), vec![], "{text}");
+        }
+    }
+
+    #[test]
+    fn approximations_and_constraints_are_attached() {
+        let cases: &[(&str, Option<Approx>, Option<Constraint>)] = &[
+            ("培训50余期", Some(Approx::Yu), None),
+            ("发文2800余篇", Some(Approx::Yu), None),
+            ("近2000人", Some(Approx::Jin), None),
+            ("约300人", Some(Approx::Yue), None),
+            ("阅读量逾百万", Some(Approx::YuOver), None),
+            (
+                "控制在3%左右",
+                Some(Approx::ZuoYou),
+                Some(Constraint::AtMost),
+            ),
+            ("不少于2000对", None, Some(Constraint::AtLeast)),
+            ("不低于4000元", None, Some(Constraint::AtLeast)),
+            ("不超过5人", None, Some(Constraint::AtMost)),
+            ("1100萬人以上", None, Some(Constraint::AtLeast)),
+            ("失业率低于4.3%", None, Some(Constraint::AtMost)),
+            ("年度指标值 >=21933人", None, Some(Constraint::AtLeast)),
+            ("一户年最高5300元", None, Some(Constraint::AtMost)),
+            ("控制在5%以内", None, Some(Constraint::AtMost)),
+        ];
+        for (text, approx, constraint) in cases {
+            let q = extract(text);
+            assert_eq!(q.len(), 1, "{text}: {q:?}");
+            assert_eq!(q[0].approx, *approx, "{text}");
+            assert_eq!(q[0].constraint, *constraint, "{text}");
+        }
+    }
+
+    #[test]
+    fn stated_ratios_and_differences_have_their_kind() {
+        let cases: &[(&str, QuantityKind, f64)] = &[
+            ("完成率100%", QuantityKind::Ratio, 1.0),
+            ("完成年度任务的46%", QuantityKind::Ratio, 0.46),
+            ("为任务的164.5%", QuantityKind::Ratio, 1.645),
+            ("超额完成20%", QuantityKind::Ratio, 1.2),
+            ("是全年任务量的6.4倍", QuantityKind::Ratio, 6.4),
+            ("超任务17元", QuantityKind::Difference, 17.0),
+            ("超过省定任务6所", QuantityKind::Difference, 6.0),
+            ("超任务9.4个百分点", QuantityKind::Difference, 9.4),
+            ("婚姻家庭辅导率100%", QuantityKind::Count, 100.0),
+        ];
+        for (text, kind, v) in cases {
+            let q = extract(text);
+            assert_eq!(q.len(), 1, "{text}: {q:?}");
+            assert_eq!(q[0].kind, *kind, "{text}");
+            assert!(close(q[0].value, *v), "{text}: {q:?}");
+        }
+        let q = extract("分别完成省定任务的120.7%和134.7%");
+        assert_eq!(q.len(), 2);
+        assert!(q.iter().all(|q| q.kind == QuantityKind::Ratio), "{q:?}");
+        let q = extract("已完成120条(95%)");
+        assert_eq!(q[1].kind, QuantityKind::Ratio, "{q:?}");
+    }
+
+    #[test]
+    fn table_cells_take_their_unit_from_the_header() {
+        let cases: &[(&str, f64, &str, Option<Constraint>)] = &[
+            (
+                "全市 | 城镇新增就业(人) | 目标任务 27800",
+                27800.0,
+                "人",
+                None,
+            ),
+            ("增加公办幼兒園學位 | 個 | 2295", 2295.0, "个", None),
+            ("“兩癌”免費檢查 | (人次) | 2500", 2500.0, "人次", None),
+            (
+                "全市 | 城镇登记失业率低于(%) | 4.3",
+                4.3,
+                "%",
+                Some(Constraint::AtMost),
+            ),
+            (
+                "提高農村低保標準 | 元/年 | 不低於4000",
+                4000.0,
+                "元/年",
+                Some(Constraint::AtLeast),
+            ),
+        ];
+        for (text, v, u, k) in cases {
+            let q = extract(text);
+            assert_eq!(q.len(), 1, "{text}: {q:?}");
+            assert!(close(q[0].value, *v), "{text}: {q:?}");
+            assert_eq!(q[0].unit, *u, "{text}");
+            assert_eq!(q[0].constraint, *k, "{text}");
+        }
+    }
+
+    #[test]
+    fn what_is_the_clause_around_the_number() {
+        let cases = [
+            ("开展巾帼家政及技能培训50期，培训妇女1000人", 1, "培训妇女"),
+            (
+                "全市25%的农村常住庭院建成美丽庭院",
+                0,
+                "农村常住庭院建成美丽庭院",
+            ),
+            ("*4.新增技能人才4000人", 0, "新增技能人才"),
+            ("增加公办幼儿园学位 | 个 | 2295", 0, "增加公办幼儿园学位"),
+        ];
+        for (text, idx, what) in cases {
+            let q = extract(text);
+            assert_eq!(q[idx].what, what, "{text}: {q:?}");
+        }
+    }
+
+    #[test]
+    fn list_markers_before_percentages_are_items() {
+        let q = extract("3.90%的二级综合医院单独设置口腔科");
+        assert_eq!(q.len(), 1);
+        assert!(close(q[0].value, 90.0));
+        let q = extract("3.57 | (no 完成比例)");
+        assert!(close(q[0].value, 3.57), "{q:?}");
+    }
+
+    #[test]
+    fn spans_cover_the_number_and_its_unit() {
+        let text = "培训妇女2000余人，阅读量逾百万";
+        let q = extract(text);
+        assert_eq!(&text[q[0].span.clone()], "2000余人");
+        assert_eq!(&text[q[1].span.clone()], "百万");
+    }
+}
