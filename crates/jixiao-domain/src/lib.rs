@@ -4,4 +4,12 @@
 //! Architecture invariant: this crate imports no web, SQL or document crate. Values that reach
 //! it have been parsed at the edges; its types cannot hold invalid values.
 
+pub mod period;
+pub mod points;
 pub mod status;
+pub mod table;
+
+pub use period::{Period, PeriodKind, Year};
+pub use points::Points;
+pub use status::{Status, TimeProgress, Wording};
+pub use table::{IndicatorNode, IndicatorTree, Name, TaskRow, TaskSpec, WeightMismatch};

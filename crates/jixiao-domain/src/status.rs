@@ -160,13 +160,43 @@ mod tests {
     fn status_follows_completion_against_time_progress() {
         let cases = [
             (Some(2.0), 1.0, Status::Exceeded, "above one is exceeded"),
-            (Some(1.0), 1.0, Status::Completed, "exactly one is completed"),
-            (Some(0.65), 0.75, Status::OnTrack, "exactly f - tolerance is on track"),
-            (Some(0.6499), 0.75, Status::Lagging, "just under f - tolerance lags"),
+            (
+                Some(1.0),
+                1.0,
+                Status::Completed,
+                "exactly one is completed",
+            ),
+            (
+                Some(0.65),
+                0.75,
+                Status::OnTrack,
+                "exactly f - tolerance is on track",
+            ),
+            (
+                Some(0.6499),
+                0.75,
+                Status::Lagging,
+                "just under f - tolerance lags",
+            ),
             (Some(0.375), 0.75, Status::Lagging, "exactly f / 2 lags"),
-            (Some(0.3749), 0.75, Status::SeriouslyLagging, "under f / 2 is serious"),
-            (Some(0.1933), 1.0, Status::SeriouslyLagging, "the seed's 两癌 task"),
-            (Some(0.0), 0.0, Status::OnTrack, "nothing due yet is on track"),
+            (
+                Some(0.3749),
+                0.75,
+                Status::SeriouslyLagging,
+                "under f / 2 is serious",
+            ),
+            (
+                Some(0.1933),
+                1.0,
+                Status::SeriouslyLagging,
+                "the seed's 两癌 task",
+            ),
+            (
+                Some(0.0),
+                0.0,
+                Status::OnTrack,
+                "nothing due yet is on track",
+            ),
         ];
         for (completion, f, want, why) in cases {
             assert_eq!(
@@ -182,9 +212,15 @@ mod tests {
         let y = TimeProgress::YEAR_END;
         assert_eq!(status_of(None, Wording::Done, y, 0.1), Status::Completed);
         assert_eq!(status_of(None, Wording::Exceeded, y, 0.1), Status::Exceeded);
-        assert_eq!(status_of(None, Wording::InProgress, y, 0.1), Status::NeedsReview);
+        assert_eq!(
+            status_of(None, Wording::InProgress, y, 0.1),
+            Status::NeedsReview
+        );
         assert_eq!(status_of(None, Wording::None, y, 0.1), Status::NeedsReview);
-        assert_eq!(status_of(Some(0.1), Wording::Done, y, 0.1), Status::SeriouslyLagging);
+        assert_eq!(
+            status_of(Some(0.1), Wording::Done, y, 0.1),
+            Status::SeriouslyLagging
+        );
     }
 
     #[test]

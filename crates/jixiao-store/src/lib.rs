@@ -1,1 +1,186 @@
-//! jixiao-store
+//! Persistence for jixiao on SQLite (the default, a file) and PostgreSQL (multi-instance
+//! deployments), through one code path: sqlx's `Any` driver.
+//!
+//! Rules every query here follows, so that the same SQL runs on both (see ARCHITECTURE.md):
+//! `$N` placeholders; only integer (`i64`), float (`f64`) and text columns, timestamps as
+//! RFC 3339 text; `RETURNING id` for inserts; no backend-specific functions.
+//!
+//! This crate takes and returns domain values and plain records; it renders nothing and knows
+//! no HTTP.
+
+mod import;
+mod read;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+use std::sync::Once;
+
+pub use import::{ImportOutcome, ImportPlan, Replaced, StoredReading};
+pub use read::{
+    IndicatorRecord, PeriodRecord, ReportRecord, SchemeRecord, SchemeSummary, TaskDetail, TaskLine,
+    UnitInScheme, UnitRecord, UnitTable,
+};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// The database behind a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// Errors of the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The URL names no database we support.
+    #[error("不支持的数据库地址「{0}」：请使用 sqlite://路径 或 postgres://…")]
+    UnsupportedUrl(String),
+    /// The database refused or failed a query.
+    #[error("数据库错误：{0}")]
+    Database(#[from] sqlx::Error),
+    /// Applying the embedded migrations failed.
+    #[error("数据库迁移失败：{0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// An import would replace tasks that exist; the caller must say so.
+    #[error(
+        "方案「{scheme}」中单位「{unit}」已有 {tasks} 项任务；如要用本文件替换，请加 --replace"
+    )]
+    WouldReplace {
+        /// The scheme title.
+        scheme: String,
+        /// The unit name.
+        unit: String,
+        /// How many tasks would be replaced.
+        tasks: i64,
+    },
+    /// Stored data that cannot be read back as a domain value.
+    #[error("数据库中的数据无效：{0}")]
+    Corrupt(String),
+}
+
+/// The store: a connection pool and the backend it talks to.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to `url`, creating a SQLite file if needed, and applies the migrations.
+    ///
+    /// `sqlite://PATH` (relative or absolute), `sqlite::memory:`, or `postgres://…`.
+    #[tracing::instrument(skip_all, fields(db.backend))]
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        static DRIVERS: Once = Once::new();
+        DRIVERS.call_once(install_default_drivers);
+
+        let (url, backend) = normalise_url(url)?;
+        tracing::Span::current().record("db.backend", format!("{backend:?}"));
+        let options = match backend {
+            Backend::Sqlite => AnyPoolOptions::new()
+                // One writer at a time is SQLite's nature; a few readers beside it.
+                .max_connections(if url.contains(":memory:") { 1 } else { 8 })
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        // WAL lets readers run beside the writer; NORMAL keeps every commit
+                        // across a killed process (not a power cut), see ARCHITECTURE.md.
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                }),
+            Backend::Postgres => AnyPoolOptions::new().max_connections(16),
+        };
+        let pool = options.connect(&url).await?;
+        match backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+        }
+        Ok(Store { pool, backend })
+    }
+
+    /// Which database this store uses.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Whether the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+/// Accepts `sqlite://PATH`, `sqlite:PATH`, `sqlite::memory:` and `postgres(ql)://…`; SQLite
+/// files are created when missing.
+fn normalise_url(url: &str) -> Result<(String, Backend), StoreError> {
+    let url = url.trim();
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((url.to_string(), Backend::Postgres));
+    }
+    let Some(rest) = url.strip_prefix("sqlite:") else {
+        return Err(StoreError::UnsupportedUrl(url.to_string()));
+    };
+    if rest == ":memory:" || rest.starts_with(":memory:?") {
+        return Ok((url.to_string(), Backend::Sqlite));
+    }
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    if rest.is_empty() {
+        return Err(StoreError::UnsupportedUrl(url.to_string()));
+    }
+    let mut normal = format!("sqlite://{rest}");
+    if !rest.contains("mode=") {
+        normal.push(if rest.contains('?') { '&' } else { '?' });
+        normal.push_str("mode=rwc");
+    }
+    Ok((normal, Backend::Sqlite))
+}
+
+/// The current time as RFC 3339 text, the one timestamp format stored.
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_are_normalised() {
+        let cases = [
+            ("sqlite://jixiao.db", Some("sqlite://jixiao.db?mode=rwc")),
+            ("sqlite:jixiao.db", Some("sqlite://jixiao.db?mode=rwc")),
+            ("sqlite:///tmp/a.db", Some("sqlite:///tmp/a.db?mode=rwc")),
+            ("sqlite://a.db?mode=ro", Some("sqlite://a.db?mode=ro")),
+            ("sqlite::memory:", Some("sqlite::memory:")),
+            ("postgres://u@h/db", Some("postgres://u@h/db")),
+            ("mysql://h/db", None),
+            ("jixiao.db", None),
+            ("sqlite://", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(
+                normalise_url(input).ok().map(|(u, _)| u).as_deref(),
+                want,
+                "{input}"
+            );
+        }
+    }
+}

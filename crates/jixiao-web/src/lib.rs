@@ -1,1 +1,81 @@
-//! jixiao-web
+//! The web app: server-rendered pages in Chinese (English second), no JavaScript required, no
+//! asset from outside the binary.
+//!
+//! `app(state)` builds the whole router; `serve` binds it. Tests and the CLI use the same
+//! wiring. Handlers turn requests into store calls and records into view models; only this
+//! crate renders HTML.
+
+mod error;
+pub mod i18n;
+mod pages;
+mod views;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use jixiao_store::Store;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::WebError;
+
+/// Settings of the web app.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when served behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// What every handler gets.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Settings, shared.
+    pub config: Arc<WebConfig>,
+}
+
+/// The whole app.
+pub fn app(state: AppState) -> Router {
+    let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+               form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+    pages::router()
+        .with_state(state)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("cache-control"),
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Serves the app on `listener` until `shutdown` completes; in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

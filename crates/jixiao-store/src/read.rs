@@ -1,0 +1,466 @@
+//! Reading what the pages and the exporters show. Records are plain data; turning them into
+//! domain values (an `IndicatorTree`, a `Period`) is the caller's choice.
+
+use jixiao_domain::{IndicatorTree, Period, TaskRow, WeightMismatch};
+use sqlx::FromRow;
+use std::collections::HashMap;
+
+use crate::{Store, StoreError};
+
+/// A scheme in the list of schemes.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct SchemeSummary {
+    /// Id.
+    pub id: i64,
+    /// Title as the office writes it.
+    pub title: String,
+    /// Year.
+    pub year: i64,
+    /// draft / active / closed.
+    pub state: String,
+    /// Units assessed.
+    pub units: i64,
+    /// Tasks across all units.
+    pub tasks: i64,
+}
+
+/// A scheme.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct SchemeRecord {
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Year.
+    pub year: i64,
+    /// draft / active / closed.
+    pub state: String,
+    /// Status tolerance below time progress.
+    pub tolerance: f64,
+}
+
+/// An indicator of a scheme.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct IndicatorRecord {
+    /// Id.
+    pub id: i64,
+    /// The indicator above, none for level 1.
+    pub parent_id: Option<i64>,
+    /// 1 for 一级指标.
+    pub level: i64,
+    /// Name as written.
+    pub name: String,
+    /// Points, when the name carries them.
+    pub points: Option<f64>,
+    /// Order in the scheme.
+    pub position: i64,
+}
+
+/// A unit.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct UnitRecord {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Type, for ranking within a type.
+    pub kind: String,
+    /// The unit above.
+    pub parent_id: Option<i64>,
+}
+
+/// A unit assessed in a scheme.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct UnitInScheme {
+    /// Unit id.
+    pub unit_id: i64,
+    /// Unit name.
+    pub name: String,
+    /// The 主管部门 line of its table.
+    pub department: String,
+    /// Its tasks in the scheme.
+    pub tasks: i64,
+    /// Sum of their weights.
+    pub weight_sum: f64,
+}
+
+/// A reporting period of a scheme.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct PeriodRecord {
+    /// Id.
+    pub id: i64,
+    /// Code: 2022, 2022Q3, 2022-09.
+    pub code: String,
+    /// Last day, ISO date.
+    pub ends_on: String,
+}
+
+impl PeriodRecord {
+    /// The domain period, if the stored code is one.
+    pub fn period(&self) -> Option<Period> {
+        self.code.parse().ok()
+    }
+}
+
+/// One progress report.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct ReportRecord {
+    /// Id.
+    pub id: i64,
+    /// The task.
+    pub task_id: i64,
+    /// The period's code.
+    pub period_code: String,
+    /// 进度情况 as written.
+    pub text: String,
+    /// draft / submitted / approved / returned.
+    pub state: String,
+    /// The prose reader's result as JSON.
+    pub reading: Option<String>,
+    /// Completion, when numbers decide.
+    pub completion: Option<f64>,
+    /// Status code.
+    pub status: Option<String>,
+    /// Optimistic version.
+    pub version: i64,
+    /// Last change, RFC 3339.
+    pub updated_at: String,
+}
+
+/// A task with its progress for one period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskLine {
+    /// Id.
+    pub id: i64,
+    /// The indicator it hangs under.
+    pub indicator_id: i64,
+    /// 任务要点名称.
+    pub name: String,
+    /// 年度目标.
+    pub target: String,
+    /// 分值权重.
+    pub weight: f64,
+    /// Progress for the period, if reported.
+    pub report: Option<ReportRecord>,
+}
+
+#[derive(FromRow)]
+struct TaskRowDb {
+    id: i64,
+    indicator_id: i64,
+    name: String,
+    target: String,
+    weight: f64,
+}
+
+/// A unit's progress table for one period: what the seed's Word table shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitTable {
+    /// The scheme.
+    pub scheme: SchemeRecord,
+    /// The unit.
+    pub unit: UnitRecord,
+    /// The 主管部门 line.
+    pub department: String,
+    /// The period shown, if the scheme has any.
+    pub period: Option<PeriodRecord>,
+    /// Every period of the scheme, oldest first.
+    pub periods: Vec<PeriodRecord>,
+    /// The scheme's indicators, in order.
+    pub indicators: Vec<IndicatorRecord>,
+    /// The unit's tasks, in order.
+    pub tasks: Vec<TaskLine>,
+}
+
+impl UnitTable {
+    /// Indicator names from level 1 down to `indicator_id`.
+    pub fn path_of(&self, indicator_id: i64) -> Vec<&IndicatorRecord> {
+        let by_id: HashMap<i64, &IndicatorRecord> =
+            self.indicators.iter().map(|i| (i.id, i)).collect();
+        let mut path = Vec::new();
+        let mut next = Some(indicator_id);
+        while let Some(id) = next {
+            let Some(ind) = by_id.get(&id) else { break };
+            path.push(*ind);
+            next = ind.parent_id;
+            if path.len() > 64 {
+                break; // a cycle in stored data; show what we have
+            }
+        }
+        path.reverse();
+        path
+    }
+
+    /// The unit's tasks as a domain tree (for weight checks and totals).
+    pub fn tree(&self) -> Result<IndicatorTree, StoreError> {
+        let rows: Vec<TaskRow> = self
+            .tasks
+            .iter()
+            .map(|t| TaskRow {
+                path: self
+                    .path_of(t.indicator_id)
+                    .into_iter()
+                    .map(|i| i.name.clone())
+                    .collect(),
+                task: t.name.clone(),
+                target: t.target.clone(),
+                progress: t
+                    .report
+                    .as_ref()
+                    .map(|r| r.text.clone())
+                    .unwrap_or_default(),
+                weight: t.weight,
+            })
+            .collect();
+        IndicatorTree::from_rows(&rows).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// Indicators whose points differ from the unit's task weights below them.
+    pub fn weight_mismatches(&self) -> Result<Vec<WeightMismatch>, StoreError> {
+        Ok(self.tree()?.weight_mismatches())
+    }
+
+    /// Sum of the unit's task weights.
+    pub fn weight_total(&self) -> f64 {
+        self.tasks.iter().map(|t| t.weight).sum()
+    }
+}
+
+/// A task with its context and every report it has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskDetail {
+    /// The scheme.
+    pub scheme: SchemeRecord,
+    /// The unit.
+    pub unit: UnitRecord,
+    /// Indicators from level 1 down.
+    pub path: Vec<IndicatorRecord>,
+    /// The task (its `report` is the latest).
+    pub task: TaskLine,
+    /// Every report, oldest period first.
+    pub reports: Vec<ReportRecord>,
+}
+
+const REPORT_COLUMNS: &str = "r.id, r.task_id, p.code AS period_code, r.text, r.state, r.reading, \
+     r.completion, r.status, r.version, r.updated_at";
+
+impl Store {
+    /// Every scheme, newest year first.
+    pub async fn list_schemes(&self) -> Result<Vec<SchemeSummary>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT s.id, s.title, s.year, s.state, \
+             (SELECT COUNT(*) FROM scheme_units su WHERE su.scheme_id = s.id) AS units, \
+             (SELECT COUNT(*) FROM tasks t WHERE t.scheme_id = s.id) AS tasks \
+             FROM schemes s ORDER BY s.year DESC, s.id",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// One scheme.
+    pub async fn scheme(&self, id: i64) -> Result<Option<SchemeRecord>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT id, title, year, state, tolerance FROM schemes WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
+    /// A scheme's indicators in order.
+    pub async fn indicators(&self, scheme_id: i64) -> Result<Vec<IndicatorRecord>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, parent_id, level, name, points, position FROM indicators \
+             WHERE scheme_id = $1 ORDER BY position",
+        )
+        .bind(scheme_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// The units assessed in a scheme.
+    pub async fn scheme_units(&self, scheme_id: i64) -> Result<Vec<UnitInScheme>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT u.id AS unit_id, u.name, su.department, \
+             (SELECT COUNT(*) FROM tasks t WHERE t.scheme_id = su.scheme_id AND t.unit_id = u.id) \
+               AS tasks, \
+             (SELECT COALESCE(SUM(t.weight), 0.0) FROM tasks t \
+               WHERE t.scheme_id = su.scheme_id AND t.unit_id = u.id) AS weight_sum \
+             FROM scheme_units su JOIN units u ON u.id = su.unit_id \
+             WHERE su.scheme_id = $1 ORDER BY u.name",
+        )
+        .bind(scheme_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// A scheme's periods, oldest first.
+    pub async fn periods(&self, scheme_id: i64) -> Result<Vec<PeriodRecord>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, code, ends_on FROM periods WHERE scheme_id = $1 ORDER BY ends_on, code",
+        )
+        .bind(scheme_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// A unit.
+    pub async fn unit(&self, id: i64) -> Result<Option<UnitRecord>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT id, name, kind, parent_id FROM units WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
+    /// A unit by name.
+    pub async fn unit_by_name(&self, name: &str) -> Result<Option<UnitRecord>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT id, name, kind, parent_id FROM units WHERE name = $1")
+                .bind(name)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
+    /// A unit's table for a period (`None`: the latest period). `None` when the unit is not
+    /// assessed in the scheme.
+    pub async fn unit_table(
+        &self,
+        scheme_id: i64,
+        unit_id: i64,
+        period_code: Option<&str>,
+    ) -> Result<Option<UnitTable>, StoreError> {
+        let Some(scheme) = self.scheme(scheme_id).await? else {
+            return Ok(None);
+        };
+        let department: Option<String> = sqlx::query_scalar(
+            "SELECT department FROM scheme_units WHERE scheme_id = $1 AND unit_id = $2",
+        )
+        .bind(scheme_id)
+        .bind(unit_id)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(department) = department else {
+            return Ok(None);
+        };
+        let Some(unit) = self.unit(unit_id).await? else {
+            return Ok(None);
+        };
+        let periods = self.periods(scheme_id).await?;
+        let period = match period_code {
+            Some(code) => match periods.iter().find(|p| p.code == code) {
+                Some(p) => Some(p.clone()),
+                None => return Ok(None),
+            },
+            None => periods.last().cloned(),
+        };
+        let indicators = self.indicators(scheme_id).await?;
+        let rows: Vec<TaskRowDb> = sqlx::query_as(
+            "SELECT id, indicator_id, name, target, weight FROM tasks \
+             WHERE scheme_id = $1 AND unit_id = $2 ORDER BY position, id",
+        )
+        .bind(scheme_id)
+        .bind(unit_id)
+        .fetch_all(self.pool())
+        .await?;
+        let mut reports: HashMap<i64, ReportRecord> = HashMap::new();
+        if let Some(p) = &period {
+            let found: Vec<ReportRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {REPORT_COLUMNS} FROM progress_reports r \
+                 JOIN periods p ON p.id = r.period_id \
+                 JOIN tasks t ON t.id = r.task_id \
+                 WHERE r.period_id = $1 AND t.unit_id = $2"
+            )))
+            .bind(p.id)
+            .bind(unit_id)
+            .fetch_all(self.pool())
+            .await?;
+            reports = found.into_iter().map(|r| (r.task_id, r)).collect();
+        }
+        let tasks = rows
+            .into_iter()
+            .map(|t| TaskLine {
+                report: reports.remove(&t.id),
+                id: t.id,
+                indicator_id: t.indicator_id,
+                name: t.name,
+                target: t.target,
+                weight: t.weight,
+            })
+            .collect();
+        Ok(Some(UnitTable {
+            scheme,
+            unit,
+            department,
+            period,
+            periods,
+            indicators,
+            tasks,
+        }))
+    }
+
+    /// A task with its context and all its reports.
+    pub async fn task(&self, id: i64) -> Result<Option<TaskDetail>, StoreError> {
+        #[derive(FromRow)]
+        struct Head {
+            id: i64,
+            scheme_id: i64,
+            unit_id: i64,
+            indicator_id: i64,
+            name: String,
+            target: String,
+            weight: f64,
+        }
+        let head: Option<Head> = sqlx::query_as(
+            "SELECT id, scheme_id, unit_id, indicator_id, name, target, weight FROM tasks \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(head) = head else { return Ok(None) };
+        let scheme = self
+            .scheme(head.scheme_id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("task {id} without scheme")))?;
+        let unit = self
+            .unit(head.unit_id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("task {id} without unit")))?;
+        let indicators = self.indicators(head.scheme_id).await?;
+        let by_id: HashMap<i64, &IndicatorRecord> = indicators.iter().map(|i| (i.id, i)).collect();
+        let mut path = Vec::new();
+        let mut next = Some(head.indicator_id);
+        while let Some(i) = next.and_then(|id| by_id.get(&id)) {
+            path.push((*i).clone());
+            next = i.parent_id;
+            if path.len() > 64 {
+                break;
+            }
+        }
+        path.reverse();
+        let reports: Vec<ReportRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {REPORT_COLUMNS} FROM progress_reports r \
+             JOIN periods p ON p.id = r.period_id WHERE r.task_id = $1 ORDER BY p.ends_on, p.code"
+        )))
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(Some(TaskDetail {
+            scheme,
+            unit,
+            path,
+            task: TaskLine {
+                id: head.id,
+                indicator_id: head.indicator_id,
+                name: head.name,
+                target: head.target,
+                weight: head.weight,
+                report: reports.last().cloned(),
+            },
+            reports,
+        }))
+    }
+}

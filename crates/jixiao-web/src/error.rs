@@ -1,0 +1,83 @@
+//! The web layer's one error type. 4xx carry text safe to show; internals are logged and the
+//! page says only that something failed.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::i18n::Locale;
+
+/// What a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// No such page or record (or one the user may not see).
+    #[error("not found")]
+    NotFound,
+    /// The request is malformed; the text is shown.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Anything else; logged, never shown.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<jixiao_store::StoreError> for WebError {
+    fn from(e: jixiao_store::StoreError) -> Self {
+        WebError::Internal(e.to_string())
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        WebError::Internal(format!("template: {e}"))
+    }
+}
+
+/// An error with the locale to show it in.
+pub struct LocalizedError(pub Locale, pub WebError);
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    f: crate::views::Frame,
+    message: &'a str,
+    detail: &'a str,
+}
+
+impl IntoResponse for LocalizedError {
+    fn into_response(self) -> Response {
+        let LocalizedError(locale, err) = self;
+        let t = locale.catalog();
+        let (code, message, detail) = match &err {
+            WebError::NotFound => (StatusCode::NOT_FOUND, t.get("error.not_found"), ""),
+            WebError::BadRequest(why) => (
+                StatusCode::BAD_REQUEST,
+                t.get("error.bad_request"),
+                why.as_str(),
+            ),
+            WebError::Internal(internal) => {
+                tracing::error!(error = %internal, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    t.get("error.internal"),
+                    "",
+                )
+            }
+        };
+        let page = ErrorPage {
+            f: crate::views::Frame::home(locale),
+            message,
+            detail,
+        };
+        match page.render() {
+            Ok(html) => (code, Html(html)).into_response(),
+            Err(_) => (code, message.to_string()).into_response(),
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        LocalizedError(Locale::default(), self).into_response()
+    }
+}

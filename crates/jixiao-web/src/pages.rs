@@ -1,0 +1,419 @@
+//! The pages and their routes. Every route is listed in `router()`.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::Deserialize;
+
+use crate::error::LocalizedError;
+use crate::i18n::{Catalog, LANG_COOKIE, Locale};
+use crate::views::{self, Frame, TableRowView};
+use crate::{AppState, WebError};
+use jixiao_store::{IndicatorRecord, PeriodRecord, ReportRecord, SchemeSummary, UnitInScheme};
+
+type PageResult = Result<Html<String>, LocalizedError>;
+
+/// Every route of the app.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(schemes))
+        .route("/schemes/{id}", get(scheme))
+        .route("/schemes/{id}/units/{unit}", get(unit_table))
+        .route("/tasks/{id}", get(task))
+        .route("/lang/{tag}", get(switch_lang))
+        .route("/static/jixiao.css", get(stylesheet))
+        .route("/healthz", get(healthz))
+        .fallback(not_found)
+}
+
+fn id(raw: &str) -> Result<i64, WebError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or(WebError::NotFound)
+}
+
+fn render(locale: Locale, page: &impl Template) -> PageResult {
+    page.render()
+        .map(Html)
+        .map_err(|e| LocalizedError(locale, e.into()))
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "schemes.html")]
+struct SchemesPage {
+    f: Frame,
+    schemes: Vec<SchemeSummary>,
+}
+
+impl SchemesPage {
+    fn state_label(&self, state: &str) -> &'static str {
+        let key: &'static str = match state {
+            "draft" => "scheme.state.draft",
+            "closed" => "scheme.state.closed",
+            _ => "scheme.state.active",
+        };
+        self.f.t.get(key)
+    }
+}
+
+async fn schemes(State(s): State<AppState>, locale: Locale, uri: OriginalUri) -> PageResult {
+    let schemes = s
+        .store
+        .list_schemes()
+        .await
+        .map_err(|e| LocalizedError(locale, e.into()))?;
+    render(
+        locale,
+        &SchemesPage {
+            f: Frame::new(locale, &uri),
+            schemes,
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct IndicatorView {
+    depth_pad: usize,
+    level_label: String,
+    name: String,
+    points: String,
+}
+
+#[derive(Template)]
+#[template(path = "scheme.html")]
+struct SchemePage {
+    f: Frame,
+    id: i64,
+    title: String,
+    year: i64,
+    indicators: Vec<IndicatorView>,
+    units: Vec<UnitInScheme>,
+    periods: Vec<(String, String)>,
+    warnings: Vec<String>,
+}
+
+fn level_label(level: i64, t: &Catalog) -> String {
+    match level {
+        1 => t.get("level.1").to_string(),
+        2 => t.get("level.2").to_string(),
+        n => format!("{n}{}", t.get("level.n")),
+    }
+}
+
+async fn scheme(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    Path(raw): Path<String>,
+) -> PageResult {
+    let err = |e: WebError| LocalizedError(locale, e);
+    let scheme_id = id(&raw).map_err(err)?;
+    let scheme = s
+        .store
+        .scheme(scheme_id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .ok_or(err(WebError::NotFound))?;
+    let t = locale.catalog();
+    let indicators: Vec<IndicatorRecord> = s
+        .store
+        .indicators(scheme_id)
+        .await
+        .map_err(|e| err(e.into()))?;
+    let units = s
+        .store
+        .scheme_units(scheme_id)
+        .await
+        .map_err(|e| err(e.into()))?;
+    let mut warnings = Vec::new();
+    for u in &units {
+        if let Some(table) = s
+            .store
+            .unit_table(scheme_id, u.unit_id, None)
+            .await
+            .map_err(|e| err(e.into()))?
+        {
+            for m in table.weight_mismatches().map_err(|e| err(e.into()))? {
+                warnings.push(format!("{}：{m}", u.name));
+            }
+        }
+    }
+    let periods = s
+        .store
+        .periods(scheme_id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .into_iter()
+        .map(|p| (p.code.clone(), views::period_label(&p.code, t)))
+        .collect();
+    let indicators = ordered_tree(&indicators)
+        .into_iter()
+        .map(|(depth, r)| IndicatorView {
+            depth_pad: depth * 2,
+            level_label: level_label(r.level, t),
+            name: r.name.clone(),
+            points: r.points.map(views::points).unwrap_or_default(),
+        })
+        .collect();
+    render(
+        locale,
+        &SchemePage {
+            f: Frame::new(locale, &uri),
+            id: scheme.id,
+            title: scheme.title,
+            year: scheme.year,
+            indicators,
+            units,
+            periods,
+            warnings,
+        },
+    )
+}
+
+/// Indicators depth first, each with its depth.
+fn ordered_tree(all: &[IndicatorRecord]) -> Vec<(usize, &IndicatorRecord)> {
+    fn walk<'a>(
+        all: &'a [IndicatorRecord],
+        parent: Option<i64>,
+        depth: usize,
+        out: &mut Vec<(usize, &'a IndicatorRecord)>,
+    ) {
+        if depth > 32 {
+            return;
+        }
+        for r in all.iter().filter(|r| r.parent_id == parent) {
+            out.push((depth, r));
+            walk(all, Some(r.id), depth + 1, out);
+        }
+    }
+    let mut out = Vec::with_capacity(all.len());
+    walk(all, None, 0, &mut out);
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "unit_table.html")]
+struct UnitTablePage {
+    f: Frame,
+    scheme_id: i64,
+    unit_id: i64,
+    title: String,
+    unit: String,
+    department: String,
+    period_code: String,
+    period_label: String,
+    time_progress: String,
+    periods: Vec<(String, String)>,
+    rows: Vec<TableRowView>,
+    total: String,
+    has_status: bool,
+    warnings: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    period: Option<String>,
+}
+
+async fn unit_table(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    Path((raw_scheme, raw_unit)): Path<(String, String)>,
+    Query(q): Query<PeriodQuery>,
+) -> PageResult {
+    let err = |e: WebError| LocalizedError(locale, e);
+    let (scheme_id, unit_id) = (id(&raw_scheme).map_err(err)?, id(&raw_unit).map_err(err)?);
+    let period = q.period.filter(|p| !p.is_empty());
+    let table = s
+        .store
+        .unit_table(scheme_id, unit_id, period.as_deref())
+        .await
+        .map_err(|e| err(e.into()))?
+        .ok_or(err(WebError::NotFound))?;
+    let t = locale.catalog();
+    let warnings = table
+        .weight_mismatches()
+        .map_err(|e| err(e.into()))?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let rows = views::table_rows(&table, t);
+    let has_status = rows.iter().any(|r| r.status.is_some());
+    let period_code = table
+        .period
+        .as_ref()
+        .map(|p| p.code.clone())
+        .unwrap_or_default();
+    let time_progress = table
+        .period
+        .as_ref()
+        .and_then(PeriodRecord::period)
+        .map(|p| format!("{:.0}%", p.time_progress().get() * 100.0))
+        .unwrap_or_default();
+    render(
+        locale,
+        &UnitTablePage {
+            f: Frame::new(locale, &uri),
+            scheme_id,
+            unit_id,
+            title: table.scheme.title.clone(),
+            unit: table.unit.name.clone(),
+            department: table.department.clone(),
+            period_label: views::period_label(&period_code, t),
+            period_code,
+            time_progress,
+            periods: table
+                .periods
+                .iter()
+                .map(|p| (p.code.clone(), views::period_label(&p.code, t)))
+                .collect(),
+            total: views::points(table.weight_total()),
+            rows,
+            has_status,
+            warnings,
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct ReportView {
+    period: String,
+    state: String,
+    status: Option<(String, String)>,
+    text: String,
+    updated_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "task.html")]
+struct TaskPage {
+    f: Frame,
+    scheme_id: i64,
+    scheme_title: String,
+    unit_id: i64,
+    unit: String,
+    path: Vec<String>,
+    name: String,
+    target: String,
+    weight: String,
+    reports: Vec<ReportView>,
+}
+
+fn report_view(r: &ReportRecord, t: &Catalog) -> ReportView {
+    let state_key = format!("report.state.{}", r.state);
+    ReportView {
+        period: views::period_label(&r.period_code, t),
+        state: t.get(&state_key).to_string(),
+        status: r.status.as_deref().and_then(|c| views::status_label(c, t)),
+        text: r.text.clone(),
+        updated_at: r
+            .updated_at
+            .chars()
+            .take(16)
+            .collect::<String>()
+            .replace('T', " "),
+    }
+}
+
+async fn task(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    Path(raw): Path<String>,
+) -> PageResult {
+    let err = |e: WebError| LocalizedError(locale, e);
+    let task_id = id(&raw).map_err(err)?;
+    let d = s
+        .store
+        .task(task_id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .ok_or(err(WebError::NotFound))?;
+    let t = locale.catalog();
+    render(
+        locale,
+        &TaskPage {
+            f: Frame::new(locale, &uri),
+            scheme_id: d.scheme.id,
+            scheme_title: d.scheme.title.clone(),
+            unit_id: d.unit.id,
+            unit: d.unit.name.clone(),
+            path: d.path.iter().map(|i| i.name.clone()).collect(),
+            name: d.task.name.clone(),
+            target: d.task.target.clone(),
+            weight: views::points(d.task.weight),
+            reports: d.reports.iter().rev().map(|r| report_view(r, t)).collect(),
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct LangQuery {
+    next: Option<String>,
+}
+
+/// Remembers the chosen locale in a cookie and goes back to where the user was.
+async fn switch_lang(
+    State(s): State<AppState>,
+    Path(tag): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let locale = Locale::parse(&tag).unwrap_or_default();
+    // Only local paths: never an open redirect.
+    let next = q
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
+        .unwrap_or_else(|| "/".to_string());
+    let secure = if s.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
+        locale.tag()
+    );
+    let mut resp = Redirect::to(&next).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/jixiao.css"),
+    )
+        .into_response()
+}
+
+async fn healthz(State(s): State<AppState>) -> Response {
+    match s.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+async fn not_found(locale: Locale) -> LocalizedError {
+    LocalizedError(locale, WebError::NotFound)
+}

@@ -1,0 +1,178 @@
+//! View models: records shaped for the templates (rowspans, labels, formatted numbers).
+
+use jixiao_domain::{Period, PeriodKind, Points, Status};
+use jixiao_store::{IndicatorRecord, UnitTable};
+
+use axum::extract::OriginalUri;
+
+use crate::i18n::{Catalog, Locale};
+
+/// What every page's frame needs.
+pub(crate) struct Frame {
+    pub t: &'static Catalog,
+    pub lang: &'static str,
+    pub switch_href: String,
+}
+
+impl Frame {
+    /// A frame whose language switch leads back to the start page.
+    pub(crate) fn home(locale: Locale) -> Frame {
+        Frame {
+            t: locale.catalog(),
+            lang: locale.tag(),
+            switch_href: format!("/lang/{}?next=/", locale.other().tag()),
+        }
+    }
+
+    /// A frame whose language switch comes back to this page.
+    pub(crate) fn new(locale: Locale, uri: &OriginalUri) -> Frame {
+        let here = uri.0.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
+        Frame {
+            t: locale.catalog(),
+            lang: locale.tag(),
+            switch_href: format!("/lang/{}?next={}", locale.other().tag(), query_escape(here)),
+        }
+    }
+}
+
+/// A cell that spans several rows (一级/二级指标 merged down, as in the Word table).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpanCell {
+    /// The text.
+    pub text: String,
+    /// Rows it spans.
+    pub rowspan: usize,
+}
+
+/// One row of the progress table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRowView {
+    /// 一级指标 cell, on the first row of its run only.
+    pub level1: Option<SpanCell>,
+    /// 二级指标 cell, on the first row of its run only.
+    pub level2: Option<SpanCell>,
+    /// Task id, for the link.
+    pub task_id: i64,
+    /// 任务要点名称.
+    pub task: String,
+    /// 年度目标.
+    pub target: String,
+    /// 进度情况, if reported.
+    pub progress: Option<String>,
+    /// 分值权重, formatted.
+    pub weight: String,
+    /// Status code and label, when the report has one.
+    pub status: Option<(String, String)>,
+}
+
+/// Formats points without trailing zeros ("30", "2.5").
+pub fn points(v: f64) -> String {
+    Points::try_from(v)
+        .map(|p| p.to_string())
+        .unwrap_or_else(|_| format!("{v}"))
+}
+
+/// A status code as (code, label) in the catalogue's language.
+pub fn status_label(code: &str, t: &Catalog) -> Option<(String, String)> {
+    let status = Status::parse(code)?;
+    let key = format!("status.{}", status.code());
+    Some((status.code().to_string(), t.get(&key).to_string()))
+}
+
+/// A period's label in the catalogue's language.
+pub fn period_label(code: &str, t: &Catalog) -> String {
+    let Ok(p) = code.parse::<Period>() else {
+        return code.to_string();
+    };
+    let year = p.year().to_string();
+    match p.kind() {
+        PeriodKind::Year => t.fill("period.year", &[("year", &year)]),
+        PeriodKind::Quarter(n) => {
+            t.fill("period.quarter", &[("year", &year), ("n", &n.to_string())])
+        }
+        PeriodKind::Month(n) => t.fill("period.month", &[("year", &year), ("n", &n.to_string())]),
+    }
+}
+
+/// The rows of a unit's table with 一级/二级 cells merged over consecutive tasks that share them.
+pub fn table_rows(table: &UnitTable, t: &Catalog) -> Vec<TableRowView> {
+    // (level-1 indicator, level-2 indicators joined) per task.
+    let keys: Vec<(Option<&IndicatorRecord>, Vec<&IndicatorRecord>)> = table
+        .tasks
+        .iter()
+        .map(|task| {
+            let path = table.path_of(task.indicator_id);
+            let mut it = path.into_iter();
+            let first = it.next();
+            (first, it.collect())
+        })
+        .collect();
+    let id1 = |i: usize| keys[i].0.map(|r| r.id);
+    let id2 = |i: usize| keys[i].1.iter().map(|r| r.id).collect::<Vec<_>>();
+
+    let mut rows = Vec::with_capacity(table.tasks.len());
+    for (i, task) in table.tasks.iter().enumerate() {
+        let starts1 = i == 0 || id1(i) != id1(i - 1);
+        let starts2 = starts1 || id2(i) != id2(i - 1);
+        let run =
+            |same: &dyn Fn(usize) -> bool| (i..table.tasks.len()).take_while(|&j| same(j)).count();
+        let level1 = starts1.then(|| SpanCell {
+            text: keys[i].0.map(|r| r.name.clone()).unwrap_or_default(),
+            rowspan: run(&|j| id1(j) == id1(i)),
+        });
+        let level2 = starts2.then(|| SpanCell {
+            text: keys[i]
+                .1
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" / "),
+            rowspan: run(&|j| id1(j) == id1(i) && id2(j) == id2(i)),
+        });
+        rows.push(TableRowView {
+            level1,
+            level2,
+            task_id: task.id,
+            task: task.name.clone(),
+            target: task.target.clone(),
+            progress: task.report.as_ref().map(|r| r.text.clone()),
+            weight: points(task.weight),
+            status: task
+                .report
+                .as_ref()
+                .and_then(|r| r.status.as_deref())
+                .and_then(|c| status_label(c, t)),
+        });
+    }
+    rows
+}
+
+/// Percent-encodes a value for a query string.
+pub fn query_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_escaped() {
+        assert_eq!(query_escape("/a?b=1&c=中"), "/a%3Fb%3D1%26c%3D%E4%B8%AD");
+    }
+
+    #[test]
+    fn points_are_formatted_like_the_office_writes_them() {
+        assert_eq!(points(30.0), "30");
+        assert_eq!(points(2.5), "2.5");
+    }
+}

@@ -1,0 +1,80 @@
+//! The command-line contract (product.md, "The command line"): stable, scripts depend on it.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// jixiao（绩效）：目标责任制与绩效考核系统
+#[derive(Debug, Parser)]
+#[command(name = "jixiao", version, about, propagate_version = true)]
+pub struct Cli {
+    /// 数据库地址：sqlite://路径（默认 sqlite://jixiao.db）或 postgres://…
+    #[arg(
+        long,
+        global = true,
+        env = "JIXIAO_DATABASE_URL",
+        default_value = "sqlite://jixiao.db"
+    )]
+    pub db: String,
+
+    /// 要执行的命令
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 启动网页服务
+    Serve(ServeArgs),
+    /// 导入进度表（.txt / .docx / .xlsx）
+    Import(ImportArgs),
+}
+
+/// `jixiao serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// 监听地址
+    #[arg(long, default_value = "127.0.0.1:8080", env = "JIXIAO_BIND")]
+    pub bind: SocketAddr,
+    /// 数据库为空时载入演示数据（枣庄市妇联 2022 年度进度表）
+    #[arg(long)]
+    pub demo: bool,
+    /// 会话 Cookie 加 Secure 标记（在 HTTPS 反向代理之后运行时使用）
+    #[arg(long, env = "JIXIAO_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+/// `jixiao import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// 要导入的文件（可多个，全部成功才写入）
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// 只检查并显示将要导入的内容，不写入数据库
+    #[arg(long)]
+    pub dry_run: bool,
+    /// 以 JSON 输出
+    #[arg(long)]
+    pub json: bool,
+    /// 被考核单位名称（默认：文件中的主管部门）
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// 进度情况所属的填报周期，如 2022、2022Q3、2022-09（默认：方案年度全年）
+    #[arg(long)]
+    pub period: Option<String>,
+    /// 该单位在方案中已有任务时，用本文件替换
+    #[arg(long)]
+    pub replace: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

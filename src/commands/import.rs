@@ -1,0 +1,242 @@
+//! `jixiao import FILE... [--dry-run] [--json] [--unit NAME] [--period P] [--replace]`.
+
+use anyhow::{Context, bail};
+use jixiao_domain::table::TreeError;
+use jixiao_domain::{IndicatorTree, Period, TaskRow, Year};
+use jixiao_office::{Location, ParsedTable, Warning};
+use jixiao_store::{ImportPlan, StoreError};
+use serde::Serialize;
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::cli::ImportArgs;
+
+/// A file read and turned into a plan, ready to store.
+pub(crate) struct Prepared {
+    pub table: ParsedTable,
+    pub plan: ImportPlan,
+}
+
+/// Reads one file and builds its import plan. Nothing is written.
+pub(crate) fn prepare(
+    file_name: &str,
+    table: ParsedTable,
+    unit: Option<&str>,
+    period: Option<&str>,
+    replace: bool,
+) -> anyhow::Result<Prepared> {
+    let mut table = table;
+    let title = table.title.trim().to_string();
+    if title.is_empty() {
+        bail!(
+            "{file_name}：文件开头没有标题行，无法确定考核方案（标题应如“2022年度……完成进度情况”）"
+        );
+    }
+    let period: Option<Period> = period
+        .map(|p| p.parse().with_context(|| format!("--period {p}")))
+        .transpose()?;
+    let year = match (Year::in_title(&title), period) {
+        (Some(y), Some(p)) if p.year() != y => {
+            bail!("--period {p} 的年度与标题中的 {y} 年不一致")
+        }
+        (Some(y), _) => y,
+        (None, Some(p)) => p.year(),
+        (None, None) => {
+            bail!("{file_name}：标题「{title}」中没有年度，请用 --period 指定，如 --period 2022")
+        }
+    };
+    let period = period.unwrap_or_else(|| Period::whole_year(year));
+    let department = table.department.clone().unwrap_or_default();
+    let unit = match unit.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => u.to_string(),
+        None if !department.is_empty() => department.clone(),
+        None => bail!("{file_name}：文件中没有“主管部门：”行，请用 --unit 指定被考核单位"),
+    };
+    let rows: Vec<TaskRow> = table
+        .rows
+        .iter()
+        .map(|r| TaskRow {
+            path: vec![r.level1.clone(), r.level2.clone()],
+            task: r.task.clone(),
+            target: r.target.clone(),
+            progress: r.progress.clone(),
+            weight: r.weight,
+        })
+        .collect();
+    let tree = IndicatorTree::from_rows(&rows).map_err(|e| {
+        let at = |i: usize| {
+            table
+                .rows
+                .get(i.saturating_sub(1))
+                .map(|r| r.source.to_string())
+        };
+        match &e {
+            TreeError::EmptyTask { row } => {
+                anyhow::anyhow!("{}：{e}", at(*row).unwrap_or_default())
+            }
+            _ => anyhow::anyhow!("{file_name}：{e}"),
+        }
+    })?;
+    if tree.task_count() == 0 {
+        bail!("{file_name}：表格中没有任务行");
+    }
+    for m in tree.weight_mismatches() {
+        table.warnings.push(Warning {
+            location: Location {
+                file: file_name.to_string(),
+                ..Location::default()
+            },
+            message: m.to_string(),
+        });
+    }
+    Ok(Prepared {
+        plan: ImportPlan {
+            title,
+            year,
+            department,
+            unit,
+            period,
+            tree,
+            source: file_name.to_string(),
+            replace,
+        },
+        table,
+    })
+}
+
+#[derive(Serialize)]
+struct Stored<'a> {
+    file: &'a str,
+    scheme_id: i64,
+    scheme_created: bool,
+    unit_id: i64,
+    unit: &'a str,
+    period: String,
+    tasks: usize,
+    reports: usize,
+    replaced_tasks: Option<i64>,
+    warnings: &'a [Warning],
+}
+
+pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
+    // Every file is read and checked before anything is written.
+    let mut prepared = Vec::with_capacity(args.files.len());
+    for path in &args.files {
+        let name = display_name(path);
+        let table = jixiao_office::read_path(path)?;
+        prepared.push(prepare(
+            &name,
+            table,
+            args.unit.as_deref(),
+            args.period.as_deref(),
+            args.replace,
+        )?);
+    }
+
+    if args.dry_run {
+        if args.json {
+            let tables: Vec<&ParsedTable> = prepared.iter().map(|p| &p.table).collect();
+            let out = if let [one] = tables.as_slice() {
+                serde_json::to_string_pretty(one)?
+            } else {
+                serde_json::to_string_pretty(&tables)?
+            };
+            println!("{out}");
+        } else {
+            for p in &prepared {
+                print_dry_run(p);
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let store = super::open_store(db).await?;
+    let plans: Vec<ImportPlan> = prepared.iter().map(|p| p.plan.clone()).collect();
+    let outcomes = match store
+        .import_tables(&plans, crate::reading::stored_reading)
+        .await
+    {
+        Ok(o) => o,
+        Err(e @ StoreError::WouldReplace { .. }) => {
+            bail!("{e}（数据库未改动）")
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context("导入失败，数据库未改动")),
+    };
+    for (p, o) in prepared.iter().zip(&outcomes) {
+        if args.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&Stored {
+                    file: &p.plan.source,
+                    scheme_id: o.scheme_id,
+                    scheme_created: o.scheme_created,
+                    unit_id: o.unit_id,
+                    unit: &p.plan.unit,
+                    period: p.plan.period.code(),
+                    tasks: o.tasks,
+                    reports: o.reports,
+                    replaced_tasks: o.replaced.map(|r| r.tasks),
+                    warnings: &p.table.warnings,
+                })?
+            );
+        } else {
+            let created = if o.scheme_created { "新建" } else { "已有" };
+            println!(
+                "已导入 {}：方案「{}」（{created}，编号 {}），单位「{}」，{} 项任务，{} 条进度（{}）",
+                p.plan.source,
+                p.plan.title,
+                o.scheme_id,
+                p.plan.unit,
+                o.tasks,
+                o.reports,
+                p.plan.period.label_zh()
+            );
+            if let Some(r) = o.replaced {
+                println!("  替换了原有的 {} 项任务", r.tasks);
+            }
+            for w in &p.table.warnings {
+                println!("  注意：{w}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_dry_run(p: &Prepared) {
+    let plan = &p.plan;
+    println!("{}（试导入，未写入数据库）", plan.source);
+    println!("  方案：{}（{} 年）", plan.title, plan.year);
+    println!("  主管部门：{}", plan.department);
+    println!("  被考核单位：{}", plan.unit);
+    println!("  填报周期：{}", plan.period.label_zh());
+    for root in &plan.tree.roots {
+        let points = root.points.map(|p| format!("，{p} 分")).unwrap_or_default();
+        println!(
+            "  一级指标「{}」{points}：{} 项任务，分值合计 {}",
+            root.name,
+            root.task_count(),
+            root.weight_sum()
+        );
+    }
+    let reported = p
+        .table
+        .rows
+        .iter()
+        .filter(|r| !r.progress.is_empty())
+        .count();
+    println!(
+        "  共 {} 项任务，{} 条进度情况，{} 条提示",
+        plan.tree.task_count(),
+        reported,
+        p.table.warnings.len()
+    );
+    for w in &p.table.warnings {
+        println!("  注意：{w}");
+    }
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}

@@ -1,0 +1,56 @@
+//! One module per subcommand. Each returns the exit code or an error for `run` to print.
+
+mod import;
+mod serve;
+
+pub(crate) use import::prepare as prepare_import;
+
+use anyhow::Context;
+use jixiao_store::Store;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the parsed command.
+pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve(args) => serve::run(&cli.db, args).await,
+        Command::Import(args) => import::run(&cli.db, args).await,
+    }
+}
+
+/// Opens the database named by `--db`, with a hint when that fails.
+pub(crate) async fn open_store(url: &str) -> anyhow::Result<Store> {
+    Store::connect(url).await.with_context(|| {
+        format!(
+            "无法打开数据库 {}（检查 --db 或 JIXIAO_DATABASE_URL）",
+            redact(url)
+        )
+    })
+}
+
+/// The URL without its password, for messages.
+pub(crate) fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_hidden_in_database_urls() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://jixiao.db"), "sqlite://jixiao.db");
+    }
+}

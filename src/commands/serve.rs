@@ -1,0 +1,68 @@
+//! `jixiao serve [--bind ADDR] [--demo]`: the web app until Ctrl-C or SIGTERM.
+
+use anyhow::Context;
+use jixiao_web::{AppState, WebConfig};
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+use crate::cli::ServeArgs;
+use crate::demo::{self, DemoLoad};
+
+pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let store = super::open_store(db).await?;
+    if args.demo {
+        match demo::load(&store).await? {
+            DemoLoad::Loaded { tasks } => println!("已载入演示数据：{tasks} 项任务"),
+            DemoLoad::AlreadyHasData => println!("数据库中已有考核方案，未重复载入演示数据"),
+        }
+    }
+    let listener = TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("无法监听 {}（端口被占用？可用 --bind 换一个）", args.bind))?;
+    let addr = listener.local_addr()?;
+    // Scripts and tests read this line to find the port when binding port 0.
+    println!(
+        "jixiao 已启动：http://{addr}/  （数据库：{}）",
+        super::redact(db)
+    );
+    std::io::stdout().flush().ok();
+    tracing::info!(%addr, "listening");
+
+    let state = AppState {
+        store: store.clone(),
+        config: Arc::new(WebConfig {
+            secure_cookies: args.secure_cookies,
+        }),
+    };
+    jixiao_web::serve(listener, state, shutdown_signal())
+        .await
+        .context("网页服务异常退出")?;
+    store.close().await;
+    println!("jixiao 已停止");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,49 @@
+//! The `jixiao` command line: one binary with a subcommand for every role (serve, import …).
+//!
+//! Arguments are parsed first (clap, no I/O), then each command opens what it needs. Errors are
+//! printed once, short, prefixed with the program name, with a hint where one helps; the exit
+//! code is 1 for a failed command and 2 for a usage error.
+
+pub mod cli;
+mod commands;
+pub mod demo;
+pub mod reading;
+
+use std::process::ExitCode;
+
+/// Runs the command line with the process's arguments.
+pub fn run() -> ExitCode {
+    let args = <cli::Cli as clap::Parser>::parse();
+    init_logging(&args);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("jixiao: 无法启动运行时：{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::dispatch(args)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("jixiao: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(args: &cli::Cli) {
+    use tracing_subscriber::EnvFilter;
+    let default = match args.command {
+        cli::Command::Serve(_) => "info,sqlx=warn",
+        _ => "warn",
+    };
+    let filter = EnvFilter::try_from_env("JIXIAO_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
