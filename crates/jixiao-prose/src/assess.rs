@@ -1,6 +1,6 @@
 //! Pairing target quantities with progress quantities, ratios, completion and wording.
 
-use crate::scan::{Found, clause_end, clause_start, scan};
+use crate::scan::{Found, WINDOW, clause_end, clause_start, scan};
 use crate::text::{Text, is_cjk, is_sentence_sep};
 use crate::{Constraint, Pair, QuantityKind, Reading, Wording};
 
@@ -20,8 +20,11 @@ use crate::{Constraint, Pair, QuantityKind, Reading, Wording};
 pub fn assess(target: &str, progress: &str) -> Reading {
     let tt = Text::new(target);
     let pt = Text::new(progress);
-    let tf = scan(&tt);
-    let pf = scan(&pt);
+    let mut tf = scan(&tt);
+    let mut pf = scan(&pt);
+    // a task's texts hold a handful of quantities; the cap bounds the pairing's work
+    tf.truncate(MAX_QUANTITIES);
+    pf.truncate(MAX_QUANTITIES);
     let mut ex: Vec<String> = Vec::new();
     let (wording, wording_word) = wording_of(&pt);
 
@@ -43,12 +46,19 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         });
     }
     // the same value restated (一户年最高5300元 … <=5300元/户): one target
+    // bars[i]: table-cell separators before char i
+    let mut bars = Vec::with_capacity(tt.len() + 1);
+    bars.push(0usize);
+    for &ch in &tt.c {
+        bars.push(bars.last().copied().unwrap_or(0) + usize::from(ch == '|'));
+    }
     let mut merged: Vec<Target> = Vec::new();
     for f in targets {
         if let Some(m) = merged.iter_mut().find(|m| {
             m.parts.len() == 1
                 && same_value(m.value, f.q.value)
                 && unit_score(&m.unit, &f.q.unit) >= 2
+                && (m.unit != f.q.unit || bars[f.a] > bars[m.parts[0].b])
         }) {
             ex.push(format!(
                 "目标“{}”与“{}”数值相同，视为同一目标量",
@@ -203,7 +213,11 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                 }
             }
             let target_span = Some(t.parts[0].q.span.clone());
-            let ttext = tt.slice(t.parts[0].a, t.parts[0].b);
+            let ttext = with_unit(tt.slice(t.parts[0].a, t.parts[0].b), &t.unit);
+            let ttext = match t.constraint {
+                Some(Constraint::AtLeast) => format!("≥{ttext}"),
+                _ => ttext,
+            };
             match best {
                 Some((_, j)) => {
                     used[j] = true;
@@ -218,8 +232,8 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                     let (ratio, rule) = ratio_of(t.value, p.q.value, t.constraint);
                     ex.push(explain_count(
                         &t.what,
-                        ttext,
-                        pt.slice(p.a, p.b),
+                        &ttext,
+                        &with_unit(pt.slice(p.a, p.b), &p.q.unit),
                         t.value,
                         p.q.value,
                         t.constraint,
@@ -274,6 +288,27 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                     ));
                 }
                 None => leftover.push(j),
+            }
+        }
+        for (j, f) in pf.iter().enumerate() {
+            if used[j] || f.q.kind != QuantityKind::Count || f.q.unit != "%" || !f.bare {
+                continue;
+            }
+            let tol = stated_tolerance_pct(f.decimals);
+            if let Some(k) = (0..pairs.len()).find(|&k| {
+                !confirmed[k]
+                    && pairs[k].unit != "%"
+                    && pairs[k].actual.is_some()
+                    && pairs[k]
+                        .ratio
+                        .is_some_and(|r| (r - f.q.value / 100.0).abs() <= tol)
+            }) {
+                confirmed[k] = true;
+                ex.push(format!(
+                    "核对：进度中的“{}”与计算的 {} 一致",
+                    pt.slice(f.a, f.b),
+                    fmt_ratio(pairs[k].ratio)
+                ));
             }
         }
         let mut rest = Vec::new();
@@ -395,6 +430,9 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         explanation: ex,
     }
 }
+
+/// The most quantities of one text that [`assess`] pairs (the rest are ignored).
+const MAX_QUANTITIES: usize = 256;
 
 /// A target quantity (or several restating one value).
 struct Target<'f> {
@@ -551,6 +589,17 @@ fn explain_count(
     }
 }
 
+/// A quantity as written, with its unit when the unit came from a table header.
+fn with_unit(written: &str, unit: &str) -> String {
+    if unit.is_empty() || written.ends_with(unit) || unit.starts_with('/') || unit == "比" {
+        written.to_string()
+    } else if written.ends_with(|c: char| c.is_ascii_digit()) {
+        format!("{written}{unit}")
+    } else {
+        written.to_string()
+    }
+}
+
 fn target_text<'a>(tt: &Text<'a>, p: &Pair) -> &'a str {
     p.target_span
         .as_ref()
@@ -560,8 +609,16 @@ fn target_text<'a>(tt: &Text<'a>, p: &Pair) -> &'a str {
 
 /// A stated ratio's tolerance: one unit of its last written decimal (rounding or truncation).
 fn stated_tolerance(s: &Found) -> f64 {
-    let unit_scale = if s.q.unit == "倍" { 1.0 } else { 0.01 };
-    10f64.powi(-i32::from(s.decimals)) * unit_scale + 1e-9
+    if s.q.unit == "倍" {
+        10f64.powi(-i32::from(s.decimals)) + 1e-9
+    } else {
+        stated_tolerance_pct(s.decimals)
+    }
+}
+
+/// The tolerance of a percentage written with `decimals` decimals, as a fraction.
+fn stated_tolerance_pct(decimals: u8) -> f64 {
+    10f64.powi(-i32::from(decimals)) * 0.01 + 1e-9
 }
 
 fn same_value(a: f64, b: f64) -> bool {
@@ -599,7 +656,8 @@ fn unit_score(a: &str, b: &str) -> u8 {
 }
 
 fn sentence_start(t: &Text, mut p: usize) -> usize {
-    while p > 0 && !is_sentence_sep(t.c[p - 1]) {
+    let lo = p.saturating_sub(WINDOW);
+    while p > lo && !is_sentence_sep(t.c[p - 1]) {
         p -= 1;
     }
     p

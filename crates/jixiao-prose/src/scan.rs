@@ -466,9 +466,14 @@ fn quote_mask(t: &Text) -> Vec<bool> {
     m
 }
 
+/// How far (in chars) the reader looks for the edge of a clause, cell or sentence: bounds the
+/// work per quantity, so reading stays linear on any input.
+pub(crate) const WINDOW: usize = 64;
+
 /// Start of the clause containing char `p - 1`.
 pub(crate) fn clause_start(t: &Text, mut p: usize) -> usize {
-    while p > 0 && !is_clause_sep(t.c[p - 1]) {
+    let lo = p.saturating_sub(WINDOW);
+    while p > lo && !is_clause_sep(t.c[p - 1]) {
         p -= 1;
     }
     p
@@ -476,7 +481,8 @@ pub(crate) fn clause_start(t: &Text, mut p: usize) -> usize {
 
 /// End of the clause starting at or containing char `p`.
 pub(crate) fn clause_end(t: &Text, mut p: usize) -> usize {
-    while p < t.len() && !is_clause_sep(t.c[p]) {
+    let hi = t.len().min(p + WINDOW);
+    while p < hi && !is_clause_sep(t.c[p]) {
         p += 1;
     }
     p
@@ -521,7 +527,8 @@ const CONSTRAINT_BEFORE: &[(&str, Constraint)] = &[
 ];
 
 fn skip_spaces_back(t: &Text, mut p: usize) -> usize {
-    while p > 0 && t.c[p - 1] == ' ' {
+    let lo = p.saturating_sub(WINDOW);
+    while p > lo && t.c[p - 1] == ' ' {
         p -= 1;
     }
     p
@@ -585,7 +592,8 @@ fn strip_fillers(t: &Text, mut e: usize, lo: usize) -> usize {
 
 /// Where the cell containing char `p` starts (after `|` or a line break).
 fn cell_start(t: &Text, mut p: usize) -> usize {
-    while p > 0 && !matches!(t.c[p - 1], '|' | '\n' | '\r') {
+    let lo = p.saturating_sub(WINDOW);
+    while p > lo && !matches!(t.c[p - 1], '|' | '\n' | '\r') {
         p -= 1;
     }
     p
@@ -796,7 +804,10 @@ pub(crate) fn scan(t: &Text) -> Vec<Found> {
         let step = if t.at(i, "百分之") {
             read_percent_words(t, i, &out)
         } else if is_digit(ch)
-            && (i == marker_end || !(is_digit(prev) || prev == '.' || prev.is_ascii_alphabetic()))
+            && (i == marker_end
+                || !(is_digit(prev)
+                    || prev.is_ascii_alphabetic()
+                    || (prev == '.' && i >= 2 && is_digit(c[i - 2]))))
         {
             read_arabic(t, i, &out)
         } else if is_cn_numeral(ch) && !is_cn_numeral(prev) {
@@ -1064,7 +1075,7 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
     if !bare && !chinese {
         let cs = cell_start(t, pre);
         let e = skip_spaces_back(t, pre);
-        bare = e == cs || e < pre;
+        bare = e == cs || (a > 0 && c[a - 1] == ' ');
     }
     // kind
     let mut kind = QuantityKind::Count;
