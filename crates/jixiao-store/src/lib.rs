@@ -163,6 +163,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn both_backends_have_the_same_migrations() {
+        let names = |dir: &str| {
+            let mut v: Vec<String> = std::fs::read_dir(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir),
+            )
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(names("migrations/sqlite"), names("migrations/postgres"));
+        assert_eq!(SQLITE_MIGRATIONS.iter().count(), POSTGRES_MIGRATIONS.iter().count());
+    }
+
+    #[test]
     fn database_urls_are_normalised() {
         let cases = [
             ("sqlite://jixiao.db", Some("sqlite://jixiao.db?mode=rwc")),

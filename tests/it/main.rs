@@ -1,0 +1,10 @@
+//! Integration tests: the real binary and the real web server, on a fresh database each.
+//!
+//! Every test that touches a database runs on SQLite, and on PostgreSQL too when
+//! `JIXIAO_TEST_PG_URL` is set (CI sets it; `JIXIAO_REQUIRE_PG=1` makes its absence a failure).
+//! New tests go in the module named after the feature they exercise.
+
+mod bad_input;
+mod import;
+mod support;
+mod web;

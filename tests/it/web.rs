@@ -1,0 +1,226 @@
+//! The web app through a real HTTP server: the seed's table, the weight warning, locales,
+//! escaping, errors and headers.
+
+use crate::support::*;
+
+/// Imports a table given as text into `db` (unit = its 主管部门).
+fn import_text(db: &TestDb, name: &str, text: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let out = jixiao(&db.url, &["import", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}: {}", db.backend, stderr(&out));
+}
+
+/// The first `href="/schemes/N/units/M"` link on a page.
+fn unit_table_link(html: &str) -> String {
+    let units = html.find("/units/").expect("a unit link");
+    let start = html[..units].rfind('"').expect("an href") + 1;
+    let end = html[start..].find('"').unwrap() + start;
+    html[start..end].to_string()
+}
+
+const SMALL: &str = " 2023年度测试考核工作任务要点完成进度情况\n\n主管部门：测试局\n\n\t一级指标\n\t二级指标\n\t任务要点名称\n\t年度目标\n\t进度情况\n\t分值权重\n\n\t党的建设（60分）\n\t党建\n\t支部建设\n\t开展活动10次\n\t开展活动12次\n\t30分\n\n\t\n\t\n\t廉政教育\n\t教育2次\n\t\n\t30分\n\n\t履职尽责（40分）\n\t重点工作\n\t招商引资\n\t引进项目5个\n\t引进项目3个\n\t40分\n";
+
+#[tokio::test]
+async fn serve_demo_shows_the_seed_table_with_merged_indicator_cells() {
+    for db in databases().await {
+        let server = ServeProcess::start(&db.url, &["--demo"]);
+        assert!(server.banner.contains("演示数据"), "{}", server.banner);
+        let client = reqwest::Client::new();
+        let home = client.get(&server.url).send().await.unwrap();
+        assert_eq!(home.status(), 200);
+        let home = home.text().await.unwrap();
+        assert!(home.contains("2022年度服务高质量发展绩效考核工作任务要点完成进度情况"));
+
+        let scheme_link = &home[home.find("href=\"/schemes/").unwrap() + 6..];
+        let scheme_path: String = scheme_link.chars().take_while(|c| *c != '"').collect();
+        let scheme = client
+            .get(format!("{}{}", server.url.trim_end_matches('/'), scheme_path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let table_path = unit_table_link(&scheme);
+        let resp = client
+            .get(format!("{}{table_path}", server.url.trim_end_matches('/')))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "{}", db.backend);
+        let html = resp.text().await.unwrap();
+
+        let expected = expected_seed();
+        for row in expected["rows"].as_array().unwrap() {
+            let task = row["task"].as_str().unwrap();
+            assert!(html.contains(task), "{}: task {task} missing", db.backend);
+            let weight = format!("{}分", row["weight"].as_f64().unwrap());
+            assert!(html.contains(&weight), "weight {weight} missing");
+        }
+        assert_eq!(html.matches("<td class=\"c-weight num\"").count(), 15);
+        assert!(html.contains("class=\"num total-weight\""));
+        assert!(html.contains(">400分</td>"), "total 400");
+        assert_eq!(
+            html.matches("围绕中心履职尽责（400分）").count(),
+            1,
+            "the level-1 cell appears once"
+        );
+        assert!(html.contains("rowspan=\"15\" data-label=\"一级指标\">围绕中心履职尽责（400分）"));
+        assert!(html.contains("rowspan=\"15\" data-label=\"二级指标\">重点（职能）工作"));
+        assert!(html.contains("主管部门：枣庄市妇联"));
+        assert!(!html.contains("分值不一致"), "the seed's weights add up");
+        drop(server);
+
+        // A second --demo start keeps the data as it is.
+        let again = ServeProcess::start(&db.url, &["--demo"]);
+        assert!(again.banner.contains("未重复载入"), "{}", again.banner);
+        drop(again);
+        assert_eq!(db.counts().await, (1, 15), "{}", db.backend);
+    }
+}
+
+#[tokio::test]
+async fn a_table_whose_weights_do_not_add_up_shows_a_warning() {
+    for db in databases().await {
+        let text = SMALL.replace("\t40分", "\t35分");
+        import_text(&db, "mismatch.txt", &text);
+        let server = TestServer::start(db.store().await).await;
+        let (status, scheme) = server.get("/schemes/1").await;
+        assert_eq!(status, 200);
+        assert!(scheme.contains("分值不一致"), "{}", db.backend);
+        assert!(scheme.contains("指标「履职尽责（40分）」为 40 分，其下任务分值合计 35 分"));
+        let (status, table) = server.get(&unit_table_link(&scheme)).await;
+        assert_eq!(status, 200);
+        assert!(table.contains("role=\"alert\""));
+        assert!(table.contains("履职尽责（40分）」为 40 分"));
+        assert!(!table.contains("党的建设（60分）」为"), "60 = 30 + 30 is fine");
+    }
+}
+
+#[tokio::test]
+async fn the_progress_table_renders_like_the_official_layout() {
+    let db = databases().await.remove(0);
+    import_text(&db, "small.txt", SMALL);
+    let server = TestServer::start(db.store().await).await;
+    let (status, html) = server.get("/schemes/1/units/1").await;
+    assert_eq!(status, 200);
+    let start = html.find("<table class=\"progress\">").unwrap();
+    let end = html[start..].find("</table>").unwrap() + start + "</table>".len();
+    let table: String = html[start..end]
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    insta::assert_snapshot!("small_progress_table", table);
+}
+
+#[tokio::test]
+async fn pages_follow_the_browser_language_and_the_chosen_one() {
+    let db = databases().await.remove(0);
+    import_text(&db, "small.txt", SMALL);
+    let server = TestServer::start(db.store().await).await;
+
+    let (_, zh) = server.get("/schemes/1/units/1").await;
+    assert!(zh.contains("<html lang=\"zh-CN\">") && zh.contains("任务要点名称"));
+
+    let (_, en) = server
+        .get_with("/schemes/1/units/1", &[("accept-language", "en-US,en;q=0.9")])
+        .await;
+    assert!(en.contains("<html lang=\"en\">"), "browser language");
+    assert!(en.contains(">Task</th>") && en.contains(">Progress</th>"));
+    assert!(en.contains("Supervising department：测试局"));
+
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let switch = client
+        .get(format!("{}/lang/en?next=/schemes/1", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(switch.status(), 303);
+    assert_eq!(switch.headers()["location"], "/schemes/1");
+    let cookie = switch.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("jixiao_lang=en;") && cookie.contains("HttpOnly"));
+    let (_, chosen) = server
+        .get_with("/", &[("cookie", "jixiao_lang=en"), ("accept-language", "zh-CN")])
+        .await;
+    assert!(chosen.contains("Appraisal schemes"), "the cookie wins over the browser");
+
+    for evil in ["//evil.example/", "https://evil.example/", "/\\evil.example"] {
+        let r = client
+            .get(format!("{}/lang/zh-CN?next={evil}", server.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["location"], "/", "no open redirect to {evil}");
+    }
+}
+
+#[tokio::test]
+async fn text_from_a_document_is_escaped_in_every_page() {
+    let db = databases().await.remove(0);
+    let text = SMALL
+        .replace("支部建设", "<script>alert(1)</script>")
+        .replace("开展活动12次", "<img src=x onerror=alert(2)>");
+    import_text(&db, "xss.txt", &text);
+    let server = TestServer::start(db.store().await).await;
+    for path in ["/", "/schemes/1", "/schemes/1/units/1", "/tasks/1"] {
+        let (status, html) = server.get(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!html.contains("<script>alert"), "{path}");
+        assert!(!html.contains("<img src=x"), "{path}");
+    }
+    let (_, table) = server.get("/schemes/1/units/1").await;
+    assert!(table.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+}
+
+#[tokio::test]
+async fn unknown_records_are_404_pages_and_health_is_reported() {
+    let db = databases().await.remove(0);
+    import_text(&db, "small.txt", SMALL);
+    let server = TestServer::start(db.store().await).await;
+    for path in [
+        "/schemes/999",
+        "/schemes/abc",
+        "/schemes/1/units/999",
+        "/schemes/1/units/1?period=2099",
+        "/tasks/0",
+        "/tasks/-1",
+        "/no/such/page",
+    ] {
+        let (status, html) = server.get(path).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(html.contains("找不到您要的页面或数据"), "{path}");
+    }
+    let (status, body) = server.get("/healthz").await;
+    assert_eq!((status, body.as_str()), (200, "ok"));
+
+    let resp = reqwest::get(format!("{}/", server.base)).await.unwrap();
+    let h = resp.headers();
+    assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    let css = reqwest::get(format!("{}/static/jixiao.css", server.base)).await.unwrap();
+    assert!(css.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+    assert!(css.text().await.unwrap().contains("@media print"));
+}
+
+#[tokio::test]
+async fn a_task_page_shows_its_target_path_and_progress() {
+    let db = databases().await.remove(0);
+    import_text(&db, "small.txt", SMALL);
+    let server = TestServer::start(db.store().await).await;
+    let (status, html) = server.get("/tasks/1").await;
+    assert_eq!(status, 200);
+    for s in ["支部建设", "开展活动10次", "开展活动12次", "党的建设（60分）", "党建", "30分", "2023年全年"] {
+        assert!(html.contains(s), "{s}");
+    }
+    let (_, unreported) = server.get("/tasks/2").await;
+    assert!(unreported.contains("尚未填报"));
+    let (_, table) = server.get("/schemes/1/units/1").await;
+    assert!(table.contains("（未填报）"), "an empty progress cell shows as not reported");
+}
