@@ -668,17 +668,20 @@ fn sentence_start(t: &Text, mut p: usize) -> usize {
 fn bigrams(t: &Text, f: &Found) -> Vec<(char, char)> {
     let ss = sentence_start(t, f.pre).max(f.pre.saturating_sub(16));
     let ce = clause_end(t, f.b).min(f.b + 12);
-    let mut v = Vec::new();
+    let mut v = Vec::with_capacity(28);
     for (a, b) in [(ss, f.pre), (f.b, ce)] {
-        let seg: Vec<char> = t.c[a..b]
-            .iter()
-            .copied()
-            .filter(|&ch| !matches!(ch, '“' | '”' | '"' | '‘' | '’' | '「' | '」'))
-            .collect();
-        for w in seg.windows(2) {
-            if is_cjk(w[0]) && is_cjk(w[1]) {
-                v.push((w[0], w[1]));
+        let mut prev: Option<char> = None;
+        for &ch in &t.c[a..b] {
+            if matches!(ch, '“' | '”' | '"' | '‘' | '’' | '「' | '」') {
+                continue;
             }
+            if let Some(p) = prev
+                && is_cjk(p)
+                && is_cjk(ch)
+            {
+                v.push((p, ch));
+            }
+            prev = Some(ch);
         }
     }
     v
@@ -734,26 +737,56 @@ const IN_PROGRESS_WORDS: &[&str] = &[
 /// Completion or in-progress wording of a progress text (a negation just before, 未完成 /
 /// 尚未全面完成, cancels a completion word).
 fn wording_of(t: &Text) -> (Wording, Option<&'static str>) {
-    let find = |words: &'static [&'static str]| -> Option<&'static str> {
-        words.iter().copied().find(|w| {
-            let n = w.chars().count();
-            (0..t.len().saturating_sub(n - 1)).any(|i| {
-                t.at(i, w)
-                    && !(i >= 1 && matches!(t.c[i - 1], '未' | '没' | '不' | '尚'))
-                    && !(i >= 2 && matches!(t.c[i - 2], '未' | '没' | '不' | '尚'))
-            })
-        })
+    let negated = |i: usize| {
+        (i >= 1 && matches!(t.c[i - 1], '未' | '没' | '不' | '尚'))
+            || (i >= 2 && matches!(t.c[i - 2], '未' | '没' | '不' | '尚'))
     };
-    if let Some(w) = find(EXCEEDED_WORDS) {
-        return (Wording::Exceeded, Some(w));
+    let mut found: [Option<&'static str>; 3] = [None; 3];
+    for (i, &ch) in t.c.iter().enumerate() {
+        if !matches!(
+            ch,
+            '超' | '加'
+                | '已'
+                | '全'
+                | '均'
+                | '圆'
+                | '顺'
+                | '正'
+                | '推'
+                | '按'
+                | '进'
+                | '实'
+                | '建'
+                | '有'
+                | '稳'
+        ) {
+            continue;
+        }
+        for (slot, words) in [EXCEEDED_WORDS, DONE_WORDS, IN_PROGRESS_WORDS]
+            .into_iter()
+            .enumerate()
+        {
+            if found[slot].is_some() {
+                continue;
+            }
+            if let Some(w) = words
+                .iter()
+                .copied()
+                .find(|w| w.starts_with(ch) && t.at(i, w) && !negated(i))
+            {
+                found[slot] = Some(w);
+            }
+        }
+        if found[0].is_some() {
+            break;
+        }
     }
-    if let Some(w) = find(DONE_WORDS) {
-        return (Wording::Done, Some(w));
+    match found {
+        [Some(w), _, _] => (Wording::Exceeded, Some(w)),
+        [None, Some(w), _] => (Wording::Done, Some(w)),
+        [None, None, Some(w)] => (Wording::InProgress, Some(w)),
+        _ => (Wording::None, None),
     }
-    if let Some(w) = find(IN_PROGRESS_WORDS) {
-        return (Wording::InProgress, Some(w));
-    }
-    (Wording::None, None)
 }
 
 /// A number for the explanation: integers without decimals, others with up to 4.

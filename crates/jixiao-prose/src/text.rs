@@ -41,11 +41,14 @@ impl<'a> Text<'a> {
 
     /// Does the text ending just before char `end` end with `pat`?
     pub fn ends(&self, end: usize, pat: &str) -> bool {
-        let n = pat.chars().count();
-        if n > end {
-            return false;
+        let mut j = end;
+        for p in pat.chars().rev() {
+            if j == 0 || self.c.get(j - 1) != Some(&p) {
+                return false;
+            }
+            j -= 1;
         }
-        self.at(end - n, pat)
+        true
     }
 
     /// The source slice for chars `a..b`.
@@ -55,11 +58,11 @@ impl<'a> Text<'a> {
 
     /// Does chars `a..b` contain `pat`?
     pub fn contains(&self, a: usize, b: usize, pat: &str) -> bool {
-        let n = pat.chars().count();
-        if b < a + n {
-            return false;
-        }
-        (a..=b - n).any(|i| self.at(i, pat))
+        let Some(first) = pat.chars().next() else {
+            return true;
+        };
+        let b = b.min(self.c.len());
+        (a..b).any(|i| self.c[i] == first && self.at(i, pat) && i + pat.chars().count() <= b)
     }
 }
 
@@ -122,6 +125,9 @@ pub(crate) fn is_cjk(c: char) -> bool {
 }
 
 fn norm(c: char) -> char {
+    if c.is_ascii() {
+        return if c == '\t' { ' ' } else { c };
+    }
     match c {
         '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
         '．' => '.',
