@@ -29,6 +29,37 @@ pub enum Command {
     Serve(ServeArgs),
     /// 导入进度表（.txt / .docx / .xlsx）
     Import(ImportArgs),
+    /// 读出一段文字中的数量（不给 TEXT 时逐行读标准输入）
+    Extract(ExtractArgs),
+    /// 对照年度目标读进度：配对数量、完成率与状态
+    Assess(AssessArgs),
+}
+
+/// `jixiao extract`.
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// 以 JSON 输出（逐行读入时每行一个 JSON 数组）
+    #[arg(long)]
+    pub json: bool,
+    /// 要读的文字；省略时逐行读标准输入
+    pub text: Option<String>,
+}
+
+/// `jixiao assess`.
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// 年度目标
+    #[arg(long)]
+    pub target: String,
+    /// 进度情况
+    #[arg(long)]
+    pub progress: String,
+    /// 时间进度，0 到 1（第三季度末约 0.75）
+    #[arg(long, default_value_t = 1.0)]
+    pub time_progress: f64,
+    /// 以 JSON 输出
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `jixiao serve`.

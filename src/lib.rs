@@ -4,6 +4,15 @@
 //! printed once, short, prefixed with the program name, with a hint where one helps; the exit
 //! code is 1 for a failed command and 2 for a usage error.
 
+/// `println!` that returns the I/O error instead of panicking (a closed pipe, as in
+/// `jixiao extract | head`, ends the command quietly; see `run`).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
 pub mod cli;
 mod commands;
 pub mod demo;
@@ -27,6 +36,13 @@ pub fn run() -> ExitCode {
     };
     match runtime.block_on(commands::dispatch(args)) {
         Ok(code) => code,
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            // The reader of our output went away (`| head`): nothing more to say.
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("jixiao: {e:#}");
             ExitCode::FAILURE

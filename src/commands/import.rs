@@ -141,10 +141,10 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
             } else {
                 serde_json::to_string_pretty(&tables)?
             };
-            println!("{out}");
+            outln!("{out}");
         } else {
             for p in &prepared {
-                print_dry_run(p);
+                print_dry_run(p)?;
             }
         }
         return Ok(ExitCode::SUCCESS);
@@ -164,7 +164,7 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
     };
     for (p, o) in prepared.iter().zip(&outcomes) {
         if args.json {
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&Stored {
                     file: &p.plan.source,
@@ -181,7 +181,7 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
             );
         } else {
             let created = if o.scheme_created { "新建" } else { "已有" };
-            println!(
+            outln!(
                 "已导入 {}：方案「{}」（{created}，编号 {}），单位「{}」，{} 项任务，{} 条进度（{}）",
                 p.plan.source,
                 p.plan.title,
@@ -192,26 +192,26 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
                 p.plan.period.label_zh()
             );
             if let Some(r) = o.replaced {
-                println!("  替换了原有的 {} 项任务", r.tasks);
+                outln!("  替换了原有的 {} 项任务", r.tasks);
             }
             for w in &p.table.warnings {
-                println!("  注意：{w}");
+                outln!("  注意：{w}");
             }
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_dry_run(p: &Prepared) {
+fn print_dry_run(p: &Prepared) -> std::io::Result<()> {
     let plan = &p.plan;
-    println!("{}（试导入，未写入数据库）", plan.source);
-    println!("  方案：{}（{} 年）", plan.title, plan.year);
-    println!("  主管部门：{}", plan.department);
-    println!("  被考核单位：{}", plan.unit);
-    println!("  填报周期：{}", plan.period.label_zh());
+    outln!("{}（试导入，未写入数据库）", plan.source);
+    outln!("  方案：{}（{} 年）", plan.title, plan.year);
+    outln!("  主管部门：{}", plan.department);
+    outln!("  被考核单位：{}", plan.unit);
+    outln!("  填报周期：{}", plan.period.label_zh());
     for root in &plan.tree.roots {
         let points = root.points.map(|p| format!("，{p} 分")).unwrap_or_default();
-        println!(
+        outln!(
             "  一级指标「{}」{points}：{} 项任务，分值合计 {}",
             root.name,
             root.task_count(),
@@ -224,15 +224,16 @@ fn print_dry_run(p: &Prepared) {
         .iter()
         .filter(|r| !r.progress.is_empty())
         .count();
-    println!(
+    outln!(
         "  共 {} 项任务，{} 条进度情况，{} 条提示",
         plan.tree.task_count(),
         reported,
         p.table.warnings.len()
     );
     for w in &p.table.warnings {
-        println!("  注意：{w}");
+        outln!("  注意：{w}");
     }
+    Ok(())
 }
 
 fn display_name(path: &Path) -> String {

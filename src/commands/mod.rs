@@ -1,6 +1,7 @@
 //! One module per subcommand. Each returns the exit code or an error for `run` to print.
 
 mod import;
+mod read;
 mod serve;
 
 pub(crate) use import::prepare as prepare_import;
@@ -16,6 +17,8 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => serve::run(&cli.db, args).await,
         Command::Import(args) => import::run(&cli.db, args).await,
+        Command::Extract(args) => read::extract(args),
+        Command::Assess(args) => read::assess(args),
     }
 }
 

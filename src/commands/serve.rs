@@ -14,8 +14,8 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_store(db).await?;
     if args.demo {
         match demo::load(&store).await? {
-            DemoLoad::Loaded { tasks } => println!("已载入演示数据：{tasks} 项任务"),
-            DemoLoad::AlreadyHasData => println!("数据库中已有考核方案，未重复载入演示数据"),
+            DemoLoad::Loaded { tasks } => outln!("已载入演示数据：{tasks} 项任务"),
+            DemoLoad::AlreadyHasData => outln!("数据库中已有考核方案，未重复载入演示数据"),
         }
     }
     let listener = TcpListener::bind(args.bind)
@@ -23,11 +23,11 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("无法监听 {}（端口被占用？可用 --bind 换一个）", args.bind))?;
     let addr = listener.local_addr()?;
     // Scripts and tests read this line to find the port when binding port 0.
-    println!(
+    outln!(
         "jixiao 已启动：http://{addr}/  （数据库：{}）",
         super::redact(db)
     );
-    std::io::stdout().flush().ok();
+    std::io::stdout().flush()?;
     tracing::info!(%addr, "listening");
 
     let state = AppState {
@@ -40,7 +40,7 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         .await
         .context("网页服务异常退出")?;
     store.close().await;
-    println!("jixiao 已停止");
+    let _ = writeln!(std::io::stdout(), "jixiao 已停止");
     Ok(ExitCode::SUCCESS)
 }
 

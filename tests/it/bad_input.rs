@@ -43,7 +43,11 @@ fn bad_files() -> Vec<(&'static str, Vec<u8>, Vec<&'static str>)> {
     let xlsx = std::fs::read(fixture("seed.xlsx")).unwrap();
     vec![
         ("empty.txt", Vec::new(), vec!["empty.txt", "空"]),
-        ("notable.docx", docx_without_table(), vec!["notable.docx", "表格"]),
+        (
+            "notable.docx",
+            docx_without_table(),
+            vec!["notable.docx", "表格"],
+        ),
         (
             "notask.txt",
             seed.replace("任务要点名称", "事项").into_bytes(),
@@ -80,7 +84,11 @@ async fn each_bad_file_is_refused_with_its_location_and_changes_nothing() {
                 args.extend_from_slice(extra);
                 let out = jixiao(&db.url, &args);
                 let msg = stderr(&out);
-                assert_eq!(out.status.code(), Some(1), "{name} {extra:?}: exit code; {msg}");
+                assert_eq!(
+                    out.status.code(),
+                    Some(1),
+                    "{name} {extra:?}: exit code; {msg}"
+                );
                 assert!(stdout(&out).is_empty(), "{name}: nothing on stdout");
                 for m in &mentions {
                     assert!(msg.contains(m), "{name}: message should mention {m}: {msg}");
@@ -96,10 +104,18 @@ async fn each_bad_file_is_refused_with_its_location_and_changes_nothing() {
 async fn one_bad_file_among_several_writes_none_of_them() {
     for db in databases().await {
         let dir = tempfile::tempdir().unwrap();
-        let bad = write(dir.path(), "bad.txt", seed_text().replacen("30分", "abc", 1).as_bytes());
+        let bad = write(
+            dir.path(),
+            "bad.txt",
+            seed_text().replacen("30分", "abc", 1).as_bytes(),
+        );
         let out = jixiao(
             &db.url,
-            &["import", fixture("seed.docx").to_str().unwrap(), bad.to_str().unwrap()],
+            &[
+                "import",
+                fixture("seed.docx").to_str().unwrap(),
+                bad.to_str().unwrap(),
+            ],
         );
         assert!(!out.status.success());
         assert!(stderr(&out).contains("bad.txt"), "{}", stderr(&out));
@@ -115,7 +131,10 @@ async fn a_gb18030_text_file_imports_like_the_utf8_one() {
         let (bytes, _, unmappable) = encoding_rs::GB18030.encode(&text);
         assert!(!unmappable);
         let path = write(dir.path(), "gb.txt", &bytes);
-        let dry = jixiao(&db.url, &["import", path.to_str().unwrap(), "--dry-run", "--json"]);
+        let dry = jixiao(
+            &db.url,
+            &["import", path.to_str().unwrap(), "--dry-run", "--json"],
+        );
         assert!(dry.status.success(), "{}", stderr(&dry));
         let got: serde_json::Value = serde_json::from_str(&stdout(&dry)).unwrap();
         assert_eq!(got["rows"], expected_seed()["rows"]);
@@ -131,7 +150,10 @@ fn a_missing_file_and_an_unknown_database_url_are_named() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("table.docx"), "{}", stderr(&out));
 
-    let out = jixiao("mysql://x/y", &["import", fixture("seed.txt").to_str().unwrap()]);
+    let out = jixiao(
+        "mysql://x/y",
+        &["import", fixture("seed.txt").to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("mysql://x/y"), "{}", stderr(&out));
 }

@@ -6,5 +6,6 @@
 
 mod bad_input;
 mod import;
+mod read;
 mod support;
 mod web;

@@ -90,7 +90,10 @@ async fn fresh_postgres(admin_url: &str) -> TestDb {
     .await
     .expect("create test database");
     admin.close().await.ok();
-    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(admin_url);
     TestDb {
         url: format!("{base}/{name}"),
         backend: "postgres",
@@ -212,7 +215,9 @@ impl ServeProcess {
         });
         let mut banner = String::new();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        while let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
+        while let Ok(line) =
+            rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+        {
             banner.push_str(&line);
             banner.push('\n');
             if let Some(start) = line.find("http://") {
@@ -224,6 +229,7 @@ impl ServeProcess {
             }
         }
         let _ = child.kill();
+        let _ = child.wait();
         panic!("jixiao serve did not print its URL; it printed:\n{banner}");
     }
 }

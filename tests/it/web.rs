@@ -36,7 +36,11 @@ async fn serve_demo_shows_the_seed_table_with_merged_indicator_cells() {
         let scheme_link = &home[home.find("href=\"/schemes/").unwrap() + 6..];
         let scheme_path: String = scheme_link.chars().take_while(|c| *c != '"').collect();
         let scheme = client
-            .get(format!("{}{}", server.url.trim_end_matches('/'), scheme_path))
+            .get(format!(
+                "{}{}",
+                server.url.trim_end_matches('/'),
+                scheme_path
+            ))
             .send()
             .await
             .unwrap()
@@ -95,7 +99,10 @@ async fn a_table_whose_weights_do_not_add_up_shows_a_warning() {
         assert_eq!(status, 200);
         assert!(table.contains("role=\"alert\""));
         assert!(table.contains("履职尽责（40分）」为 40 分"));
-        assert!(!table.contains("党的建设（60分）」为"), "60 = 30 + 30 is fine");
+        assert!(
+            !table.contains("党的建设（60分）」为"),
+            "60 = 30 + 30 is fine"
+        );
     }
 }
 
@@ -127,7 +134,10 @@ async fn pages_follow_the_browser_language_and_the_chosen_one() {
     assert!(zh.contains("<html lang=\"zh-CN\">") && zh.contains("任务要点名称"));
 
     let (_, en) = server
-        .get_with("/schemes/1/units/1", &[("accept-language", "en-US,en;q=0.9")])
+        .get_with(
+            "/schemes/1/units/1",
+            &[("accept-language", "en-US,en;q=0.9")],
+        )
         .await;
     assert!(en.contains("<html lang=\"en\">"), "browser language");
     assert!(en.contains(">Task</th>") && en.contains(">Progress</th>"));
@@ -147,11 +157,21 @@ async fn pages_follow_the_browser_language_and_the_chosen_one() {
     let cookie = switch.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.starts_with("jixiao_lang=en;") && cookie.contains("HttpOnly"));
     let (_, chosen) = server
-        .get_with("/", &[("cookie", "jixiao_lang=en"), ("accept-language", "zh-CN")])
+        .get_with(
+            "/",
+            &[("cookie", "jixiao_lang=en"), ("accept-language", "zh-CN")],
+        )
         .await;
-    assert!(chosen.contains("Appraisal schemes"), "the cookie wins over the browser");
+    assert!(
+        chosen.contains("Appraisal schemes"),
+        "the cookie wins over the browser"
+    );
 
-    for evil in ["//evil.example/", "https://evil.example/", "/\\evil.example"] {
+    for evil in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
         let r = client
             .get(format!("{}/lang/zh-CN?next={evil}", server.base))
             .send()
@@ -202,10 +222,22 @@ async fn unknown_records_are_404_pages_and_health_is_reported() {
 
     let resp = reqwest::get(format!("{}/", server.base)).await.unwrap();
     let h = resp.headers();
-    assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
     assert_eq!(h["x-content-type-options"], "nosniff");
-    let css = reqwest::get(format!("{}/static/jixiao.css", server.base)).await.unwrap();
-    assert!(css.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+    let css = reqwest::get(format!("{}/static/jixiao.css", server.base))
+        .await
+        .unwrap();
+    assert!(
+        css.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
     assert!(css.text().await.unwrap().contains("@media print"));
 }
 
@@ -216,11 +248,23 @@ async fn a_task_page_shows_its_target_path_and_progress() {
     let server = TestServer::start(db.store().await).await;
     let (status, html) = server.get("/tasks/1").await;
     assert_eq!(status, 200);
-    for s in ["支部建设", "开展活动10次", "开展活动12次", "党的建设（60分）", "党建", "30分", "2023年全年"] {
+    for s in [
+        "支部建设",
+        "开展活动<mark class=\"q-used\">10次</mark>",
+        "开展活动<mark class=\"q-used\">12次</mark>",
+        "党的建设（60分）",
+        "党建",
+        "30分",
+        "2023年全年",
+        ">120.0%</td>",
+    ] {
         assert!(html.contains(s), "{s}");
     }
     let (_, unreported) = server.get("/tasks/2").await;
     assert!(unreported.contains("尚未填报"));
     let (_, table) = server.get("/schemes/1/units/1").await;
-    assert!(table.contains("（未填报）"), "an empty progress cell shows as not reported");
+    assert!(
+        table.contains("（未填报）"),
+        "an empty progress cell shows as not reported"
+    );
 }

@@ -1,14 +1,17 @@
 //! The appraisal model of jixiao: schemes, indicator trees, tasks, units, periods, progress
 //! reports and the status rule.
 //!
-//! Architecture invariant: this crate imports no web, SQL or document crate. Values that reach
-//! it have been parsed at the edges; its types cannot hold invalid values.
+//! Architecture invariant: this crate imports no web, SQL or document crate; of ours it uses only
+//! the prose reader (itself pure). Values that reach it have been parsed at the edges; its types
+//! cannot hold invalid values.
 
 pub mod period;
 pub mod points;
+pub mod reading;
 pub mod status;
 pub mod table;
 
+pub use jixiao_prose as prose;
 pub use period::{Period, PeriodKind, Year};
 pub use points::Points;
 pub use status::{Status, TimeProgress, Wording};

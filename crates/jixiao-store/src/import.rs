@@ -4,6 +4,7 @@
 use jixiao_domain::{IndicatorNode, IndicatorTree, Period, TaskSpec, Year};
 use sqlx::{Any, Transaction};
 
+use crate::nullable::OptF64;
 use crate::{Store, StoreError, now};
 
 /// What to store: one unit's table of one scheme for one period.
@@ -77,11 +78,12 @@ impl Store {
         Ok(n)
     }
 
-    /// Stores a table in one transaction. `read` gives the reading of each task's progress.
+    /// Stores a table in one transaction. `read` gives the reading of each task's progress
+    /// in its plan.
     pub async fn import_table(
         &self,
         plan: &ImportPlan,
-        read: impl Fn(&TaskSpec) -> Option<StoredReading>,
+        read: impl Fn(&ImportPlan, &TaskSpec) -> Option<StoredReading>,
     ) -> Result<ImportOutcome, StoreError> {
         let mut outcomes = self.import_tables(std::slice::from_ref(plan), read).await?;
         Ok(outcomes.remove(0))
@@ -92,7 +94,7 @@ impl Store {
     pub async fn import_tables(
         &self,
         plans: &[ImportPlan],
-        read: impl Fn(&TaskSpec) -> Option<StoredReading>,
+        read: impl Fn(&ImportPlan, &TaskSpec) -> Option<StoredReading>,
     ) -> Result<Vec<ImportOutcome>, StoreError> {
         let mut tx = self.pool().begin().await?;
         let stamp = now();
@@ -105,7 +107,7 @@ impl Store {
     }
 }
 
-async fn import_one<F: Fn(&TaskSpec) -> Option<StoredReading>>(
+async fn import_one<F: Fn(&ImportPlan, &TaskSpec) -> Option<StoredReading>>(
     tx: &mut Transaction<'_, Any>,
     plan: &ImportPlan,
     stamp: &str,
@@ -164,6 +166,7 @@ async fn import_one<F: Fn(&TaskSpec) -> Option<StoredReading>>(
 
     let mut counts = Counts::default();
     let ctx = Ctx {
+        plan,
         scheme_id,
         unit_id,
         period_id,
@@ -193,6 +196,7 @@ struct Counts {
 }
 
 struct Ctx<'a, F> {
+    plan: &'a ImportPlan,
     scheme_id: i64,
     unit_id: i64,
     period_id: i64,
@@ -262,7 +266,7 @@ async fn upsert_unit(
 
 /// Stores an indicator (reusing the scheme's indicator of the same name under the same parent,
 /// since indicators are shared by every unit) and everything below it.
-async fn store_node<F: Fn(&TaskSpec) -> Option<StoredReading>>(
+async fn store_node<F: Fn(&ImportPlan, &TaskSpec) -> Option<StoredReading>>(
     tx: &mut Transaction<'_, Any>,
     ctx: &Ctx<'_, F>,
     node: &IndicatorNode,
@@ -296,7 +300,7 @@ async fn store_node<F: Fn(&TaskSpec) -> Option<StoredReading>>(
             .bind(parent)
             .bind(level)
             .bind(node.name.as_str())
-            .bind(node.points.map(|p| p.get()))
+            .bind(OptF64(node.points.map(|p| p.get())))
             .bind(position)
             .fetch_one(&mut **tx)
             .await?
@@ -321,7 +325,7 @@ async fn store_node<F: Fn(&TaskSpec) -> Option<StoredReading>>(
         if task.progress.is_empty() {
             continue;
         }
-        let reading = (ctx.read)(task);
+        let reading = (ctx.read)(ctx.plan, task);
         sqlx::query(
             "INSERT INTO progress_reports \
              (task_id, period_id, text, state, reading, completion, status, updated_at) \
@@ -331,7 +335,7 @@ async fn store_node<F: Fn(&TaskSpec) -> Option<StoredReading>>(
         .bind(ctx.period_id)
         .bind(&task.progress)
         .bind(reading.as_ref().map(|r| r.json.clone()))
-        .bind(reading.as_ref().and_then(|r| r.completion))
+        .bind(OptF64(reading.as_ref().and_then(|r| r.completion)))
         .bind(reading.as_ref().and_then(|r| r.status.clone()))
         .bind(ctx.stamp)
         .execute(&mut **tx)

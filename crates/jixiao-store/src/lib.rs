@@ -9,6 +9,7 @@
 //! no HTTP.
 
 mod import;
+mod nullable;
 mod read;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -165,17 +166,19 @@ mod tests {
     #[test]
     fn both_backends_have_the_same_migrations() {
         let names = |dir: &str| {
-            let mut v: Vec<String> = std::fs::read_dir(
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir),
-            )
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
+            let mut v: Vec<String> =
+                std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect();
             v.sort();
             v
         };
         assert_eq!(names("migrations/sqlite"), names("migrations/postgres"));
-        assert_eq!(SQLITE_MIGRATIONS.iter().count(), POSTGRES_MIGRATIONS.iter().count());
+        assert_eq!(
+            SQLITE_MIGRATIONS.iter().count(),
+            POSTGRES_MIGRATIONS.iter().count()
+        );
     }
 
     #[test]

@@ -10,8 +10,10 @@ use serde::Deserialize;
 
 use crate::error::LocalizedError;
 use crate::i18n::{Catalog, LANG_COOKIE, Locale};
-use crate::views::{self, Frame, TableRowView};
+use crate::views::{self, Frame, Segment, TableRowView};
 use crate::{AppState, WebError};
+use jixiao_domain::reading::assess;
+use jixiao_domain::{Period, TimeProgress};
 use jixiao_store::{IndicatorRecord, PeriodRecord, ReportRecord, SchemeSummary, UnitInScheme};
 
 type PageResult = Result<Html<String>, LocalizedError>;
@@ -248,7 +250,10 @@ async fn unit_table(
         .map(ToString::to_string)
         .collect();
     let rows = views::table_rows(&table, t);
-    let has_status = rows.iter().any(|r| r.status.is_some());
+    let has_status = table
+        .tasks
+        .iter()
+        .any(|t| t.report.as_ref().is_some_and(|r| r.status.is_some()));
     let period_code = table
         .period
         .as_ref()
@@ -287,11 +292,25 @@ async fn unit_table(
 
 // ---------------------------------------------------------------------------------------------
 
+struct PairView {
+    what: String,
+    unit: String,
+    target: String,
+    actual: String,
+    ratio: String,
+    rule: String,
+}
+
 struct ReportView {
     period: String,
     state: String,
     status: Option<(String, String)>,
-    text: String,
+    completion: String,
+    time_progress: String,
+    target: Vec<Segment>,
+    progress: Vec<Segment>,
+    pairs: Vec<PairView>,
+    explanation: Vec<String>,
     updated_at: String,
 }
 
@@ -310,13 +329,67 @@ struct TaskPage {
     reports: Vec<ReportView>,
 }
 
-fn report_view(r: &ReportRecord, t: &Catalog) -> ReportView {
+fn number(v: Option<f64>) -> String {
+    match v {
+        Some(v) => {
+            let s = format!("{v:.4}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+        None => "—".to_string(),
+    }
+}
+
+/// A report with the reader's work shown: the numbers used, marked in both texts, each pair's
+/// ratio, and the status at the report's period.
+fn report_view(r: &ReportRecord, target: &str, tolerance: f64, t: &Catalog) -> ReportView {
     let state_key = format!("report.state.{}", r.state);
+    let time_progress = r
+        .period_code
+        .parse::<Period>()
+        .map(|p| p.time_progress())
+        .unwrap_or(TimeProgress::YEAR_END);
+    let a = assess(target, &r.text, time_progress, tolerance);
+    let mut target_marks = Vec::new();
+    let mut progress_marks = Vec::new();
+    for p in &a.reading.pairs {
+        let class = if p.ratio.is_some() {
+            "q-used"
+        } else {
+            "q-open"
+        };
+        if let Some(span) = &p.target_span {
+            target_marks.push((span.clone(), class));
+        }
+        if let Some(span) = &p.actual_span {
+            progress_marks.push((span.clone(), class));
+        }
+    }
     ReportView {
         period: views::period_label(&r.period_code, t),
         state: t.get(&state_key).to_string(),
-        status: r.status.as_deref().and_then(|c| views::status_label(c, t)),
-        text: r.text.clone(),
+        status: views::status_label(a.status.code(), t),
+        completion: a
+            .reading
+            .completion
+            .map(views::percent)
+            .unwrap_or_else(|| t.get("reading.no_completion").to_string()),
+        time_progress: views::percent(time_progress.get()),
+        target: views::segments(target, &target_marks),
+        progress: views::segments(&r.text, &progress_marks),
+        pairs: a
+            .reading
+            .pairs
+            .iter()
+            .map(|p| PairView {
+                what: p.what.clone(),
+                unit: p.unit.clone(),
+                target: number(p.target),
+                actual: number(p.actual),
+                ratio: p.ratio.map(views::percent).unwrap_or_else(|| "—".into()),
+                rule: t.get(&format!("rule.{}", p.rule)).to_string(),
+            })
+            .collect(),
+        explanation: a.reading.explanation.clone(),
         updated_at: r
             .updated_at
             .chars()
@@ -353,7 +426,12 @@ async fn task(
             name: d.task.name.clone(),
             target: d.task.target.clone(),
             weight: views::points(d.task.weight),
-            reports: d.reports.iter().rev().map(|r| report_view(r, t)).collect(),
+            reports: d
+                .reports
+                .iter()
+                .rev()
+                .map(|r| report_view(r, &d.task.target, d.scheme.tolerance, t))
+                .collect(),
         },
     )
 }

@@ -63,6 +63,57 @@ pub struct TableRowView {
     pub weight: String,
     /// Status code and label, when the report has one.
     pub status: Option<(String, String)>,
+    /// Completion as a percentage, when numbers decide it.
+    pub completion: Option<String>,
+}
+
+/// A piece of a text, marked when the reader used it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    /// The text.
+    pub text: String,
+    /// CSS class of the mark (`q-used`, `q-open`), none for plain text.
+    pub mark: Option<&'static str>,
+}
+
+/// Splits `text` into plain and marked segments; overlapping or invalid spans are skipped.
+pub fn segments(text: &str, spans: &[(std::ops::Range<usize>, &'static str)]) -> Vec<Segment> {
+    let mut spans: Vec<_> = spans
+        .iter()
+        .filter(|(r, _)| r.start < r.end && text.get(r.clone()).is_some())
+        .cloned()
+        .collect();
+    spans.sort_by_key(|(r, _)| (r.start, r.end));
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (r, class) in spans {
+        if r.start < at {
+            continue;
+        }
+        if r.start > at {
+            out.push(Segment {
+                text: text[at..r.start].to_string(),
+                mark: None,
+            });
+        }
+        out.push(Segment {
+            text: text[r.clone()].to_string(),
+            mark: Some(class),
+        });
+        at = r.end;
+    }
+    if at < text.len() {
+        out.push(Segment {
+            text: text[at..].to_string(),
+            mark: None,
+        });
+    }
+    out
+}
+
+/// A ratio as a percentage with one decimal: 0.1933 → "19.3%".
+pub fn percent(r: f64) -> String {
+    format!("{:.1}%", r * 100.0)
 }
 
 /// Formats points without trailing zeros ("30", "2.5").
@@ -137,11 +188,11 @@ pub fn table_rows(table: &UnitTable, t: &Catalog) -> Vec<TableRowView> {
             target: task.target.clone(),
             progress: task.report.as_ref().map(|r| r.text.clone()),
             weight: points(task.weight),
-            status: task
-                .report
-                .as_ref()
-                .and_then(|r| r.status.as_deref())
-                .and_then(|c| status_label(c, t)),
+            status: match &task.report {
+                Some(r) => r.status.as_deref().and_then(|c| status_label(c, t)),
+                None => status_label(Status::NotReported.code(), t),
+            },
+            completion: task.report.as_ref().and_then(|r| r.completion).map(percent),
         });
     }
     rows
@@ -164,6 +215,35 @@ pub fn query_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marked_segments_cover_the_text_once() {
+        let text = "培训50余期，培训妇女2000余人";
+        let a = text.find("50").unwrap()..text.find("，").unwrap();
+        let b = text.find("2000").unwrap()..text.len();
+        let overlapping = a.start..a.start + 2;
+        let segs = segments(
+            text,
+            &[
+                (b.clone(), "q-used"),
+                (a.clone(), "q-used"),
+                (overlapping, "x"),
+            ],
+        );
+        let joined: String = segs.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(joined, text);
+        let marked: Vec<_> = segs
+            .iter()
+            .filter(|s| s.mark.is_some())
+            .map(|s| s.text.as_str())
+            .collect();
+        assert_eq!(marked, ["50余期", "2000余人"]);
+        assert_eq!(
+            segments("abc", &[(2..9, "q-used")]).len(),
+            1,
+            "a span outside the text is skipped"
+        );
+    }
 
     #[test]
     fn query_values_are_escaped() {
