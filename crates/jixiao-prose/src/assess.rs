@@ -33,6 +33,17 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         .iter()
         .filter(|f| f.q.kind == QuantityKind::Count)
         .collect();
+    if targets.iter().any(|f| !f.per) {
+        targets.retain(|f| {
+            if f.per {
+                ex.push(format!(
+                    "目标中的“{}”是每期/每人的量，不作为目标量",
+                    tt.slice(f.a, f.b)
+                ));
+            }
+            !f.per
+        });
+    }
     if targets.iter().any(|f| !f.q.unit.is_empty()) {
         targets.retain(|f| {
             let keep = !f.q.unit.is_empty();
@@ -90,7 +101,12 @@ pub fn assess(target: &str, progress: &str) -> Reading {
     for (j, f) in pf.iter().enumerate() {
         match f.q.kind {
             QuantityKind::Count => {
-                if let Some(w) = plan_word(&pt, f) {
+                if f.per && pf.iter().any(|g| g.q.kind == QuantityKind::Count && !g.per) {
+                    ex.push(format!(
+                        "进度中的“{}”是每期/每人的量，不参与配对",
+                        pt.slice(f.a, f.b)
+                    ));
+                } else if let Some(w) = plan_word(&pt, f) {
                     ex.push(format!(
                         "进度中的“{}”处于“{}”语境，是计划而非完成量，不参与配对",
                         pt.slice(f.a, f.b),
@@ -600,11 +616,19 @@ fn with_unit(written: &str, unit: &str) -> String {
     }
 }
 
-fn target_text<'a>(tt: &Text<'a>, p: &Pair) -> &'a str {
-    p.target_span
+/// A pair's target as written, with its header unit and its constraint.
+fn target_text(tt: &Text, p: &Pair) -> String {
+    let written = p
+        .target_span
         .as_ref()
         .and_then(|s| tt.src.get(s.clone()))
-        .unwrap_or("")
+        .unwrap_or("");
+    let t = with_unit(written, &p.unit);
+    match p.constraint {
+        Some(Constraint::AtLeast) => format!("≥{t}"),
+        Some(Constraint::AtMost) => format!("≤{t}"),
+        None => t,
+    }
 }
 
 /// A stated ratio's tolerance: one unit of its last written decimal (rounding or truncation).

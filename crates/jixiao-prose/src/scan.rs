@@ -32,6 +32,8 @@ pub(crate) struct Found {
     /// The number stands alone in a table cell (nothing glued before it) or took its unit from a
     /// header.
     pub bare: bool,
+    /// A per-period or per-head amount (每月1次, 每人200元).
+    pub per: bool,
 }
 
 /// Measure words and units starting with a char, longest first: `(written, canonical)`.
@@ -103,6 +105,8 @@ fn units_starting(c: char) -> &'static [(&'static str, &'static str)] {
         '株' => &[("株", "株")],
         '倍' => &[("倍", "倍")],
         '%' => &[("%", "%")],
+        '微' => &[("微克", "微克")],
+        '毫' => &[("毫克", "毫克")],
         _ => &[],
     }
 }
@@ -141,6 +145,9 @@ fn unit_tail_char(c: char) -> bool {
             | '班'
             | '校'
             | '村'
+            | '立'
+            | '方'
+            | '米'
             | '·'
             | '*'
     )
@@ -474,7 +481,15 @@ pub(crate) const WINDOW: usize = 64;
 /// Start of the clause containing char `p - 1`.
 pub(crate) fn clause_start(t: &Text, mut p: usize) -> usize {
     let lo = p.saturating_sub(WINDOW);
+    let mut depth = 0usize;
     while p > lo && !is_clause_sep(t.c[p - 1]) {
+        match t.c[p - 1] {
+            ')' => depth += 1,
+            // the number stands inside an unclosed parenthesis: its clause starts there
+            '(' if depth == 0 => break,
+            '(' => depth -= 1,
+            _ => {}
+        }
         p -= 1;
     }
     p
@@ -632,11 +647,31 @@ fn header_unit(t: &Text, pre: usize) -> Option<(String, usize)> {
     unit_exact(t, ps, pe).map(|u| (u, ps))
 }
 
+/// 每 just before the number (每月1次, 每户200元): an amount per period or per head.
+fn is_per(t: &Text, pre: usize) -> bool {
+    let lo = pre.saturating_sub(3);
+    (lo..pre).any(|k| t.c[k] == '每') && !(lo..pre).any(|k| is_clause_sep(t.c[k]))
+}
+
 /// What is counted: the clause before the number, or after it ("25%的农村常住庭院"), or the
 /// previous table cell for a bare number.
-fn what_of(t: &Text, pre: usize, b: usize) -> String {
+fn what_of(t: &Text, pre: usize, b: usize, prev: Option<&Found>) -> String {
     let c = &t.c;
     let mut cs = clause_start(t, pre);
+    if let Some(p) = prev
+        && p.b > cs
+        && p.b <= pre
+    {
+        // "分别增长7%和8%": the words before the second are the first's
+        let between = &c[p.b..pre];
+        if between
+            .iter()
+            .all(|ch| matches!(ch, '和' | '及' | '与' | '、' | ',' | '，' | ' ' | '或'))
+        {
+            return p.q.what.clone();
+        }
+        cs = p.b;
+    }
     // skip item markers: spaces, stars, "1." / "2、"
     loop {
         while cs < pre && matches!(c[cs], ' ' | '*' | '★' | '☆' | '#' | '●' | '■' | '◆' | '▲')
@@ -1106,7 +1141,8 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
     if pre > a {
         pre = a;
     }
-    let what = what_of(t, pre, k);
+    let what = what_of(t, pre, k, out.last());
+    let per = is_per(t, pre);
     Step::Found(Box::new(Found {
         q: Quantity {
             value: qvalue,
@@ -1122,6 +1158,7 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
         pre,
         decimals,
         bare,
+        per,
     }))
 }
 
