@@ -124,7 +124,6 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             QuantityKind::Difference => diffs.push(j),
         }
     }
-    let pctx: Vec<Vec<(char, char)>> = pf.iter().map(|f| bigrams(&pt, f)).collect();
 
     let mut pairs: Vec<Pair> = Vec::new();
     let mut used = vec![false; pf.len()];
@@ -201,12 +200,15 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         }
 
         // --- one progress count per target: unit, then words, then order
+        let pctx: Vec<Vec<(char, char)>> = pf.iter().map(|f| bigrams(&pt, f)).collect();
+        // a total (合计1300人 after 农村妇女800人，城镇妇女500人) answers before its parts
+        let totals: Vec<bool> = pf.iter().map(|f| is_total(&pt, f)).collect();
         let mut cursor = 0usize;
         for (ti, t) in merged.iter().enumerate() {
             if done[ti] {
                 continue;
             }
-            let mut best: Option<((u8, usize, bool, i64), usize)> = None;
+            let mut best: Option<((u8, usize, bool, bool, i64), usize)> = None;
             for &j in &counts {
                 if used[j] {
                     continue;
@@ -223,7 +225,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                 if us == 0 {
                     continue;
                 }
-                let key = (us, ov, j >= cursor, -(j as i64));
+                let key = (us, ov, totals[j], j >= cursor, -(j as i64));
                 if best.as_ref().is_none_or(|(bk, _)| key > *bk) {
                     best = Some((key, j));
                 }
@@ -721,6 +723,14 @@ fn overlap(a: &[(char, char)], b: &[(char, char)]) -> usize {
     n
 }
 
+/// 合计, 共计, 总计, 累计, 共 before a progress count in its clause.
+fn is_total(t: &Text, f: &Found) -> bool {
+    let cs = clause_start(t, f.pre);
+    ["合计", "共计", "总计", "累计", "总共", "共"]
+        .iter()
+        .any(|w| t.contains(cs, f.pre, w))
+}
+
 /// A plan word in the clause of a progress count: 正在研究分配150名救助名额 is not done.
 fn plan_word(t: &Text, f: &Found) -> Option<&'static str> {
     let cs = clause_start(t, f.pre);
@@ -945,6 +955,15 @@ mod tests {
         assert!(r.qualitative);
         assert_eq!(r.completion, None);
         assert!(r.pairs.is_empty());
+    }
+
+    #[test]
+    fn a_total_answers_before_its_parts() {
+        let r = assess(
+            "培训妇女1000人",
+            "参训人员中，农村妇女800人，城镇妇女500人，合计1300人",
+        );
+        assert_eq!(r.pairs[0].actual, Some(1300.0), "{r:#?}");
     }
 
     #[test]

@@ -58,6 +58,8 @@
 //! - It knows no grammar: `what` is the clause around the number, not a parsed noun phrase.
 //! - A numeral name outside quotation marks (`两个规划` written without quotes) is read as a count.
 
+#![warn(missing_docs)]
+
 mod assess;
 mod scan;
 mod text;

@@ -704,11 +704,14 @@ fn what_of(t: &Text, pre: usize, b: usize, prev: Option<&Found>) -> String {
     }
     let after = t.slice(s.min(ce), ce).trim();
     let pick = if de && !after.is_empty() {
-        after
+        after.to_string()
+    } else if before.chars().count() <= 2 && !after.is_empty() && !after.starts_with('(') {
+        // "对6个省级妇女儿童家园", "建成10所留守儿童活动站": the noun follows
+        format!("{before}{after}")
     } else if !before.is_empty() {
-        before
+        before.to_string()
     } else {
-        after
+        after.to_string()
     };
     if !pick.is_empty() {
         return pick
