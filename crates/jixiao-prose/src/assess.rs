@@ -208,7 +208,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             if done[ti] {
                 continue;
             }
-            let mut best: Option<((u8, usize, bool, bool, i64), usize)> = None;
+            let mut best: Option<(PairKey, usize)> = None;
             for &j in &counts {
                 if used[j] {
                     continue;
@@ -448,6 +448,10 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         explanation: ex,
     }
 }
+
+/// How a progress count ranks for a target: unit agreement, shared words, a total, after the
+/// previous pair, earlier.
+type PairKey = (u8, usize, bool, bool, i64);
 
 /// The most quantities of one text that [`assess`] pairs (the rest are ignored).
 const MAX_QUANTITIES: usize = 256;
