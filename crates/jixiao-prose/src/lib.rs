@@ -52,11 +52,18 @@
 //!   ages (`6-9岁`), grades (`二级`), list markers (`1.`, `2、`, `*4.`, `（二）`, and `3.90%` at the
 //!   start of an item is read as item 3 and 90%), numbers in quotation marks or book-title
 //!   marks (`“十四五”`, `“两癌”`, `《…》`: names), or Chinese numerals without a measure word
-//!   (`三八妇女节`, `五区一市`, `二十大`); a lone `一` used as "per" (`一户年最高5300元`, `一人一档`).
+//!   (`三八妇女节`, `五区一市`, `二十大`); a lone `一` used as "per" (`一户年最高5300元`, `一人一档`);
+//!   amounts per period or head (`每月1次`) are read but neither set a target nor answer one
+//!   when other quantities do.
 //! - `,` is a thousands separator only before exactly three digits; the full-width `，` never is
 //!   (it is list punctuation).
 //! - It knows no grammar: `what` is the clause around the number, not a parsed noun phrase.
-//! - A numeral name outside quotation marks (`两个规划` written without quotes) is read as a count.
+//! - A numeral name outside quotation marks is read as a count unless it is one of a short list
+//!   of set phrases (八项规定, 两个维护, 两个规划, 四个意识, 一次办好, 一张网 …): a new slogan such as
+//!   `六个一批` written without quotes gives 6个.
+//! - Pairing is greedy in target order and per text; it does not weigh all assignments at once.
+//! - [`assess`] pairs at most the first 256 quantities of each text, and every look-back for a
+//!   clause, cell or sentence edge stops after 64 chars, so reading stays linear on any input.
 
 #![warn(missing_docs)]
 

@@ -117,6 +117,31 @@ const NOT_QUANTITY_AFTER: &[&str] = &[
     "层", "版", "代",
 ];
 
+/// Set phrases whose numeral meets a measure word but counts nothing: the political formulas
+/// of government prose and the usual slogans of service reform. (Names in quotation marks
+/// need no list: nothing inside quotes is read.)
+const SET_PHRASES: &[&str] = &[
+    "八项规定",
+    "两个确立",
+    "两个维护",
+    "两个规划",
+    "两个结合",
+    "两个责任",
+    "三个代表",
+    "三个一批",
+    "四个意识",
+    "四个自信",
+    "四个全面",
+    "五位一体",
+    "一次办好",
+    "一次性",
+    "一件事",
+    "一张网",
+    "一张蓝图",
+    "一盘棋",
+    "一条龙",
+];
+
 /// Chars after which a lone 一 is part of a word (统一, 唯一, 第一 …), not a count.
 const ONE_IN_WORD: &str = "统唯单同第万之逐专划如某每任一进首初";
 
@@ -989,6 +1014,12 @@ fn read_percent_words(t: &Text, i: usize, out: &[Found]) -> Step {
 fn read_chinese(t: &Text, i: usize, out: &[Found]) -> Step {
     let c = &t.c;
     let n = c.len();
+    if let Some(w) = SET_PHRASES
+        .iter()
+        .find(|w| w.starts_with(c[i]) && t.at(i, w))
+    {
+        return Step::Skip(i + w.chars().count());
+    }
     let num = match parse_chinese(t, i) {
         Ok(num) => num,
         Err(k) => return Step::Skip(k),
@@ -1246,6 +1277,10 @@ mod tests {
             "每万人口",
             "一人一档",
             "5G基站",
+            "深入贯彻中央八项规定精神",
+            "推进两个规划实施",
+            "政务服务一次办好",
+            "全市一盘棋",
         ];
         for text in cases {
             assert_eq!(one(text), vec![], "{text}");
