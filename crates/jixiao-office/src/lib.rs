@@ -52,6 +52,11 @@
 //! [`limits::MAX_SHEET_COLUMNS`] columns of content are refused. Every error names the file and,
 //! where it has one, the row, the column (by its header name) and the cell.
 //!
+//! ## Writing
+//!
+//! [`export`] writes the same table back out — .docx, .xlsx, .txt (all three read back to the
+//! same rows), CSV and printable HTML — from a plain [`export::ExportTable`].
+//!
 //! ## What it deliberately does not do
 //!
 //! * No .doc/.xls/.et/.wps (old binary formats) and no .pdf: they are recognised and the user is
@@ -76,6 +81,7 @@ use serde::Serialize;
 
 mod docx;
 mod error;
+pub mod export;
 mod sniff;
 mod table;
 mod txt;
