@@ -850,6 +850,13 @@ pub(crate) fn scan(t: &Text) -> Vec<Found> {
     let mut marker_end = usize::MAX;
     while i < n {
         let ch = c[i];
+        if !(is_digit(ch) || is_cn_numeral(ch)) {
+            // the common case: no number starts here
+            item_start = matches!(ch, '\n' | '\r' | '。' | '；' | ';')
+                || (item_start && matches!(ch, ' ' | '*' | '★' | '☆' | '#' | '●' | '■' | '◆'));
+            i += 1;
+            continue;
+        }
         if is_quoted(i) {
             i += 1;
             item_start = false;
@@ -865,7 +872,7 @@ pub(crate) fn scan(t: &Text) -> Vec<Found> {
             continue;
         }
         let prev = if i > 0 { c[i - 1] } else { ' ' };
-        let step = if t.at(i, "百分之") {
+        let step = if ch == '百' && t.at(i, "百分之") {
             read_percent_words(t, i, &out)
         } else if is_digit(ch)
             && (i == marker_end
