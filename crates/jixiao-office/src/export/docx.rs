@@ -152,12 +152,15 @@ fn cell(out: &mut String, width: u32, span: u32, merge: Merge, text: &str, look:
     out.push_str("</w:tc>");
 }
 
+/// Starts a row. The header row never splits and repeats on every page; task rows may split
+/// across a page break (a row taller than what is left of a page would otherwise leave the rest
+/// blank, and LibreOffice lays out cells of a merged column badly when it has to push rows).
 fn row_start(out: &mut String, header: bool) {
-    out.push_str("<w:tr><w:trPr><w:cantSplit/>");
     if header {
-        out.push_str("<w:tblHeader/>");
+        out.push_str("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
+    } else {
+        out.push_str("<w:tr>");
     }
-    out.push_str("</w:trPr>");
 }
 
 /// `word/document.xml`.
