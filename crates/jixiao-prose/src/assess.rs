@@ -730,20 +730,32 @@ fn overlap(a: &[(char, char)], b: &[(char, char)]) -> usize {
 /// 合计, 共计, 总计, 累计, 共 before a progress count in its clause.
 fn is_total(t: &Text, f: &Found) -> bool {
     let cs = clause_start(t, f.pre);
-    ["合计", "共计", "总计", "累计", "总共", "共"]
-        .iter()
-        .any(|w| t.contains(cs, f.pre, w))
+    t.find_any(
+        cs,
+        f.pre,
+        &["合计", "共计", "总计", "累计", "总共", "共"],
+        |c| matches!(c, '合' | '共' | '总' | '累'),
+    )
+    .is_some()
 }
 
 /// A plan word in the clause of a progress count: 正在研究分配150名救助名额 is not done.
 fn plan_word(t: &Text, f: &Found) -> Option<&'static str> {
     let cs = clause_start(t, f.pre);
     let ce = clause_end(t, f.b);
-    [
-        "正在", "计划", "预计", "准备", "即将", "将于", "名额", "拟于", "有待",
-    ]
-    .into_iter()
-    .find(|w| t.contains(cs, ce, w))
+    t.find_any(
+        cs,
+        ce,
+        &[
+            "正在", "计划", "预计", "准备", "即将", "将于", "名额", "拟于", "有待",
+        ],
+        |c| {
+            matches!(
+                c,
+                '正' | '计' | '预' | '准' | '即' | '将' | '名' | '拟' | '有'
+            )
+        },
+    )
 }
 
 const EXCEEDED_WORDS: &[&str] = &["超额完成", "加倍完成", "超目标完成", "超计划完成"];

@@ -577,6 +577,15 @@ fn skip_spaces_back(t: &Text, mut p: usize) -> usize {
 
 fn constraint_ending(t: &Text, p: usize) -> Option<(usize, Constraint)> {
     let p = skip_spaces_back(t, p);
+    // every constraint word ends with one of these
+    if p == 0
+        || !matches!(
+            t.c[p - 1],
+            '于' | '少' | '低' | '过' | '在' | '高' | '多' | '=' | '≥' | '≤' | '>' | '<'
+        )
+    {
+        return None;
+    }
     CONSTRAINT_BEFORE
         .iter()
         .find(|(w, _)| t.ends(p, w))
@@ -620,9 +629,12 @@ fn strip_fillers(t: &Text, mut e: usize, lo: usize) -> usize {
             e -= 1;
         }
         for w in ["达到", "为", "达", "是", "了", "共计", "共", "合计", "总计"] {
-            if e >= lo + w.chars().count() && t.ends(e, w) {
-                e -= w.chars().count();
-                break;
+            if t.ends(e, w) {
+                let n = w.chars().count();
+                if e >= lo + n {
+                    e -= n;
+                    break;
+                }
             }
         }
         if e == before {
@@ -1321,6 +1333,16 @@ mod tests {
             assert_eq!(q.len(), 1, "{text}: {q:?}");
             assert_eq!(q[0].approx, *approx, "{text}");
             assert_eq!(q[0].constraint, *constraint, "{text}");
+        }
+    }
+
+    #[test]
+    fn every_constraint_word_is_recognised_before_a_number() {
+        for (w, kind) in CONSTRAINT_BEFORE {
+            let text = format!("培训{w}100人");
+            let q = extract(&text);
+            assert_eq!(q.len(), 1, "{text}");
+            assert_eq!(q[0].constraint, Some(*kind), "{text}");
         }
     }
 

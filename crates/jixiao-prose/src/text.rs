@@ -51,6 +51,27 @@ impl<'a> Text<'a> {
         true
     }
 
+    /// The first of `words` found in chars `a..b` (each word must lie inside), scanning once;
+    /// `first` tells which chars can start a word.
+    pub fn find_any(
+        &self,
+        a: usize,
+        b: usize,
+        words: &[&'static str],
+        first: impl Fn(char) -> bool,
+    ) -> Option<&'static str> {
+        let b = b.min(self.c.len());
+        (a..b).find_map(|i| {
+            if !first(self.c[i]) {
+                return None;
+            }
+            words
+                .iter()
+                .copied()
+                .find(|w| w.starts_with(self.c[i]) && self.at(i, w) && i + w.chars().count() <= b)
+        })
+    }
+
     /// The source slice for chars `a..b`.
     pub fn slice(&self, a: usize, b: usize) -> &'a str {
         &self.src[self.off[a]..self.off[b]]
