@@ -200,7 +200,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         }
 
         // --- one progress count per target: unit, then words, then order
-        let pctx: Vec<Vec<(char, char)>> = pf.iter().map(|f| bigrams(&pt, f)).collect();
+        let pctx: Vec<Bigrams> = pf.iter().map(|f| bigrams(&pt, f)).collect();
         // a total (合计1300人 after 农村妇女800人，城镇妇女500人) answers before its parts
         let totals: Vec<bool> = pf.iter().map(|f| is_total(&pt, f)).collect();
         let mut cursor = 0usize;
@@ -214,7 +214,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                     continue;
                 }
                 let p = &pf[j];
-                let ov = overlap(&t.ctx, &pctx[j]);
+                let ov = overlap(t.ctx.as_slice(), pctx[j].as_slice());
                 let us = if t.unit.is_empty() && p.q.unit.is_empty() {
                     if p.bare || ov > 0 { 4 } else { 0 }
                 } else if p.q.unit.is_empty() {
@@ -464,7 +464,7 @@ struct Target<'f> {
     constraint: Option<Constraint>,
     approx: Option<crate::Approx>,
     parts: Vec<&'f Found>,
-    ctx: Vec<(char, char)>,
+    ctx: Bigrams,
 }
 
 /// Targets worked back from the progress when the target text has none.
@@ -693,12 +693,28 @@ fn sentence_start(t: &Text, mut p: usize) -> usize {
     p
 }
 
+/// The character bigrams around a quantity, on the stack (at most 15 before, 11 after).
+#[derive(Clone, Copy)]
+struct Bigrams {
+    n: usize,
+    v: [(char, char); 32],
+}
+
+impl Bigrams {
+    fn as_slice(&self) -> &[(char, char)] {
+        &self.v[..self.n]
+    }
+}
+
 /// Character bigrams of the words around a quantity: up to 16 chars before it in its
 /// sentence, and the rest of its clause (up to 12 chars) after it.
-fn bigrams(t: &Text, f: &Found) -> Vec<(char, char)> {
+fn bigrams(t: &Text, f: &Found) -> Bigrams {
     let ss = sentence_start(t, f.pre).max(f.pre.saturating_sub(16));
     let ce = clause_end(t, f.b).min(f.b + 12);
-    let mut v = Vec::with_capacity(28);
+    let mut out = Bigrams {
+        n: 0,
+        v: [(' ', ' '); 32],
+    };
     for (a, b) in [(ss, f.pre), (f.b, ce)] {
         let mut prev: Option<char> = None;
         for &ch in &t.c[a..b] {
@@ -708,13 +724,15 @@ fn bigrams(t: &Text, f: &Found) -> Vec<(char, char)> {
             if let Some(p) = prev
                 && is_cjk(p)
                 && is_cjk(ch)
+                && out.n < out.v.len()
             {
-                v.push((p, ch));
+                out.v[out.n] = (p, ch);
+                out.n += 1;
             }
             prev = Some(ch);
         }
     }
-    v
+    out
 }
 
 fn overlap(a: &[(char, char)], b: &[(char, char)]) -> usize {
