@@ -481,19 +481,43 @@ fn work_back(
 ) {
     let mut stated: Vec<usize> = ratios.iter().chain(diffs.iter()).copied().collect();
     stated.sort_unstable();
-    for j in stated {
+    for (r, &j) in stated.iter().enumerate() {
         let s = &pf[j];
         let ss = sentence_start(pt, s.pre);
         let is_diff = s.q.kind == QuantityKind::Difference;
         let du = diff_unit(&s.q.unit);
-        // the nearest count before it in the same sentence
-        let actual = counts.iter().rev().copied().find(|&k| {
-            !used[k]
-                && pf[k].b <= s.a
-                && pf[k].a >= ss
-                && !pf[k].q.unit.is_empty()
-                && (!is_diff || unit_score(&pf[k].q.unit, du) >= 2)
-        });
+        // ratios listed together (分别完成…的120.7%和134.7%) answer the counts before them in
+        // order; a single one answers the nearest count before it in the same sentence
+        let (rank, group) = if is_diff {
+            (0, 1)
+        } else {
+            let same = |&k: &usize| {
+                pf[k].q.kind == QuantityKind::Ratio && sentence_start(pt, pf[k].pre) == ss
+            };
+            let rank = stated[..r].iter().filter(|k| same(k)).count();
+            (rank, rank + stated[r..].iter().filter(|k| same(k)).count())
+        };
+        let first_a = if rank == 0 {
+            s.a
+        } else {
+            pf[stated[r - rank]].a
+        };
+        let before: Vec<usize> = counts
+            .iter()
+            .copied()
+            .filter(|&k| {
+                !used[k]
+                    && pf[k].b <= first_a
+                    && pf[k].a >= ss
+                    && !pf[k].q.unit.is_empty()
+                    && (!is_diff || unit_score(&pf[k].q.unit, du) >= 2)
+            })
+            .collect();
+        let actual = if group > 1 && before.len() + rank >= group {
+            before.get(before.len() + rank - group).copied()
+        } else {
+            before.last().copied()
+        };
         match actual {
             Some(k) => {
                 used[k] = true;
@@ -952,6 +976,16 @@ mod tests {
             assert!(close(r.completion, ratio), "{p}: {r:#?}");
             assert_eq!(r.pairs[0].rule, "worked_back");
         }
+    }
+
+    #[test]
+    fn ratios_listed_together_answer_the_counts_in_order() {
+        let r = assess(
+            "(implicit)",
+            "新建幼儿园12所、改扩建幼儿园8所，分别完成省定任务的120%和160%",
+        );
+        let targets: Vec<Option<f64>> = r.pairs.iter().map(|p| p.target).collect();
+        assert_eq!(targets, vec![Some(10.0), Some(5.0)], "{r:#?}");
     }
 
     #[test]
