@@ -24,6 +24,21 @@
 //!   `Exceeded` wording counts as correct against a label of at least 0.98, since both give the
 //!   status 已完成.
 //!
+//! Other labels worth a word, all met by general rules rather than by the file:
+//!
+//! - `8000多亿元 … 3000多亿元` against `共…1.3萬億元`: the label sums the two targets. The reader
+//!   sums several targets of one unit when the progress answers them with a single total
+//!   marked 共/合计/总计; without such a mark it would pair the first and leave the second open.
+//! - `完成736人,完成率18.04%` (computed 18.40%): the label keeps the computed ratio; so does the
+//!   reader, and it reports the disagreement. Stated ratios are checked to one unit of their
+//!   last written decimal (`20.5%` against 20.56% agrees, `18.04%` against 18.40% does not).
+//! - `完成14个,完成率15.` (a truncated cell): a ratio without its `%` is never used, so the
+//!   completion stays none, as labelled.
+//! - `2520元 | 108.0% | …4320元/年…` against `元/年 | 不低於4000`: the label takes 4320; the
+//!   reader prefers the exactly equal compound unit (元/年) over the bare 元 of the first cell.
+//! - `医护比达到1:1`: the label's unit is `ratio`; the reader reads a ratio literal after 比 as
+//!   unit `比`.
+//!
 //! The reader is not tuned to this file: no string of it appears in the reader's code.
 
 use jixiao_prose::{Reading, Wording, assess};
