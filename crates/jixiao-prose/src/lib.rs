@@ -32,13 +32,15 @@
 //!    人/名/人次, then a compound unit with its head, then a bare table cell), then by the words
 //!    around the numbers (shared character bigrams), then by order. Counts in a clause that
 //!    speaks of a plan (正在, 计划, 拟, 预计, 名额 …) are not achievements and are never paired.
-//!    Several targets of one unit answered by one total (`共…`, `合计…`) are summed.
+//!    Several targets of one unit answered by one total (`共…`, `合计…`) are summed; among
+//!    equally good candidates a total (合计, 共计, 累计 …) answers before its parts.
 //! 4. **Ratios**: actual ÷ target, or target ÷ actual for at-most targets (lower is better). A
 //!    stated ratio is checked against the computed one (to the precision it is written in) and
 //!    reported when it disagrees; the computed ratio wins. A stated ratio or difference that no
 //!    computed pair answers is used for a target without an actual; when the target text has
 //!    no quantity at all, the target is worked back from the progress (actual ÷ stated ratio,
-//!    actual − stated difference).
+//!    actual − stated difference; ratios listed together with 分别 answer their counts in
+//!    order).
 //! 5. **Completion** is the lowest pair ratio ([`Reading::completion`]) or, for schemes that
 //!    choose it, the mean ([`Reading::completion_by_mean`]). Completion wording (已完成, 超额完成,
 //!    全面完成, 已建成, 已建立 …) and in-progress wording (正在, 推进中, 按程序实施 …) are reported as
