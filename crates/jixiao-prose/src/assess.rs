@@ -756,14 +756,32 @@ fn bigrams(t: &Text, f: &Found) -> Bigrams {
             prev = Some(ch);
         }
     }
+    // sorted and deduplicated, for the merge in `overlap`
+    let v = &mut out.v[..out.n];
+    v.sort_unstable();
+    let mut k = 0;
+    for i in 0..v.len() {
+        if i == 0 || v[i] != v[k - 1] {
+            v[k] = v[i];
+            k += 1;
+        }
+    }
+    out.n = k;
     out
 }
 
+/// Shared bigrams of two sorted, deduplicated sets.
 fn overlap(a: &[(char, char)], b: &[(char, char)]) -> usize {
-    let mut n = 0;
-    for (i, x) in a.iter().enumerate() {
-        if !a[..i].contains(x) && b.contains(x) {
-            n += 1;
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
         }
     }
     n

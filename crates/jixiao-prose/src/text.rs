@@ -149,6 +149,9 @@ fn norm(c: char) -> char {
     if c.is_ascii() {
         return if c == '\t' { ' ' } else { c };
     }
+    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        return simplified(c);
+    }
     match c {
         '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
         '．' => '.',
