@@ -33,6 +33,44 @@ pub enum Command {
     Extract(ExtractArgs),
     /// 对照年度目标读进度：配对数量、完成率与状态
     Assess(AssessArgs),
+    /// 管理账户
+    #[command(subcommand)]
+    User(UserCommand),
+    /// 审计日志
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// `jixiao user …`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// 新建账户；密码取自环境变量 JIXIAO_PASSWORD，未设置时随机生成并显示一次
+    Add(UserAddArgs),
+    /// 列出账户
+    List,
+}
+
+/// `jixiao user add`.
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// 用户名（3–32 位字母、数字或 . _ -）
+    pub username: String,
+    /// 角色：admin（考核办）、reviewer（主管部门）、reporter（填报员）、viewer（领导）
+    #[arg(long)]
+    pub role: String,
+    /// 所在单位名称（不存在时新建）
+    #[arg(long)]
+    pub unit: String,
+    /// 显示的姓名（默认同用户名）
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+/// `jixiao audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// 校验审计日志的哈希链，报告第一处断裂
+    Verify,
 }
 
 /// `jixiao extract`.

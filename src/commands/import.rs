@@ -4,7 +4,7 @@ use anyhow::{Context, bail};
 use jixiao_domain::table::TreeError;
 use jixiao_domain::{IndicatorTree, Period, TaskRow, Year};
 use jixiao_office::{Location, ParsedTable, Warning};
-use jixiao_store::{ImportPlan, StoreError};
+use jixiao_store::{Actor, ImportPlan, StoreError};
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -153,7 +153,7 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_store(db).await?;
     let plans: Vec<ImportPlan> = prepared.iter().map(|p| p.plan.clone()).collect();
     let outcomes = match store
-        .import_tables(&plans, crate::reading::stored_reading)
+        .import_tables(&Actor::cli(), &plans, crate::reading::stored_reading)
         .await
     {
         Ok(o) => o,

@@ -1,8 +1,10 @@
 //! One module per subcommand. Each returns the exit code or an error for `run` to print.
 
+mod audit;
 mod import;
 mod read;
 mod serve;
+mod user;
 
 pub(crate) use import::prepare as prepare_import;
 
@@ -19,6 +21,8 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import::run(&cli.db, args).await,
         Command::Extract(args) => read::extract(args),
         Command::Assess(args) => read::assess(args),
+        Command::User(cmd) => user::run(&cli.db, cmd).await,
+        Command::Audit(cmd) => audit::run(&cli.db, cmd).await,
     }
 }
 

@@ -17,6 +17,20 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
             DemoLoad::Loaded { tasks } => outln!("已载入演示数据：{tasks} 项任务"),
             DemoLoad::AlreadyHasData => outln!("数据库中已有考核方案，未重复载入演示数据"),
         }
+        let accounts = demo::accounts(&store).await?;
+        if accounts.is_empty() {
+            outln!("数据库中已有账户，未创建演示账户");
+        } else {
+            outln!("演示账户（密码只显示这一次）：");
+            for a in &accounts {
+                outln!(
+                    "  {:<9} {:<9} 密码 {}",
+                    a.username,
+                    a.role.code(),
+                    a.password
+                );
+            }
+        }
     }
     let listener = TcpListener::bind(args.bind)
         .await

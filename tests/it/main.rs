@@ -9,3 +9,4 @@ mod import;
 mod read;
 mod support;
 mod web;
+mod workflow;

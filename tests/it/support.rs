@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use jixiao_store::Store;
+use jixiao_domain::Role;
+use jixiao_store::{Actor, NewUser, Store};
 use jixiao_web::{AppState, WebConfig};
 
 /// The shared fixtures beside the checkout.
@@ -122,12 +123,18 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// The web app served in this process on a random port.
+/// The web app served in this process on a random port, with an admin logged in for `get`.
 pub struct TestServer {
     /// `http://127.0.0.1:PORT`.
     pub base: String,
+    /// The store behind it, for arranging data.
+    pub store: Store,
+    admin: tokio::sync::OnceCell<Browser>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
+
+/// The password every test account gets.
+pub const PASSWORD: &str = "correct horse battery";
 
 impl TestServer {
     /// Serves `store` on 127.0.0.1 with a random port.
@@ -136,7 +143,7 @@ impl TestServer {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let state = AppState {
-            store,
+            store: store.clone(),
             config: std::sync::Arc::new(WebConfig::default()),
         };
         tokio::spawn(async move {
@@ -148,28 +155,64 @@ impl TestServer {
         });
         TestServer {
             base,
+            store,
+            admin: tokio::sync::OnceCell::new(),
             shutdown: Some(tx),
         }
     }
 
-    /// GET a path; returns status and body.
+    /// Creates an account (its unit is created if missing) with [`PASSWORD`].
+    pub async fn add_user(&self, username: &str, role: Role, unit: &str) -> i64 {
+        let unit_id = self
+            .store
+            .ensure_unit(&Actor::cli(), unit, None)
+            .await
+            .unwrap();
+        let hash = jixiao_web::auth::hash_password(PASSWORD.to_string())
+            .await
+            .unwrap();
+        self.store
+            .create_user(
+                &Actor::cli(),
+                &NewUser {
+                    username: username.to_string(),
+                    display_name: format!("{username}的名字"),
+                    password_hash: hash,
+                    role,
+                    unit_id,
+                },
+            )
+            .await
+            .unwrap()
+    }
+
+    /// A browser logged in as a new account.
+    pub async fn login_as(&self, username: &str, role: Role, unit: &str) -> Browser {
+        self.add_user(username, role, unit).await;
+        let mut b = Browser::new(&self.base);
+        let (status, _) = b.login(username, PASSWORD).await;
+        assert_eq!(status, 303, "login of {username}");
+        b
+    }
+
+    /// A browser with no session.
+    pub fn anonymous(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+
+    /// GET a path as the test admin; returns status and body.
     pub async fn get(&self, path: &str) -> (u16, String) {
         self.get_with(path, &[]).await
     }
 
-    /// GET a path with extra headers.
+    /// GET a path as the test admin, with extra headers.
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let mut req = client.get(format!("{}{path}", self.base));
-        for (k, v) in headers {
-            req = req.header(*k, *v);
-        }
-        let resp = req.send().await.expect("request");
-        let status = resp.status().as_u16();
-        (status, resp.text().await.unwrap())
+        let admin = self
+            .admin
+            .get_or_init(|| self.login_as("testadmin", Role::Admin, "考核办"))
+            .await;
+        let r = admin.get_with(path, headers).await;
+        (r.status, r.body)
     }
 }
 
@@ -178,6 +221,162 @@ impl Drop for TestServer {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+    }
+}
+
+/// A response as the tests look at it.
+pub struct Page {
+    /// HTTP status.
+    pub status: u16,
+    /// `Location`, for redirects.
+    pub location: Option<String>,
+    /// The body.
+    pub body: String,
+}
+
+/// A browser: a cookie jar over a client that does not follow redirects.
+pub struct Browser {
+    base: String,
+    client: reqwest::Client,
+    cookies: std::sync::Mutex<Vec<(String, String)>>,
+}
+
+/// `application/x-www-form-urlencoded` of the pairs.
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    fn enc(s: &str) -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                b' ' => "+".to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The value of `<input … name="NAME" value="…">` in a page.
+pub fn input_value(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\" value=\""))?;
+    let rest = &html[at + name.len() + 15..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+impl Browser {
+    /// A browser with an empty cookie jar, for `base` (no trailing slash).
+    pub fn new(base: &str) -> Browser {
+        Browser {
+            base: base.to_string(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep_cookies(&self, resp: &reqwest::Response) {
+        let mut jar = self.cookies.lock().unwrap();
+        for v in resp.headers().get_all("set-cookie") {
+            let v = v.to_str().unwrap();
+            let (kv, attrs) = v.split_once(';').unwrap_or((v, ""));
+            let (k, val) = kv.split_once('=').unwrap();
+            jar.retain(|(name, _)| name != k);
+            if !attrs.contains("Max-Age=0") {
+                jar.push((k.to_string(), val.to_string()));
+            }
+        }
+    }
+
+    /// A cookie this browser holds.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let jar = self.cookies.lock().unwrap();
+        jar.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    async fn page(&self, resp: reqwest::Response) -> Page {
+        self.keep_cookies(&resp);
+        let status = resp.status().as_u16();
+        let location = resp
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
+        Page {
+            status,
+            location,
+            body: resp.text().await.unwrap(),
+        }
+    }
+
+    /// GET a path.
+    pub async fn get(&self, path: &str) -> Page {
+        self.get_with(path, &[]).await
+    }
+
+    /// GET a path with extra headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
+        let mut req = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header());
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.page(req.send().await.expect("request")).await
+    }
+
+    /// POST a form.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form_body(fields))
+            .send()
+            .await
+            .expect("request");
+        self.page(resp).await
+    }
+
+    /// Logs in through the login form; returns the status and the page (or redirect).
+    pub async fn login(&mut self, username: &str, password: &str) -> (u16, String) {
+        let form = self.get("/login").await;
+        let csrf = input_value(&form.body, "csrf").expect("login form has a token");
+        let r = self
+            .post(
+                "/login",
+                &[
+                    ("csrf", &csrf),
+                    ("next", "/"),
+                    ("username", username),
+                    ("password", password),
+                ],
+            )
+            .await;
+        (r.status, r.body)
+    }
+
+    /// The CSRF token of this session, read from a page's logout form.
+    pub async fn csrf(&self) -> String {
+        let page = self.get("/account").await;
+        input_value(&page.body, "csrf").expect("a logged-in page has a token")
     }
 }
 

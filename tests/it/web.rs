@@ -27,34 +27,30 @@ async fn serve_demo_shows_the_seed_table_with_merged_indicator_cells() {
     for db in databases().await {
         let server = ServeProcess::start(&db.url, &["--demo"]);
         assert!(server.banner.contains("演示数据"), "{}", server.banner);
-        let client = reqwest::Client::new();
-        let home = client.get(&server.url).send().await.unwrap();
-        assert_eq!(home.status(), 200);
-        let home = home.text().await.unwrap();
+        let password = server
+            .banner
+            .lines()
+            .find(|l| l.trim_start().starts_with("admin "))
+            .and_then(|l| l.split("密码").nth(1))
+            .map(|p| p.trim().to_string())
+            .unwrap_or_else(|| panic!("no admin password in:\n{}", server.banner));
+        let base = server.url.trim_end_matches('/').to_string();
+        let mut browser = Browser::new(&base);
+        let anonymous = browser.get("/").await;
+        assert_eq!(anonymous.status, 303, "pages need a login");
+        assert_eq!(browser.login("admin", &password).await.0, 303);
+        let home = browser.get("/").await;
+        assert_eq!(home.status, 200);
+        let home = home.body;
         assert!(home.contains("2022年度服务高质量发展绩效考核工作任务要点完成进度情况"));
 
         let scheme_link = &home[home.find("href=\"/schemes/").unwrap() + 6..];
         let scheme_path: String = scheme_link.chars().take_while(|c| *c != '"').collect();
-        let scheme = client
-            .get(format!(
-                "{}{}",
-                server.url.trim_end_matches('/'),
-                scheme_path
-            ))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let scheme = browser.get(&scheme_path).await.body;
         let table_path = unit_table_link(&scheme);
-        let resp = client
-            .get(format!("{}{table_path}", server.url.trim_end_matches('/')))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), 200, "{}", db.backend);
-        let html = resp.text().await.unwrap();
+        let resp = browser.get(&table_path).await;
+        assert_eq!(resp.status, 200, "{}", db.backend);
+        let html = resp.body;
 
         let expected = expected_seed();
         for row in expected["rows"].as_array().unwrap() {
@@ -80,6 +76,8 @@ async fn serve_demo_shows_the_seed_table_with_merged_indicator_cells() {
         // A second --demo start keeps the data as it is.
         let again = ServeProcess::start(&db.url, &["--demo"]);
         assert!(again.banner.contains("未重复载入"), "{}", again.banner);
+        assert!(again.banner.contains("未创建演示账户"), "{}", again.banner);
+        assert!(!again.banner.contains("密码"), "passwords are printed once");
         drop(again);
         assert_eq!(db.counts().await, (1, 15), "{}", db.backend);
     }

@@ -5,12 +5,14 @@
 //! the prose reader (itself pure). Values that reach it have been parsed at the edges; its types
 //! cannot hold invalid values.
 
+pub mod access;
 pub mod period;
 pub mod points;
 pub mod reading;
 pub mod status;
 pub mod table;
 
+pub use access::{Reach, Role};
 pub use jixiao_prose as prose;
 pub use period::{Period, PeriodKind, Year};
 pub use points::Points;

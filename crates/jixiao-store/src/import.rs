@@ -4,6 +4,7 @@
 use jixiao_domain::{IndicatorNode, IndicatorTree, Period, TaskSpec, Year};
 use sqlx::{Any, Transaction};
 
+use crate::audit::{self, Actor, Record};
 use crate::nullable::OptF64;
 use crate::{Store, StoreError, now};
 
@@ -82,10 +83,13 @@ impl Store {
     /// in its plan.
     pub async fn import_table(
         &self,
+        by: &Actor,
         plan: &ImportPlan,
         read: impl Fn(&ImportPlan, &TaskSpec) -> Option<StoredReading>,
     ) -> Result<ImportOutcome, StoreError> {
-        let mut outcomes = self.import_tables(std::slice::from_ref(plan), read).await?;
+        let mut outcomes = self
+            .import_tables(by, std::slice::from_ref(plan), read)
+            .await?;
         Ok(outcomes.remove(0))
     }
 
@@ -93,14 +97,33 @@ impl Store {
     #[tracing::instrument(skip_all, fields(tables = plans.len()))]
     pub async fn import_tables(
         &self,
+        by: &Actor,
         plans: &[ImportPlan],
         read: impl Fn(&ImportPlan, &TaskSpec) -> Option<StoredReading>,
     ) -> Result<Vec<ImportOutcome>, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         let stamp = now();
         let mut outcomes = Vec::with_capacity(plans.len());
         for plan in plans {
-            outcomes.push(import_one(&mut tx, plan, &stamp, &read).await?);
+            let outcome = import_one(&mut tx, plan, &stamp, &read).await?;
+            let after = serde_json::json!({
+                "file": plan.source, "scheme": plan.title, "unit": plan.unit,
+                "period": plan.period.code(), "tasks": outcome.tasks, "reports": outcome.reports,
+                "replaced_tasks": outcome.replaced.map(|r| r.tasks),
+            });
+            audit::append(
+                &mut tx,
+                Record {
+                    actor: by,
+                    action: "import",
+                    entity: "scheme",
+                    entity_id: Some(outcome.scheme_id),
+                    before: None,
+                    after: Some(after.to_string()),
+                },
+            )
+            .await?;
+            outcomes.push(outcome);
         }
         tx.commit().await?;
         Ok(outcomes)

@@ -8,20 +8,26 @@
 //! This crate takes and returns domain values and plain records; it renders nothing and knows
 //! no HTTP.
 
+mod accounts;
+pub mod audit;
 mod import;
 mod nullable;
 mod read;
+mod reports;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 use std::sync::Once;
 
+pub use accounts::{NewUser, UserRecord};
+pub use audit::{Actor, AuditEntry, ChainCheck};
 pub use import::{ImportOutcome, ImportPlan, Replaced, StoredReading};
 pub use read::{
     IndicatorRecord, PeriodRecord, ReportRecord, SchemeRecord, SchemeSummary, TaskDetail, TaskLine,
     UnitInScheme, UnitRecord, UnitTable,
 };
+pub use reports::{Decision, ReportDraft};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -59,6 +65,26 @@ pub enum StoreError {
         /// How many tasks would be replaced.
         tasks: i64,
     },
+    /// Someone saved the record since the caller read it.
+    #[error("记录已被他人修改（当前版本 {current}）")]
+    Conflict {
+        /// The version now stored.
+        current: i64,
+    },
+    /// The record is not in a state that allows this.
+    #[error("当前状态「{state}」下不能{action}")]
+    WrongState {
+        /// The state it is in.
+        state: String,
+        /// What was attempted, in Chinese.
+        action: &'static str,
+    },
+    /// The thing named does not exist.
+    #[error("找不到{0}")]
+    NotFound(&'static str),
+    /// A unique name is taken.
+    #[error("「{0}」已存在")]
+    Duplicate(String),
     /// Stored data that cannot be read back as a domain value.
     #[error("数据库中的数据无效：{0}")]
     Corrupt(String),
@@ -126,6 +152,18 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`): a deferred transaction that reads and then writes fails instead of waiting
+    /// when another writer got in between.
+    pub(crate) async fn write_tx(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 }
 

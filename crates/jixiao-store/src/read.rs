@@ -125,6 +125,12 @@ pub struct ReportRecord {
     pub version: i64,
     /// Last change, RFC 3339.
     pub updated_at: String,
+    /// The unit's own score.
+    pub self_score: Option<f64>,
+    /// Why a reviewer returned it.
+    pub return_reason: Option<String>,
+    /// The period's id.
+    pub period_id: i64,
 }
 
 /// A task with its progress for one period.
@@ -241,8 +247,8 @@ pub struct TaskDetail {
     pub reports: Vec<ReportRecord>,
 }
 
-const REPORT_COLUMNS: &str = "r.id, r.task_id, p.code AS period_code, r.text, r.state, r.reading, \
-     r.completion, r.status, r.version, r.updated_at";
+pub(crate) const REPORT_COLUMNS: &str = "r.id, r.task_id, p.code AS period_code, r.text, r.state, r.reading, \
+     r.completion, r.status, r.version, r.updated_at, r.self_score, r.return_reason, r.period_id";
 
 impl Store {
     /// Every scheme, newest year first.
@@ -255,6 +261,15 @@ impl Store {
         )
         .fetch_all(self.pool())
         .await?)
+    }
+
+    /// Every (scheme, assessed unit) pair, for filtering by reach.
+    pub async fn scheme_unit_ids(&self) -> Result<Vec<(i64, i64)>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT scheme_id, unit_id FROM scheme_units")
+                .fetch_all(self.pool())
+                .await?,
+        )
     }
 
     /// One scheme.

@@ -13,6 +13,9 @@ pub enum WebError {
     /// No such page or record (or one the user may not see).
     #[error("not found")]
     NotFound,
+    /// Logged in, but not allowed (or a forged form).
+    #[error("forbidden")]
+    Forbidden,
     /// The request is malformed; the text is shown.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -50,6 +53,7 @@ impl IntoResponse for LocalizedError {
         let t = locale.catalog();
         let (code, message, detail) = match &err {
             WebError::NotFound => (StatusCode::NOT_FOUND, t.get("error.not_found"), ""),
+            WebError::Forbidden => (StatusCode::FORBIDDEN, t.get("error.forbidden"), ""),
             WebError::BadRequest(why) => (
                 StatusCode::BAD_REQUEST,
                 t.get("error.bad_request"),

@@ -5,9 +5,12 @@
 //! wiring. Handlers turn requests into store calls and records into view models; only this
 //! crate renders HTML.
 
+mod account;
+pub mod auth;
 mod error;
 pub mod i18n;
 mod pages;
+mod task_page;
 mod views;
 
 use axum::Router;
@@ -43,6 +46,7 @@ pub fn app(state: AppState) -> Router {
                form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
     pages::router()
         .with_state(state)
+        .layer(axum::middleware::from_fn(same_origin))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(csp),
@@ -64,6 +68,34 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static("no-store"),
         ))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Refuses a state-changing request whose `Origin` is another site: a second line of defence
+/// beside the CSRF tokens.
+async fn same_origin(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let safe = matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    if !safe && let Some(origin) = req.headers().get(header::ORIGIN) {
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok());
+        let origin_host = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.split_once("://").map(|(_, rest)| rest));
+        if origin_host.is_none() || origin_host != host {
+            tracing::warn!(?origin, ?host, "cross-origin form refused");
+            return WebError::Forbidden.into_response();
+        }
+    }
+    next.run(req).await
 }
 
 /// Serves the app on `listener` until `shutdown` completes; in-flight requests finish.

@@ -5,18 +5,18 @@ use axum::Router;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde::Deserialize;
 
+use crate::account;
+use crate::auth::{Session, session_of};
 use crate::error::LocalizedError;
 use crate::i18n::{Catalog, LANG_COOKIE, Locale};
-use crate::views::{self, Frame, Segment, TableRowView};
+use crate::views::{self, Frame, TableRowView};
 use crate::{AppState, WebError};
-use jixiao_domain::reading::assess;
-use jixiao_domain::{Period, TimeProgress};
-use jixiao_store::{IndicatorRecord, PeriodRecord, ReportRecord, SchemeSummary, UnitInScheme};
+use jixiao_store::{IndicatorRecord, PeriodRecord, SchemeSummary, UnitInScheme};
 
-type PageResult = Result<Html<String>, LocalizedError>;
+pub(crate) type PageResult = Result<Html<String>, LocalizedError>;
 
 /// Every route of the app.
 pub fn router() -> Router<AppState> {
@@ -24,21 +24,30 @@ pub fn router() -> Router<AppState> {
         .route("/", get(schemes))
         .route("/schemes/{id}", get(scheme))
         .route("/schemes/{id}/units/{unit}", get(unit_table))
-        .route("/tasks/{id}", get(task))
+        .route("/tasks/{id}", get(crate::task_page::task))
+        .route("/tasks/{id}/report", post(crate::task_page::save_report))
+        .route(
+            "/reports/{id}/review",
+            post(crate::task_page::review_report),
+        )
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
+        .route("/logout/everywhere", post(account::logout_everywhere))
+        .route("/account", get(account::account))
         .route("/lang/{tag}", get(switch_lang))
         .route("/static/jixiao.css", get(stylesheet))
         .route("/healthz", get(healthz))
         .fallback(not_found)
 }
 
-fn id(raw: &str) -> Result<i64, WebError> {
+pub(crate) fn id(raw: &str) -> Result<i64, WebError> {
     raw.parse::<i64>()
         .ok()
         .filter(|v| *v > 0)
         .ok_or(WebError::NotFound)
 }
 
-fn render(locale: Locale, page: &impl Template) -> PageResult {
+pub(crate) fn render(locale: Locale, page: &impl Template) -> PageResult {
     page.render()
         .map(Html)
         .map_err(|e| LocalizedError(locale, e.into()))
@@ -64,16 +73,31 @@ impl SchemesPage {
     }
 }
 
-async fn schemes(State(s): State<AppState>, locale: Locale, uri: OriginalUri) -> PageResult {
+async fn schemes(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    session: Session,
+) -> PageResult {
+    let err = |e: jixiao_store::StoreError| LocalizedError(locale, e.into());
+    let pairs = s.store.scheme_unit_ids().await.map_err(err)?;
     let schemes = s
         .store
         .list_schemes()
         .await
-        .map_err(|e| LocalizedError(locale, e.into()))?;
+        .map_err(err)?
+        .into_iter()
+        .filter(|sc| {
+            session.user.role().may_administer()
+                || pairs
+                    .iter()
+                    .any(|(scheme, unit)| *scheme == sc.id && session.reaches(*unit))
+        })
+        .collect();
     render(
         locale,
         &SchemesPage {
-            f: Frame::new(locale, &uri),
+            f: Frame::new(locale, &uri, Some(&session)),
             schemes,
         },
     )
@@ -113,6 +137,7 @@ async fn scheme(
     State(s): State<AppState>,
     locale: Locale,
     uri: OriginalUri,
+    session: Session,
     Path(raw): Path<String>,
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
@@ -129,11 +154,17 @@ async fn scheme(
         .indicators(scheme_id)
         .await
         .map_err(|e| err(e.into()))?;
-    let units = s
+    let units: Vec<UnitInScheme> = s
         .store
         .scheme_units(scheme_id)
         .await
-        .map_err(|e| err(e.into()))?;
+        .map_err(|e| err(e.into()))?
+        .into_iter()
+        .filter(|u| session.reaches(u.unit_id))
+        .collect();
+    if units.is_empty() && !session.user.role().may_administer() {
+        return Err(err(WebError::NotFound));
+    }
     let mut warnings = Vec::new();
     for u in &units {
         if let Some(table) = s
@@ -167,7 +198,7 @@ async fn scheme(
     render(
         locale,
         &SchemePage {
-            f: Frame::new(locale, &uri),
+            f: Frame::new(locale, &uri, Some(&session)),
             id: scheme.id,
             title: scheme.title,
             year: scheme.year,
@@ -230,11 +261,15 @@ async fn unit_table(
     State(s): State<AppState>,
     locale: Locale,
     uri: OriginalUri,
+    session: Session,
     Path((raw_scheme, raw_unit)): Path<(String, String)>,
     Query(q): Query<PeriodQuery>,
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
     let (scheme_id, unit_id) = (id(&raw_scheme).map_err(err)?, id(&raw_unit).map_err(err)?);
+    if !session.reaches(unit_id) {
+        return Err(err(WebError::NotFound));
+    }
     let period = q.period.filter(|p| !p.is_empty());
     let table = s
         .store
@@ -268,7 +303,7 @@ async fn unit_table(
     render(
         locale,
         &UnitTablePage {
-            f: Frame::new(locale, &uri),
+            f: Frame::new(locale, &uri, Some(&session)),
             scheme_id,
             unit_id,
             title: table.scheme.title.clone(),
@@ -292,150 +327,6 @@ async fn unit_table(
 
 // ---------------------------------------------------------------------------------------------
 
-struct PairView {
-    what: String,
-    unit: String,
-    target: String,
-    actual: String,
-    ratio: String,
-    rule: String,
-}
-
-struct ReportView {
-    period: String,
-    state: String,
-    status: Option<(String, String)>,
-    completion: String,
-    time_progress: String,
-    target: Vec<Segment>,
-    progress: Vec<Segment>,
-    pairs: Vec<PairView>,
-    explanation: Vec<String>,
-    updated_at: String,
-}
-
-#[derive(Template)]
-#[template(path = "task.html")]
-struct TaskPage {
-    f: Frame,
-    scheme_id: i64,
-    scheme_title: String,
-    unit_id: i64,
-    unit: String,
-    path: Vec<String>,
-    name: String,
-    target: String,
-    weight: String,
-    reports: Vec<ReportView>,
-}
-
-fn number(v: Option<f64>) -> String {
-    match v {
-        Some(v) => {
-            let s = format!("{v:.4}");
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        }
-        None => "—".to_string(),
-    }
-}
-
-/// A report with the reader's work shown: the numbers used, marked in both texts, each pair's
-/// ratio, and the status at the report's period.
-fn report_view(r: &ReportRecord, target: &str, tolerance: f64, t: &Catalog) -> ReportView {
-    let state_key = format!("report.state.{}", r.state);
-    let time_progress = r
-        .period_code
-        .parse::<Period>()
-        .map(|p| p.time_progress())
-        .unwrap_or(TimeProgress::YEAR_END);
-    let a = assess(target, &r.text, time_progress, tolerance);
-    let mut target_marks = Vec::new();
-    let mut progress_marks = Vec::new();
-    for p in &a.reading.pairs {
-        let class = if p.ratio.is_some() {
-            "q-used"
-        } else {
-            "q-open"
-        };
-        if let Some(span) = &p.target_span {
-            target_marks.push((span.clone(), class));
-        }
-        if let Some(span) = &p.actual_span {
-            progress_marks.push((span.clone(), class));
-        }
-    }
-    ReportView {
-        period: views::period_label(&r.period_code, t),
-        state: t.get(&state_key).to_string(),
-        status: views::status_label(a.status.code(), t),
-        completion: a
-            .reading
-            .completion
-            .map(views::percent)
-            .unwrap_or_else(|| t.get("reading.no_completion").to_string()),
-        time_progress: views::percent(time_progress.get()),
-        target: views::segments(target, &target_marks),
-        progress: views::segments(&r.text, &progress_marks),
-        pairs: a
-            .reading
-            .pairs
-            .iter()
-            .map(|p| PairView {
-                what: p.what.clone(),
-                unit: p.unit.clone(),
-                target: number(p.target),
-                actual: number(p.actual),
-                ratio: p.ratio.map(views::percent).unwrap_or_else(|| "—".into()),
-                rule: t.get(&format!("rule.{}", p.rule)).to_string(),
-            })
-            .collect(),
-        explanation: a.reading.explanation.clone(),
-        updated_at: r
-            .updated_at
-            .chars()
-            .take(16)
-            .collect::<String>()
-            .replace('T', " "),
-    }
-}
-
-async fn task(
-    State(s): State<AppState>,
-    locale: Locale,
-    uri: OriginalUri,
-    Path(raw): Path<String>,
-) -> PageResult {
-    let err = |e: WebError| LocalizedError(locale, e);
-    let task_id = id(&raw).map_err(err)?;
-    let d = s
-        .store
-        .task(task_id)
-        .await
-        .map_err(|e| err(e.into()))?
-        .ok_or(err(WebError::NotFound))?;
-    let t = locale.catalog();
-    render(
-        locale,
-        &TaskPage {
-            f: Frame::new(locale, &uri),
-            scheme_id: d.scheme.id,
-            scheme_title: d.scheme.title.clone(),
-            unit_id: d.unit.id,
-            unit: d.unit.name.clone(),
-            path: d.path.iter().map(|i| i.name.clone()).collect(),
-            name: d.task.name.clone(),
-            target: d.task.target.clone(),
-            weight: views::points(d.task.weight),
-            reports: d
-                .reports
-                .iter()
-                .rev()
-                .map(|r| report_view(r, &d.task.target, d.scheme.tolerance, t))
-                .collect(),
-        },
-    )
-}
-
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Deserialize)]
@@ -446,10 +337,17 @@ struct LangQuery {
 /// Remembers the chosen locale in a cookie and goes back to where the user was.
 async fn switch_lang(
     State(s): State<AppState>,
+    headers: axum::http::HeaderMap,
     Path(tag): Path<String>,
     Query(q): Query<LangQuery>,
 ) -> Response {
     let locale = Locale::parse(&tag).unwrap_or_default();
+    // A logged-in user's choice follows them to other browsers.
+    if let Ok(Some(session)) = session_of(&s, &headers).await
+        && let Err(e) = s.store.set_user_locale(session.user.id, locale.tag()).await
+    {
+        tracing::warn!(error = %e, "could not remember the locale");
+    }
     // Only local paths: never an open redirect.
     let next = q
         .next

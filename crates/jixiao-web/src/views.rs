@@ -5,6 +5,7 @@ use jixiao_store::{IndicatorRecord, UnitTable};
 
 use axum::extract::OriginalUri;
 
+use crate::auth::Session;
 use crate::i18n::{Catalog, Locale};
 
 /// What every page's frame needs.
@@ -12,6 +13,10 @@ pub(crate) struct Frame {
     pub t: &'static Catalog,
     pub lang: &'static str,
     pub switch_href: String,
+    /// The logged-in user's name, if any.
+    pub user_name: Option<String>,
+    /// The session's CSRF token (for the logout form in the header), empty when anonymous.
+    pub csrf: String,
 }
 
 impl Frame {
@@ -21,16 +26,20 @@ impl Frame {
             t: locale.catalog(),
             lang: locale.tag(),
             switch_href: format!("/lang/{}?next=/", locale.other().tag()),
+            user_name: None,
+            csrf: String::new(),
         }
     }
 
     /// A frame whose language switch comes back to this page.
-    pub(crate) fn new(locale: Locale, uri: &OriginalUri) -> Frame {
+    pub(crate) fn new(locale: Locale, uri: &OriginalUri, session: Option<&Session>) -> Frame {
         let here = uri.0.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
         Frame {
             t: locale.catalog(),
             lang: locale.tag(),
             switch_href: format!("/lang/{}?next={}", locale.other().tag(), query_escape(here)),
+            user_name: session.map(|s| s.user.display_name.clone()),
+            csrf: session.map(|s| s.csrf.clone()).unwrap_or_default(),
         }
     }
 }
@@ -221,7 +230,7 @@ mod tests {
         let text = "培训50余期，培训妇女2000余人";
         let a = text.find("50").unwrap()..text.find("，").unwrap();
         let b = text.find("2000").unwrap()..text.len();
-        let overlapping = a.start..a.start + 2;
+        let overlapping = a.start + 2..a.end;
         let segs = segments(
             text,
             &[

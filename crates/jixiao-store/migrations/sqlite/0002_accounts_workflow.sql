@@ -1,0 +1,62 @@
+-- Accounts, sessions, the review workflow of progress reports, and the audit log.
+-- The PostgreSQL twin is ../postgres/0002_accounts_workflow.sql: change both together.
+
+CREATE TABLE users (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    username       TEXT    NOT NULL UNIQUE,
+    display_name   TEXT    NOT NULL,
+    -- argon2id PHC string
+    password_hash  TEXT    NOT NULL,
+    role           TEXT    NOT NULL CHECK (role IN ('admin', 'reviewer', 'reporter', 'viewer')),
+    unit_id        INTEGER NOT NULL REFERENCES units(id),
+    -- zh-CN / en; NULL follows the browser
+    locale         TEXT,
+    failed_logins  INTEGER NOT NULL DEFAULT 0,
+    locked_until   TEXT,
+    active         INTEGER NOT NULL DEFAULT 1,
+    created_at     TEXT    NOT NULL
+);
+
+-- Sessions live in the database so that several instances share them. The id is the SHA-256
+-- of the cookie's token: a stolen database does not give working cookies.
+CREATE TABLE sessions (
+    id          TEXT    PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    csrf        TEXT    NOT NULL,
+    created_at  TEXT    NOT NULL,
+    expires_at  TEXT    NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+
+ALTER TABLE progress_reports ADD COLUMN self_score REAL;
+-- why the reviewer returned it; shown to the reporter until the next submission
+ALTER TABLE progress_reports ADD COLUMN return_reason TEXT;
+ALTER TABLE progress_reports ADD COLUMN submitted_at TEXT;
+ALTER TABLE progress_reports ADD COLUMN reviewed_at TEXT;
+ALTER TABLE progress_reports ADD COLUMN reviewer_id INTEGER REFERENCES users(id);
+ALTER TABLE progress_reports ADD COLUMN updated_by INTEGER REFERENCES users(id);
+
+-- Every write, append-only, each entry chained to the one before by hash.
+CREATE TABLE audit_log (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    at          TEXT    NOT NULL,
+    actor_id    INTEGER,
+    actor       TEXT    NOT NULL,
+    action      TEXT    NOT NULL,
+    entity      TEXT    NOT NULL,
+    entity_id   INTEGER,
+    before      TEXT,
+    after       TEXT,
+    prev_hash   TEXT    NOT NULL,
+    hash        TEXT    NOT NULL
+);
+
+-- The head of the audit chain. Every audited transaction updates this one row first, which
+-- serialises appends (a row lock on PostgreSQL, the write lock on SQLite) so the chain never forks.
+CREATE TABLE audit_head (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    seq   INTEGER NOT NULL,
+    hash  TEXT    NOT NULL
+);
+INSERT INTO audit_head (id, seq, hash)
+VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');

@@ -1,0 +1,337 @@
+//! Users, sessions and the units a user may see.
+
+use jixiao_domain::{Reach, Role};
+use sqlx::FromRow;
+
+use crate::audit::{self, Actor, Record};
+use crate::{Store, StoreError, now};
+
+/// A user as stored (the hash stays in the store's hands: read it with `password_hash`).
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct UserRecord {
+    /// Id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Role code.
+    pub role: String,
+    /// The unit the user belongs to.
+    pub unit_id: i64,
+    /// Chosen locale, if any.
+    pub locale: Option<String>,
+    /// Failed logins since the last success.
+    pub failed_logins: i64,
+    /// Locked until this time (RFC 3339), if locked.
+    pub locked_until: Option<String>,
+    /// 1 when the account may log in.
+    pub active: i64,
+}
+
+impl UserRecord {
+    /// The role; an unknown stored code reads as the least powerful role.
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Viewer)
+    }
+
+    /// The actor for the audit log.
+    pub fn actor(&self) -> Actor {
+        Actor::user(
+            self.id,
+            &format!("{}（{}）", self.display_name, self.username),
+        )
+    }
+}
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Login name (already checked).
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// Role.
+    pub role: Role,
+    /// The user's unit.
+    pub unit_id: i64,
+}
+
+const USER_COLUMNS: &str =
+    "id, username, display_name, role, unit_id, locale, failed_logins, locked_until, active";
+
+impl Store {
+    /// Creates a user; the username must be free.
+    pub async fn create_user(&self, by: &Actor, u: &NewUser) -> Result<i64, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+            .bind(&u.username)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Duplicate(u.username.clone()));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, display_name, password_hash, role, unit_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(&u.username)
+        .bind(&u.display_name)
+        .bind(&u.password_hash)
+        .bind(u.role.code())
+        .bind(u.unit_id)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        let after = serde_json::json!({
+            "username": u.username, "display_name": u.display_name,
+            "role": u.role.code(), "unit_id": u.unit_id,
+        });
+        audit::append(
+            &mut tx,
+            Record {
+                actor: by,
+                action: "user.create",
+                entity: "user",
+                entity_id: Some(id),
+                before: None,
+                after: Some(after.to_string()),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A user by login name, with the password hash.
+    pub async fn user_for_login(
+        &self,
+        username: &str,
+    ) -> Result<Option<(UserRecord, String)>, StoreError> {
+        let user: Option<UserRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE username = $1"
+        )))
+        .bind(username)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(user) = user else { return Ok(None) };
+        let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user.id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(Some((user, hash)))
+    }
+
+    /// Every user, by unit then name.
+    pub async fn users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY unit_id, username"
+        )))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Counts a failed login; after `lock_after` failures in a row the account locks until
+    /// `lock_until`. Returns the failures so far.
+    pub async fn record_login_failure(
+        &self,
+        user_id: i64,
+        lock_after: i64,
+        lock_until: &str,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let failures: i64 = sqlx::query_scalar(
+            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 \
+             RETURNING failed_logins",
+        )
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if failures >= lock_after {
+            sqlx::query("UPDATE users SET locked_until = $1, failed_logins = 0 WHERE id = $2")
+                .bind(lock_until)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            audit::append(
+                &mut tx,
+                Record {
+                    actor: &Actor {
+                        id: None,
+                        name: "系统".into(),
+                    },
+                    action: "user.lock",
+                    entity: "user",
+                    entity_id: Some(user_id),
+                    before: None,
+                    after: Some(serde_json::json!({ "locked_until": lock_until }).to_string()),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(failures)
+    }
+
+    /// Starts a session after a successful login: failures are forgotten.
+    pub async fn create_session(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        csrf: &str,
+        expires_at: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (id, user_id, csrf, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf)
+        .bind(now())
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The live session with this token hash and its user (active accounts only).
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now_rfc3339: &str,
+    ) -> Result<Option<(String, UserRecord)>, StoreError> {
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT s.csrf, s.user_id FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.id = $1 AND s.expires_at > $2 AND u.active = 1",
+        )
+        .bind(token_hash)
+        .bind(now_rfc3339)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some((csrf, user_id)) = row else {
+            return Ok(None);
+        };
+        let user: Option<UserRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE id = $1"
+        )))
+        .bind(user_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(user.map(|u| (csrf, u)))
+    }
+
+    /// Ends one session.
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(token_hash)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of a user (登出所有设备).
+    pub async fn delete_sessions_of(&self, user_id: i64) -> Result<u64, StoreError> {
+        Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(self.pool())
+            .await?
+            .rows_affected())
+    }
+
+    /// Remembers a user's locale.
+    pub async fn set_user_locale(&self, user_id: i64, locale: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
+            .bind(locale)
+            .bind(user_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The ids of the units a user reaches: its own, its subtree, or all.
+    pub async fn units_in_reach(&self, user: &UserRecord) -> Result<Vec<i64>, StoreError> {
+        let ids = match user.role().reach() {
+            Reach::Everything => {
+                sqlx::query_scalar("SELECT id FROM units ORDER BY id")
+                    .fetch_all(self.pool())
+                    .await?
+            }
+            Reach::OwnUnit => vec![user.unit_id],
+            Reach::Subtree => {
+                sqlx::query_scalar(
+                    "WITH RECURSIVE tree(id) AS ( \
+                       SELECT id FROM units WHERE id = $1 \
+                       UNION SELECT u.id FROM units u JOIN tree t ON u.parent_id = t.id) \
+                     SELECT id FROM tree ORDER BY id",
+                )
+                .bind(user.unit_id)
+                .fetch_all(self.pool())
+                .await?
+            }
+        };
+        Ok(ids)
+    }
+
+    /// Creates a unit (or returns the existing one of that name) under `parent`.
+    pub async fn ensure_unit(
+        &self,
+        by: &Actor,
+        name: &str,
+        parent: Option<i64>,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let id = match found {
+            Some(id) => {
+                if let Some(p) = parent {
+                    sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2 AND id <> $1")
+                        .bind(p)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                id
+            }
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO units (name, parent_id, created_at) VALUES ($1, $2, $3) \
+                     RETURNING id",
+                )
+                .bind(name)
+                .bind(parent)
+                .bind(now())
+                .fetch_one(&mut *tx)
+                .await?;
+                audit::append(
+                    &mut tx,
+                    Record {
+                        actor: by,
+                        action: "unit.create",
+                        entity: "unit",
+                        entity_id: Some(id),
+                        before: None,
+                        after: Some(
+                            serde_json::json!({ "name": name, "parent_id": parent }).to_string(),
+                        ),
+                    },
+                )
+                .await?;
+                id
+            }
+        };
+        tx.commit().await?;
+        Ok(id)
+    }
+}

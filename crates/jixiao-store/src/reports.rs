@@ -1,0 +1,291 @@
+//! The life of a progress report: draft → submitted → approved, or returned with a reason and
+//! submitted again. Every change is versioned (optimistic locking) and audited.
+
+use sqlx::{Any, Transaction};
+
+use crate::audit::{self, Actor, Record};
+use crate::import::StoredReading;
+use crate::nullable::OptF64;
+use crate::read::{REPORT_COLUMNS, ReportRecord};
+use crate::{Store, StoreError, now};
+
+/// What a reporter saves.
+#[derive(Debug, Clone)]
+pub struct ReportDraft {
+    /// The task.
+    pub task_id: i64,
+    /// The period.
+    pub period_id: i64,
+    /// 进度情况.
+    pub text: String,
+    /// The unit's own score.
+    pub self_score: Option<f64>,
+    /// The version the reporter edited; `None` when creating the report.
+    pub expected_version: Option<i64>,
+    /// The reading of `text`.
+    pub reading: Option<StoredReading>,
+}
+
+/// A reviewer's decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// 审核通过.
+    Approve,
+    /// 退回, with the reason the reporter will read.
+    Return {
+        /// Why; never empty (the web layer checks).
+        reason: String,
+    },
+}
+
+async fn load(
+    tx: &mut Transaction<'_, Any>,
+    where_sql: &'static str,
+    a: i64,
+    b: Option<i64>,
+) -> Result<Option<ReportRecord>, StoreError> {
+    let sql = format!(
+        "SELECT {REPORT_COLUMNS} FROM progress_reports r JOIN periods p ON p.id = r.period_id \
+         WHERE {where_sql}"
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(a);
+    if let Some(b) = b {
+        q = q.bind(b);
+    }
+    Ok(q.fetch_optional(&mut **tx).await?)
+}
+
+fn snapshot(r: &ReportRecord) -> String {
+    serde_json::json!({
+        "task_id": r.task_id, "period": r.period_code, "text": r.text, "state": r.state,
+        "self_score": r.self_score, "completion": r.completion, "status": r.status,
+        "return_reason": r.return_reason, "version": r.version,
+    })
+    .to_string()
+}
+
+impl Store {
+    /// One report.
+    pub async fn report(&self, id: i64) -> Result<Option<ReportRecord>, StoreError> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {REPORT_COLUMNS} FROM progress_reports r JOIN periods p ON p.id = r.period_id \
+             WHERE r.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// A period of a scheme by code.
+    pub async fn period_id(&self, scheme_id: i64, code: &str) -> Result<Option<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM periods WHERE scheme_id = $1 AND code = $2")
+                .bind(scheme_id)
+                .bind(code)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
+    /// Saves a draft: creates the report, or updates it if it is a draft or was returned and
+    /// nobody saved it since `expected_version`. A stale version is a `Conflict`; nothing is
+    /// written then.
+    pub async fn save_report(
+        &self,
+        by: &Actor,
+        d: &ReportDraft,
+    ) -> Result<ReportRecord, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let current = load(
+            &mut tx,
+            "r.task_id = $1 AND r.period_id = $2",
+            d.task_id,
+            Some(d.period_id),
+        )
+        .await?;
+        let stamp = now();
+        let reading = d.reading.as_ref();
+        let id = match &current {
+            Some(cur) => {
+                if d.expected_version != Some(cur.version) {
+                    return Err(StoreError::Conflict {
+                        current: cur.version,
+                    });
+                }
+                if cur.state != "draft" && cur.state != "returned" {
+                    return Err(StoreError::WrongState {
+                        state: cur.state.clone(),
+                        action: "修改",
+                    });
+                }
+                let n = sqlx::query(
+                    "UPDATE progress_reports SET text = $1, self_score = $2, reading = $3, \
+                     completion = $4, status = $5, version = version + 1, updated_at = $6, \
+                     updated_by = $7 WHERE id = $8 AND version = $9",
+                )
+                .bind(&d.text)
+                .bind(OptF64(d.self_score))
+                .bind(reading.map(|r| r.json.clone()))
+                .bind(OptF64(reading.and_then(|r| r.completion)))
+                .bind(reading.and_then(|r| r.status.clone()))
+                .bind(&stamp)
+                .bind(by.id)
+                .bind(cur.id)
+                .bind(cur.version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if n == 0 {
+                    return Err(StoreError::Conflict {
+                        current: cur.version,
+                    });
+                }
+                cur.id
+            }
+            None => {
+                if let Some(v) = d.expected_version {
+                    // The caller edited a report that has since disappeared.
+                    return Err(StoreError::Conflict { current: v });
+                }
+                sqlx::query_scalar(
+                    "INSERT INTO progress_reports (task_id, period_id, text, state, reading, \
+                     completion, status, self_score, version, updated_at, updated_by) \
+                     VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, 1, $8, $9) RETURNING id",
+                )
+                .bind(d.task_id)
+                .bind(d.period_id)
+                .bind(&d.text)
+                .bind(reading.map(|r| r.json.clone()))
+                .bind(OptF64(reading.and_then(|r| r.completion)))
+                .bind(reading.and_then(|r| r.status.clone()))
+                .bind(OptF64(d.self_score))
+                .bind(&stamp)
+                .bind(by.id)
+                .fetch_one(&mut *tx)
+                .await?
+            }
+        };
+        let saved = load(&mut tx, "r.id = $1", id, None)
+            .await?
+            .ok_or(StoreError::NotFound("进度报告"))?;
+        audit::append(
+            &mut tx,
+            Record {
+                actor: by,
+                action: "report.save",
+                entity: "progress_report",
+                entity_id: Some(id),
+                before: current.as_ref().map(snapshot),
+                after: Some(snapshot(&saved)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+
+    /// Submits a draft or returned report for review.
+    pub async fn submit_report(
+        &self,
+        by: &Actor,
+        report_id: i64,
+        version: i64,
+    ) -> Result<ReportRecord, StoreError> {
+        self.transition(by, report_id, version, "report.submit", |state| {
+            matches!(state, "draft" | "returned").then_some(("submitted", None))
+        })
+        .await
+    }
+
+    /// Approves or returns a submitted report.
+    pub async fn review_report(
+        &self,
+        by: &Actor,
+        report_id: i64,
+        version: i64,
+        decision: &Decision,
+    ) -> Result<ReportRecord, StoreError> {
+        let (action, to, reason) = match decision {
+            Decision::Approve => ("report.approve", "approved", None),
+            Decision::Return { reason } => ("report.return", "returned", Some(reason.clone())),
+        };
+        self.transition(by, report_id, version, action, move |state| {
+            (state == "submitted").then_some((to, reason.clone()))
+        })
+        .await
+    }
+
+    async fn transition(
+        &self,
+        by: &Actor,
+        report_id: i64,
+        version: i64,
+        action: &'static str,
+        next: impl Fn(&str) -> Option<(&'static str, Option<String>)>,
+    ) -> Result<ReportRecord, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let cur = load(&mut tx, "r.id = $1", report_id, None)
+            .await?
+            .ok_or(StoreError::NotFound("进度报告"))?;
+        if cur.version != version {
+            return Err(StoreError::Conflict {
+                current: cur.version,
+            });
+        }
+        let Some((to, reason)) = next(&cur.state) else {
+            return Err(StoreError::WrongState {
+                state: cur.state.clone(),
+                action: match action {
+                    "report.submit" => "提交",
+                    _ => "审核",
+                },
+            });
+        };
+        let stamp = now();
+        let (submitted_at, reviewed_at) = if to == "submitted" {
+            (Some(stamp.clone()), None)
+        } else {
+            (None, Some(stamp.clone()))
+        };
+        let n = sqlx::query(
+            "UPDATE progress_reports SET state = $1, return_reason = $2, \
+             submitted_at = COALESCE($3, submitted_at), reviewed_at = COALESCE($4, reviewed_at), \
+             reviewer_id = CASE WHEN $4 IS NULL THEN reviewer_id ELSE $5 END, \
+             version = version + 1, updated_at = $6, updated_by = $5 \
+             WHERE id = $7 AND version = $8",
+        )
+        .bind(to)
+        .bind(reason)
+        .bind(submitted_at)
+        .bind(reviewed_at)
+        .bind(by.id)
+        .bind(&stamp)
+        .bind(report_id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Conflict {
+                current: cur.version,
+            });
+        }
+        let after = load(&mut tx, "r.id = $1", report_id, None)
+            .await?
+            .ok_or(StoreError::NotFound("进度报告"))?;
+        audit::append(
+            &mut tx,
+            Record {
+                actor: by,
+                action,
+                entity: "progress_report",
+                entity_id: Some(report_id),
+                before: Some(snapshot(&cur)),
+                after: Some(snapshot(&after)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}

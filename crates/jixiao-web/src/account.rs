@@ -1,0 +1,244 @@
+//! Login, logout (here or everywhere) and the account page.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{OriginalUri, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Duration, SecondsFormat, Utc};
+use serde::Deserialize;
+
+use crate::auth::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE, Session};
+use crate::error::LocalizedError;
+use crate::i18n::{LANG_COOKIE, Locale};
+use crate::views::Frame;
+use crate::{AppState, WebError};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    f: Frame,
+    csrf: String,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NextQuery {
+    next: Option<String>,
+}
+
+fn login_page(
+    state: &AppState,
+    locale: Locale,
+    uri: &OriginalUri,
+    next: &str,
+    username: &str,
+    error: Option<String>,
+) -> Response {
+    let token = match auth::new_token() {
+        Ok(t) => t,
+        Err(e) => return LocalizedError(locale, e).into_response(),
+    };
+    let page = LoginPage {
+        f: Frame::new(locale, uri, None),
+        csrf: token.clone(),
+        next: auth::local_path(Some(next)),
+        username: username.to_string(),
+        error,
+    };
+    let html = match page.render() {
+        Ok(h) => h,
+        Err(e) => return LocalizedError(locale, e.into()).into_response(),
+    };
+    let cookie = auth::set_cookie(LOGIN_CSRF_COOKIE, &token, 3600, state.config.secure_cookies);
+    let mut resp = axum::response::Html(html).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+pub(crate) async fn login_form(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    login_page(&s, locale, &uri, q.next.as_deref().unwrap_or("/"), "", None)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct LoginForm {
+    csrf: String,
+    next: Option<String>,
+    username: String,
+    password: String,
+}
+
+pub(crate) async fn login(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let t = locale.catalog();
+    let next = auth::local_path(form.next.as_deref());
+    let fail = |msg: String| login_page(&s, locale, &uri, &next, &form.username, Some(msg));
+
+    let cookie_token = auth::cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
+    if cookie_token.is_empty() || !auth::same_secret(cookie_token, &form.csrf) {
+        return fail(t.get("login.expired").to_string());
+    }
+    let username = form.username.trim().to_ascii_lowercase();
+    let found = match s.store.user_for_login(&username).await {
+        Ok(f) => f,
+        Err(e) => return LocalizedError(locale, e.into()).into_response(),
+    };
+    let Some((user, hash)) = found.filter(|(u, _)| u.active == 1) else {
+        // Spend the same time as a real check, so timing does not tell which names exist.
+        let _ = auth::verify_password(form.password.clone(), DUMMY_HASH.clone()).await;
+        return fail(t.get("login.failed").to_string());
+    };
+    let now = Utc::now();
+    let stamp = |d: chrono::DateTime<Utc>| d.to_rfc3339_opts(SecondsFormat::Millis, true);
+    if let Some(until) = user
+        .locked_until
+        .as_deref()
+        .and_then(|u| chrono::DateTime::parse_from_rfc3339(u).ok())
+        && until > now
+    {
+        let minutes = (until.with_timezone(&Utc) - now).num_minutes() + 1;
+        return fail(t.fill("login.locked", &[("minutes", &minutes.to_string())]));
+    }
+    if !auth::verify_password(form.password.clone(), hash).await {
+        let lock_until = stamp(now + Duration::minutes(auth::LOCK_MINUTES));
+        let failures = s
+            .store
+            .record_login_failure(user.id, auth::LOCK_AFTER, &lock_until)
+            .await;
+        tracing::warn!(user = %user.username, ?failures, "failed login");
+        return match failures {
+            Ok(n) if n >= auth::LOCK_AFTER => fail(t.fill(
+                "login.locked",
+                &[("minutes", &auth::LOCK_MINUTES.to_string())],
+            )),
+            Ok(_) => fail(t.get("login.failed").to_string()),
+            Err(e) => LocalizedError(locale, e.into()).into_response(),
+        };
+    }
+    let (token, csrf) = match (auth::new_token(), auth::new_token()) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return LocalizedError(locale, e).into_response(),
+    };
+    let expires = stamp(now + Duration::hours(auth::SESSION_HOURS));
+    if let Err(e) = s
+        .store
+        .create_session(user.id, &auth::token_hash(&token), &csrf, &expires)
+        .await
+    {
+        return LocalizedError(locale, e.into()).into_response();
+    }
+    tracing::info!(user = %user.username, "login");
+    let secure = s.config.secure_cookies;
+    let mut resp = Redirect::to(&next).into_response();
+    let mut cookies = vec![
+        auth::set_cookie(SESSION_COOKIE, &token, auth::SESSION_HOURS * 3600, secure),
+        auth::set_cookie(LOGIN_CSRF_COOKIE, "", 0, secure),
+    ];
+    if let Some(l) = user.locale.as_deref().and_then(Locale::parse) {
+        cookies.push(auth::set_cookie(LANG_COOKIE, l.tag(), 31_536_000, secure));
+    }
+    for c in cookies {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    resp
+}
+
+/// A real argon2id hash, checked when the user does not exist.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| password_auth::generate_hash("no such user"));
+
+#[derive(Deserialize)]
+pub(crate) struct CsrfForm {
+    csrf: String,
+}
+
+fn logged_out(secure: bool) -> Response {
+    let mut resp = Redirect::to("/login").into_response();
+    if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(SESSION_COOKIE, "", 0, secure)) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+pub(crate) async fn logout(
+    State(s): State<AppState>,
+    locale: Locale,
+    session: Session,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if let Err(e) = session.check_csrf(&form.csrf) {
+        return LocalizedError(locale, e).into_response();
+    }
+    if let Err(e) = s.store.delete_session(&session.token_hash).await {
+        return LocalizedError(locale, e.into()).into_response();
+    }
+    logged_out(s.config.secure_cookies)
+}
+
+pub(crate) async fn logout_everywhere(
+    State(s): State<AppState>,
+    locale: Locale,
+    session: Session,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if let Err(e) = session.check_csrf(&form.csrf) {
+        return LocalizedError(locale, e).into_response();
+    }
+    if let Err(e) = s.store.delete_sessions_of(session.user.id).await {
+        return LocalizedError(locale, e.into()).into_response();
+    }
+    logged_out(s.config.secure_cookies)
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    f: Frame,
+    username: String,
+    role: String,
+    unit: String,
+}
+
+pub(crate) async fn account(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    session: Session,
+) -> Result<axum::response::Html<String>, LocalizedError> {
+    let err = |e: WebError| LocalizedError(locale, e);
+    let unit = s
+        .store
+        .unit(session.user.unit_id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    let t = locale.catalog();
+    let page = AccountPage {
+        f: Frame::new(locale, &uri, Some(&session)),
+        username: session.user.username.clone(),
+        role: t
+            .get(&format!("role.{}", session.user.role().code()))
+            .to_string(),
+        unit,
+    };
+    page.render()
+        .map(axum::response::Html)
+        .map_err(|e| err(e.into()))
+}

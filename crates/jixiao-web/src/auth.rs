@@ -1,0 +1,215 @@
+//! Logging in and out, sessions, CSRF tokens, and what a logged-in user may reach.
+//!
+//! The session cookie carries a random 256-bit token; the database keeps only its SHA-256, with
+//! the session's CSRF token. Every state-changing form carries that CSRF token and is refused
+//! without it; the login form, which comes before any session, uses a double-submit cookie.
+//! Passwords are argon2id hashes (password-auth), checked off the async threads.
+
+use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use jixiao_store::UserRecord;
+use sha2::{Digest, Sha256};
+
+use crate::{AppState, WebError};
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "jixiao_session";
+/// The login form's double-submit cookie.
+pub const LOGIN_CSRF_COOKIE: &str = "jixiao_login_csrf";
+/// How long a session lasts (a working day).
+pub const SESSION_HOURS: i64 = 10;
+/// Failed logins in a row that lock an account.
+pub const LOCK_AFTER: i64 = 5;
+/// How long a lock lasts.
+pub const LOCK_MINUTES: i64 = 15;
+
+/// A fresh random token, hex.
+pub fn new_token() -> Result<String, WebError> {
+    let mut buf = [0u8; 32];
+    getrandom::fill(&mut buf).map_err(|e| WebError::Internal(format!("random: {e}")))?;
+    Ok(hex::encode(buf))
+}
+
+/// A random password of 14 characters that read unambiguously (no 0/O, 1/l/I).
+pub fn new_password() -> Result<String, WebError> {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut buf = [0u8; 14];
+    getrandom::fill(&mut buf).map_err(|e| WebError::Internal(format!("random: {e}")))?;
+    // 256 is not a multiple of 56: the slight bias towards the first letters is harmless here.
+    Ok(buf
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect())
+}
+
+/// What the database keeps of a token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// An argon2id hash of `password` (slow on purpose; run off the async threads).
+pub async fn hash_password(password: String) -> Result<String, WebError> {
+    tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
+        .await
+        .map_err(|e| WebError::Internal(format!("hashing: {e}")))
+}
+
+/// Whether `password` matches `hash`.
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok())
+        .await
+        .unwrap_or(false)
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A cookie's value from the request headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then_some(v)
+        })
+}
+
+/// A `Set-Cookie` value with the attributes every cookie of ours carries.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}")
+}
+
+/// The logged-in user of a request, with the session's CSRF token and the units in reach.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The user.
+    pub user: UserRecord,
+    /// The token forms must carry.
+    pub csrf: String,
+    /// SHA-256 of the session cookie.
+    pub token_hash: String,
+    /// Units the user may see (own, subtree, or all).
+    pub reach: Vec<i64>,
+}
+
+impl Session {
+    /// Whether the user reaches `unit_id`.
+    pub fn reaches(&self, unit_id: i64) -> bool {
+        self.reach.binary_search(&unit_id).is_ok()
+    }
+
+    /// Refuses a form whose token is not this session's.
+    pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
+        if same_secret(&self.csrf, token) {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden)
+        }
+    }
+}
+
+/// Sends an anonymous visitor to the login page, then back.
+pub struct LoginRequired(String);
+
+impl IntoResponse for LoginRequired {
+    fn into_response(self) -> Response {
+        Redirect::to(&format!(
+            "/login?next={}",
+            crate::views::query_escape(&self.0)
+        ))
+        .into_response()
+    }
+}
+
+/// The session of a request, if it has a live one.
+pub async fn session_of(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Session>, WebError> {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let hash = token_hash(token);
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let Some((csrf, user)) = state.store.session(&hash, &now).await? else {
+        return Ok(None);
+    };
+    let mut reach = state.store.units_in_reach(&user).await?;
+    reach.sort_unstable();
+    Ok(Some(Session {
+        user,
+        csrf,
+        token_hash: hash,
+        reach,
+    }))
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match session_of(state, &parts.headers).await {
+            Ok(Some(s)) => Ok(s),
+            Ok(None) => {
+                let here = parts
+                    .extensions
+                    .get::<OriginalUri>()
+                    .and_then(|u| u.0.path_and_query().map(|pq| pq.as_str().to_string()))
+                    .unwrap_or_else(|| "/".to_string());
+                Err(LoginRequired(here).into_response())
+            }
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+/// A local path to go back to after login; anything else goes home (no open redirect).
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_compare_by_content_only() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "abcd"));
+        assert!(!same_secret("", "a"));
+    }
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(local_path(Some("/tasks/1")), "/tasks/1");
+        for evil in ["//evil.example", "https://evil.example", "/\\evil", "evil"] {
+            assert_eq!(local_path(Some(evil)), "/", "{evil}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let a = new_token().unwrap();
+        let b = new_token().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+}

@@ -1,0 +1,523 @@
+//! The task page: target, every report with the reader's work shown, and the forms of the
+//! workflow — a reporter writes and submits, a reviewer approves or returns with a reason.
+//! A stale save gets the conflict page with both versions; nothing typed is lost.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use jixiao_domain::reading::assess;
+use jixiao_domain::{Period, Points, TimeProgress};
+use jixiao_store::{Decision, ReportDraft, ReportRecord, StoreError, StoredReading, TaskDetail};
+use serde::Deserialize;
+
+use crate::auth::Session;
+use crate::error::LocalizedError;
+use crate::i18n::{Catalog, Locale};
+use crate::pages::{PageResult, id, render};
+use crate::views::{self, Frame, Segment};
+use crate::{AppState, WebError};
+
+struct PairView {
+    what: String,
+    unit: String,
+    target: String,
+    actual: String,
+    ratio: String,
+    rule: String,
+}
+
+struct ReportView {
+    period: String,
+    state_code: String,
+    state: String,
+    status: Option<(String, String)>,
+    completion: String,
+    time_progress: String,
+    self_score: Option<String>,
+    return_reason: Option<String>,
+    target: Vec<Segment>,
+    progress: Vec<Segment>,
+    pairs: Vec<PairView>,
+    explanation: Vec<String>,
+    updated_at: String,
+}
+
+/// What the report form shows: the stored draft, or what the user just typed.
+struct FormView {
+    period_code: String,
+    period_label: String,
+    version: String,
+    text: String,
+    self_score: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "task.html")]
+struct TaskPage {
+    f: Frame,
+    task_id: i64,
+    scheme_id: i64,
+    scheme_title: String,
+    unit_id: i64,
+    unit: String,
+    path: Vec<String>,
+    name: String,
+    target: String,
+    weight: String,
+    reports: Vec<ReportView>,
+    flash: Option<String>,
+    form: Option<FormView>,
+    review: Option<(i64, i64)>,
+}
+
+fn number(v: Option<f64>) -> String {
+    match v {
+        Some(v) => {
+            let s = format!("{v:.4}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+        None => "—".to_string(),
+    }
+}
+
+fn time_progress_of(code: &str) -> TimeProgress {
+    code.parse::<Period>()
+        .map(|p| p.time_progress())
+        .unwrap_or(TimeProgress::YEAR_END)
+}
+
+/// A report with the reader's work shown: the numbers used, marked in both texts, each pair's
+/// ratio, and the status at the report's period.
+fn report_view(r: &ReportRecord, target: &str, tolerance: f64, t: &Catalog) -> ReportView {
+    let time_progress = time_progress_of(&r.period_code);
+    let a = assess(target, &r.text, time_progress, tolerance);
+    let mut target_marks = Vec::new();
+    let mut progress_marks = Vec::new();
+    for p in &a.reading.pairs {
+        let class = if p.ratio.is_some() {
+            "q-used"
+        } else {
+            "q-open"
+        };
+        if let Some(span) = &p.target_span {
+            target_marks.push((span.clone(), class));
+        }
+        if let Some(span) = &p.actual_span {
+            progress_marks.push((span.clone(), class));
+        }
+    }
+    ReportView {
+        period: views::period_label(&r.period_code, t),
+        state_code: r.state.clone(),
+        state: t.get(&format!("report.state.{}", r.state)).to_string(),
+        status: views::status_label(a.status.code(), t),
+        completion: a
+            .reading
+            .completion
+            .map(views::percent)
+            .unwrap_or_else(|| t.get("reading.no_completion").to_string()),
+        time_progress: views::percent(time_progress.get()),
+        self_score: r.self_score.map(views::points),
+        return_reason: r.return_reason.clone().filter(|_| r.state == "returned"),
+        target: views::segments(target, &target_marks),
+        progress: views::segments(&r.text, &progress_marks),
+        pairs: a
+            .reading
+            .pairs
+            .iter()
+            .map(|p| PairView {
+                what: p.what.clone(),
+                unit: p.unit.clone(),
+                target: number(p.target),
+                actual: number(p.actual),
+                ratio: p.ratio.map(views::percent).unwrap_or_else(|| "—".into()),
+                rule: t.get(&format!("rule.{}", p.rule)).to_string(),
+            })
+            .collect(),
+        explanation: a.reading.explanation.clone(),
+        updated_at: r
+            .updated_at
+            .chars()
+            .take(16)
+            .collect::<String>()
+            .replace('T', " "),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct TaskQuery {
+    period: Option<String>,
+    done: Option<String>,
+}
+
+/// The task, if it exists and the session reaches its unit (otherwise it does not exist).
+async fn task_in_reach(
+    s: &AppState,
+    session: &Session,
+    task_id: i64,
+) -> Result<TaskDetail, WebError> {
+    let d = s.store.task(task_id).await?.ok_or(WebError::NotFound)?;
+    if !session.reaches(d.unit.id) {
+        return Err(WebError::NotFound);
+    }
+    Ok(d)
+}
+
+/// The period a form works on: the one asked for, or the scheme's latest.
+async fn period_code(
+    s: &AppState,
+    scheme_id: i64,
+    asked: Option<&str>,
+) -> Result<Option<String>, WebError> {
+    let periods = s.store.periods(scheme_id).await?;
+    Ok(match asked.filter(|a| !a.is_empty()) {
+        Some(code) => periods
+            .iter()
+            .find(|p| p.code == code)
+            .map(|p| p.code.clone()),
+        None => periods.last().map(|p| p.code.clone()),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_task(
+    s: &AppState,
+    locale: Locale,
+    uri: &OriginalUri,
+    session: &Session,
+    d: TaskDetail,
+    asked_period: Option<&str>,
+    flash: Option<&str>,
+    typed: Option<FormView>,
+) -> PageResult {
+    let err = |e: WebError| LocalizedError(locale, e);
+    let t = locale.catalog();
+    let role = session.user.role();
+    let period = period_code(s, d.scheme.id, asked_period)
+        .await
+        .map_err(err)?;
+    let current = period
+        .as_ref()
+        .and_then(|code| d.reports.iter().find(|r| &r.period_code == code));
+    let editable = current.is_none_or(|r| r.state == "draft" || r.state == "returned");
+    let form = match (typed, &period) {
+        (Some(f), _) => Some(f),
+        (None, Some(code)) if role.may_report() && editable => Some(FormView {
+            period_code: code.clone(),
+            period_label: views::period_label(code, t),
+            version: current.map(|r| r.version.to_string()).unwrap_or_default(),
+            text: current.map(|r| r.text.clone()).unwrap_or_default(),
+            self_score: current
+                .and_then(|r| r.self_score)
+                .map(views::points)
+                .unwrap_or_default(),
+            error: None,
+        }),
+        _ => None,
+    };
+    let review = current
+        .filter(|r| role.may_review() && r.state == "submitted")
+        .map(|r| (r.id, r.version));
+    let flash = flash.and_then(|key| match key {
+        "saved" | "submitted" | "approved" | "returned" => {
+            Some(t.get(&format!("report.done.{key}")).to_string())
+        }
+        _ => None,
+    });
+    render(
+        locale,
+        &TaskPage {
+            f: Frame::new(locale, uri, Some(session)),
+            task_id: d.task.id,
+            scheme_id: d.scheme.id,
+            scheme_title: d.scheme.title.clone(),
+            unit_id: d.unit.id,
+            unit: d.unit.name.clone(),
+            path: d.path.iter().map(|i| i.name.clone()).collect(),
+            name: d.task.name.clone(),
+            target: d.task.target.clone(),
+            weight: views::points(d.task.weight),
+            reports: d
+                .reports
+                .iter()
+                .rev()
+                .map(|r| report_view(r, &d.task.target, d.scheme.tolerance, t))
+                .collect(),
+            flash,
+            form,
+            review,
+        },
+    )
+}
+
+pub(crate) async fn task(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    session: Session,
+    Path(raw): Path<String>,
+    Query(q): Query<TaskQuery>,
+) -> PageResult {
+    let err = |e: WebError| LocalizedError(locale, e);
+    let task_id = id(&raw).map_err(err)?;
+    let d = task_in_reach(&s, &session, task_id).await.map_err(err)?;
+    render_task(
+        &s,
+        locale,
+        &uri,
+        &session,
+        d,
+        q.period.as_deref(),
+        q.done.as_deref(),
+        None,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ReportForm {
+    csrf: String,
+    period: String,
+    #[serde(default)]
+    version: String,
+    text: String,
+    #[serde(default)]
+    self_score: String,
+    #[serde(default)]
+    action: String,
+}
+
+#[derive(Template)]
+#[template(path = "conflict.html")]
+struct ConflictPage {
+    f: Frame,
+    task_id: i64,
+    name: String,
+    period_code: String,
+    current_version: i64,
+    yours: String,
+    your_score: String,
+    theirs: String,
+}
+
+pub(crate) async fn save_report(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    session: Session,
+    Path(raw): Path<String>,
+    Form(form): Form<ReportForm>,
+) -> Response {
+    match save(&s, locale, &uri, &session, &raw, form).await {
+        Ok(r) => r,
+        Err(e) => LocalizedError(locale, e).into_response(),
+    }
+}
+
+async fn save(
+    s: &AppState,
+    locale: Locale,
+    uri: &OriginalUri,
+    session: &Session,
+    raw: &str,
+    form: ReportForm,
+) -> Result<Response, WebError> {
+    session.check_csrf(&form.csrf)?;
+    let task_id = id(raw)?;
+    let d = task_in_reach(s, session, task_id).await?;
+    if !session.user.role().may_report() {
+        return Err(WebError::Forbidden);
+    }
+    let t = locale.catalog();
+    let period_id = s
+        .store
+        .period_id(d.scheme.id, &form.period)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let text = form.text.trim().to_string();
+    let weight = Points::try_from(d.task.weight).unwrap_or(Points::ZERO);
+    let score = form.self_score.trim();
+    let self_score = if score.is_empty() {
+        Ok(None)
+    } else {
+        score
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && (0.0..=weight.get()).contains(v))
+            .map(Some)
+            .ok_or(())
+    };
+    let error = if text.is_empty() {
+        Some(t.get("report.error.empty").to_string())
+    } else if self_score.is_err() {
+        Some(t.fill("report.error.score", &[("max", &weight.to_string())]))
+    } else {
+        None
+    };
+    if let Some(error) = error {
+        let typed = FormView {
+            period_label: views::period_label(&form.period, t),
+            period_code: form.period.clone(),
+            version: form.version.clone(),
+            text: form.text.clone(),
+            self_score: form.self_score.clone(),
+            error: Some(error),
+        };
+        let page = render_task(
+            s,
+            locale,
+            uri,
+            session,
+            d,
+            Some(&form.period),
+            None,
+            Some(typed),
+        )
+        .await
+        .map_err(|LocalizedError(_, e)| e)?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let a = assess(
+        &d.task.target,
+        &text,
+        time_progress_of(&form.period),
+        d.scheme.tolerance,
+    );
+    let reading = StoredReading {
+        json: serde_json::to_string(&a.reading).unwrap_or_default(),
+        completion: a.reading.completion,
+        status: Some(a.status.code().to_string()),
+    };
+    let draft = ReportDraft {
+        task_id,
+        period_id,
+        text: text.clone(),
+        self_score: self_score.unwrap_or(None),
+        expected_version: form.version.trim().parse().ok(),
+        reading: Some(reading),
+    };
+    let actor = session.user.actor();
+    let saved = match s.store.save_report(&actor, &draft).await {
+        Ok(r) => r,
+        Err(StoreError::Conflict { current }) => {
+            let theirs = d
+                .reports
+                .iter()
+                .find(|r| r.period_code == form.period)
+                .map(|r| r.text.clone())
+                .unwrap_or_default();
+            let page = ConflictPage {
+                f: Frame::new(locale, uri, Some(session)),
+                task_id,
+                name: d.task.name.clone(),
+                period_code: form.period.clone(),
+                current_version: current,
+                yours: form.text.clone(),
+                your_score: form.self_score.clone(),
+                theirs,
+            };
+            let html = page.render()?;
+            return Ok((StatusCode::CONFLICT, Html(html)).into_response());
+        }
+        Err(StoreError::WrongState { .. }) => {
+            return Err(WebError::BadRequest(
+                t.get("report.error.state").to_string(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let done = if form.action == "submit" {
+        match s.store.submit_report(&actor, saved.id, saved.version).await {
+            Ok(_) => "submitted",
+            Err(StoreError::Conflict { .. } | StoreError::WrongState { .. }) => {
+                return Err(WebError::BadRequest(
+                    t.get("report.error.state").to_string(),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        "saved"
+    };
+    Ok(Redirect::to(&format!(
+        "/tasks/{task_id}?period={}&done={done}",
+        views::query_escape(&form.period)
+    ))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ReviewForm {
+    csrf: String,
+    version: i64,
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub(crate) async fn review_report(
+    State(s): State<AppState>,
+    locale: Locale,
+    session: Session,
+    Path(raw): Path<String>,
+    Form(form): Form<ReviewForm>,
+) -> Response {
+    match review(&s, locale, &session, &raw, form).await {
+        Ok(r) => r,
+        Err(e) => LocalizedError(locale, e).into_response(),
+    }
+}
+
+async fn review(
+    s: &AppState,
+    locale: Locale,
+    session: &Session,
+    raw: &str,
+    form: ReviewForm,
+) -> Result<Response, WebError> {
+    session.check_csrf(&form.csrf)?;
+    let t = locale.catalog();
+    let report = s.store.report(id(raw)?).await?.ok_or(WebError::NotFound)?;
+    let d = task_in_reach(s, session, report.task_id).await?;
+    if !session.user.role().may_review() {
+        return Err(WebError::Forbidden);
+    }
+    let decision = match form.decision.as_str() {
+        "approve" => Decision::Approve,
+        "return" if !form.reason.trim().is_empty() => Decision::Return {
+            reason: form.reason.trim().to_string(),
+        },
+        "return" => {
+            return Err(WebError::BadRequest(
+                t.get("report.error.reason").to_string(),
+            ));
+        }
+        _ => return Err(WebError::BadRequest(form.decision.clone())),
+    };
+    let done = match decision {
+        Decision::Approve => "approved",
+        Decision::Return { .. } => "returned",
+    };
+    match s
+        .store
+        .review_report(&session.user.actor(), report.id, form.version, &decision)
+        .await
+    {
+        Ok(_) => {}
+        Err(StoreError::Conflict { .. } | StoreError::WrongState { .. }) => {
+            return Err(WebError::BadRequest(
+                t.get("report.error.state").to_string(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Redirect::to(&format!(
+        "/tasks/{}?period={}&done={done}",
+        d.task.id,
+        views::query_escape(&report.period_code)
+    ))
+    .into_response())
+}

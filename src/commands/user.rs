@@ -1,0 +1,79 @@
+//! `jixiao user add|list`: accounts from the command line (the first admin comes from here).
+
+use anyhow::{Context, bail};
+use jixiao_domain::Role;
+use jixiao_domain::access::{AccountError, Password, Username};
+use jixiao_store::{Actor, NewUser, StoreError};
+use std::process::ExitCode;
+
+use crate::cli::{UserAddArgs, UserCommand};
+
+pub async fn run(db: &str, cmd: UserCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        UserCommand::Add(args) => add(db, args).await,
+        UserCommand::List => list(db).await,
+    }
+}
+
+async fn add(db: &str, args: UserAddArgs) -> anyhow::Result<ExitCode> {
+    let username = Username::try_from(args.username.as_str())
+        .with_context(|| format!("用户名「{}」无效", args.username))?;
+    let Some(role) = Role::parse(&args.role) else {
+        bail!(AccountError::UnknownRole(args.role.clone()));
+    };
+    let (password, generated) = match std::env::var("JIXIAO_PASSWORD") {
+        Ok(p) if !p.is_empty() => (Password::try_from(p).context("JIXIAO_PASSWORD")?, false),
+        _ => {
+            let p = jixiao_web::auth::new_password().map_err(|e| anyhow::anyhow!("{e}"))?;
+            (Password::try_from(p)?, true)
+        }
+    };
+    let store = super::open_store(db).await?;
+    let unit = store
+        .ensure_unit(&Actor::cli(), args.unit.trim(), None)
+        .await?;
+    let hash = jixiao_web::auth::hash_password(password.expose().to_string())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let new = NewUser {
+        username: username.to_string(),
+        display_name: args.name.unwrap_or_else(|| username.to_string()),
+        password_hash: hash,
+        role,
+        unit_id: unit,
+    };
+    match store.create_user(&Actor::cli(), &new).await {
+        Ok(id) => {
+            outln!(
+                "已创建账户 {}（编号 {id}，角色 {role}，单位「{}」）",
+                new.username,
+                args.unit.trim()
+            );
+            if generated {
+                outln!("初始密码（只显示这一次）：{}", password.expose());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(StoreError::Duplicate(name)) => bail!("用户名「{name}」已被使用，请换一个"),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn list(db: &str) -> anyhow::Result<ExitCode> {
+    let store = super::open_store(db).await?;
+    for u in store.users().await? {
+        let unit = store
+            .unit(u.unit_id)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_default();
+        let state = if u.active == 1 { "" } else { "（已停用）" };
+        outln!(
+            "{}\t{}\t{}\t{unit}{state}",
+            u.username,
+            u.role,
+            u.display_name
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

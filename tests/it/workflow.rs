@@ -1,0 +1,617 @@
+//! Accounts and the reporting workflow: login and lockout, who may see and do what, CSRF,
+//! draft → submitted → returned (with a reason) → approved, edit conflicts, and the audit log.
+
+use jixiao_domain::Role;
+use jixiao_store::Actor;
+
+use crate::support::*;
+
+const TABLE: &str = " 2023年度测试考核工作任务要点完成进度情况\n\n主管部门：测试局\n\n\t一级指标\n\t二级指标\n\t任务要点名称\n\t年度目标\n\t进度情况\n\t分值权重\n\n\t履职尽责（100分）\n\t重点工作\n\t技能培训\n\t培训妇女1000人\n\t\n\t100分\n";
+
+/// Units: 市政府 → 甲部门 → 甲一单位; 市政府 → 乙部门 → 乙一单位. The table is imported for 甲一
+/// and 乙一 (no progress yet). Returns the server and the (甲一, 乙一) task ids.
+async fn arrange(db: &TestDb) -> (TestServer, i64, i64) {
+    let store = db.store().await;
+    let by = Actor::cli();
+    let root = store.ensure_unit(&by, "市政府", None).await.unwrap();
+    let a = store.ensure_unit(&by, "甲部门", Some(root)).await.unwrap();
+    let b = store.ensure_unit(&by, "乙部门", Some(root)).await.unwrap();
+    store.ensure_unit(&by, "甲一单位", Some(a)).await.unwrap();
+    store.ensure_unit(&by, "乙一单位", Some(b)).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.txt");
+    std::fs::write(&path, TABLE).unwrap();
+    for unit in ["甲一单位", "乙一单位"] {
+        let out = jixiao(&db.url, &["import", path.to_str().unwrap(), "--unit", unit]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let task_of = |name: &'static str| {
+        let store = store.clone();
+        async move {
+            let unit = store.unit_by_name(name).await.unwrap().unwrap();
+            let table = store.unit_table(1, unit.id, None).await.unwrap().unwrap();
+            table.tasks[0].id
+        }
+    };
+    let (ta, tb) = (task_of("甲一单位").await, task_of("乙一单位").await);
+    (TestServer::start(store).await, ta, tb)
+}
+
+async fn save(b: &Browser, task: i64, text: &str, version: &str, action: &str) -> Page {
+    let csrf = b.csrf().await;
+    b.post(
+        &format!("/tasks/{task}/report"),
+        &[
+            ("csrf", &csrf),
+            ("period", "2023"),
+            ("version", version),
+            ("text", text),
+            ("self_score", "80"),
+            ("action", action),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn pages_need_a_login_and_come_back_after_it() {
+    let db = databases().await.remove(0);
+    let (server, task, _) = arrange(&db).await;
+    server.add_user("jia1", Role::Reporter, "甲一单位").await;
+    let mut b = server.anonymous();
+    let r = b.get(&format!("/tasks/{task}")).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/login?next=/tasks/{task}").as_str())
+    );
+    let (status, _) = b.login("jia1", PASSWORD).await;
+    assert_eq!(status, 303);
+    let cookie = b.cookie("jixiao_session").unwrap();
+    assert_eq!(cookie.len(), 64);
+    assert_eq!(b.get(&format!("/tasks/{task}")).await.status, 200);
+    let csrf = b.csrf().await;
+    let out = b.post("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!((out.status, out.location.as_deref()), (303, Some("/login")));
+    assert_eq!(b.get("/").await.status, 303, "the session is gone");
+}
+
+#[tokio::test]
+async fn the_fifth_failed_login_locks_the_account() {
+    let db = databases().await.remove(0);
+    let (server, _, _) = arrange(&db).await;
+    server.add_user("jia1", Role::Reporter, "甲一单位").await;
+    let mut b = server.anonymous();
+    for i in 1..=4 {
+        let (status, body) = b.login("jia1", "wrong password!").await;
+        assert_eq!(status, 200, "attempt {i}");
+        assert!(body.contains("用户名或密码错误"), "attempt {i}");
+    }
+    let (_, body) = b.login("jia1", "wrong password!").await;
+    assert!(body.contains("账户已临时锁定"), "{body}");
+    let (status, body) = b.login("jia1", PASSWORD).await;
+    assert_eq!(status, 200, "the right password is refused while locked");
+    assert!(body.contains("账户已临时锁定"));
+    let (_, unknown) = b.login("nobody", PASSWORD).await;
+    assert!(
+        unknown.contains("用户名或密码错误"),
+        "an unknown name looks like a wrong password"
+    );
+}
+
+#[tokio::test]
+async fn logout_everywhere_ends_every_session() {
+    let db = databases().await.remove(0);
+    let (server, _, _) = arrange(&db).await;
+    server.add_user("jia1", Role::Reporter, "甲一单位").await;
+    let mut phone = server.anonymous();
+    let mut desk = server.anonymous();
+    phone.login("jia1", PASSWORD).await;
+    desk.login("jia1", PASSWORD).await;
+    let csrf = desk.csrf().await;
+    let r = desk.post("/logout/everywhere", &[("csrf", &csrf)]).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(phone.get("/").await.status, 303);
+    assert_eq!(desk.get("/").await.status, 303);
+}
+
+/// Every route × role × own/foreign unit. 200 allowed; 404 for what the user may not see
+/// (its existence is not revealed); 403 for an action the role may not take.
+#[tokio::test]
+async fn the_authorisation_matrix_holds() {
+    for db in databases().await {
+        let (server, ta, tb) = arrange(&db).await;
+        let admin = server.login_as("boss", Role::Admin, "市政府").await;
+        let reviewer_a = server.login_as("shen_jia", Role::Reviewer, "甲部门").await;
+        let reporter_a = server
+            .login_as("tian_jia1", Role::Reporter, "甲一单位")
+            .await;
+        let viewer_b = server.login_as("kan_yi", Role::Viewer, "乙部门").await;
+        let reporter_b = server
+            .login_as("tian_yi1", Role::Reporter, "乙一单位")
+            .await;
+        let store = &server.store;
+        let ua = store.unit_by_name("甲一单位").await.unwrap().unwrap().id;
+        let ub = store.unit_by_name("乙一单位").await.unwrap().unwrap().id;
+
+        // Reads.
+        let reads = [
+            (format!("/schemes/1/units/{ua}"), [200, 200, 200, 404, 404]),
+            (format!("/schemes/1/units/{ub}"), [200, 404, 404, 200, 200]),
+            (format!("/tasks/{ta}"), [200, 200, 200, 404, 404]),
+            (format!("/tasks/{tb}"), [200, 404, 404, 200, 200]),
+            ("/schemes/1".to_string(), [200, 200, 200, 200, 200]),
+            ("/".to_string(), [200, 200, 200, 200, 200]),
+            ("/account".to_string(), [200, 200, 200, 200, 200]),
+        ];
+        let who = [&admin, &reviewer_a, &reporter_a, &viewer_b, &reporter_b];
+        let names = [
+            "admin",
+            "reviewer甲",
+            "reporter甲一",
+            "viewer乙",
+            "reporter乙一",
+        ];
+        for (path, expected) in &reads {
+            for ((b, name), want) in who.iter().zip(names).zip(expected) {
+                let got = b.get(path).await.status;
+                assert_eq!(got, *want, "{}: GET {path} as {name}", db.backend);
+            }
+        }
+        // The scheme page lists only the units in reach.
+        let page = reporter_a.get("/schemes/1").await.body;
+        assert!(page.contains("甲一单位") && !page.contains("乙一单位"));
+
+        // Writing a report: only reporters (and the admin) of a unit in reach.
+        for ((b, name), want) in who.iter().zip(names).zip([303, 403, 303, 404, 404]) {
+            let version = store
+                .task(ta)
+                .await
+                .unwrap()
+                .unwrap()
+                .task
+                .report
+                .map(|r| r.version.to_string())
+                .unwrap_or_default();
+            let r = save(b, ta, &format!("{name}写的进度"), &version, "save").await;
+            assert_eq!(
+                r.status, want,
+                "{}: save 甲一 as {name}: {}",
+                db.backend, r.body
+            );
+        }
+        let report = store.task(ta).await.unwrap().unwrap().task.report.unwrap();
+        assert_eq!(report.text, "reporter甲一写的进度");
+        let r = save(&reporter_b, tb, "乙一培训妇女1200人", "", "submit").await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let rb = store.task(tb).await.unwrap().unwrap().task.report.unwrap();
+        assert_eq!(rb.state, "submitted");
+
+        // Reviewing 乙一's submitted report: only reviewers in reach (and the admin).
+        for ((b, name), want) in who.iter().zip(names).zip([303, 404, 404, 403, 403]) {
+            if want == 303 {
+                continue; // the admin acts last, below
+            }
+            let csrf = b.csrf().await;
+            let r = b
+                .post(
+                    &format!("/reports/{}/review", rb.id),
+                    &[
+                        ("csrf", &csrf),
+                        ("version", &rb.version.to_string()),
+                        ("decision", "approve"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, want, "{}: review 乙一 as {name}", db.backend);
+        }
+        let csrf = viewer_b.csrf().await;
+        let r = viewer_b
+            .post(
+                &format!("/reports/{}/review", rb.id),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &rb.version.to_string()),
+                    ("decision", "approve"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 403, "a viewer in reach may not review");
+        let csrf = admin.csrf().await;
+        let r = admin
+            .post(
+                &format!("/reports/{}/review", rb.id),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &rb.version.to_string()),
+                    ("decision", "approve"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        let rb = store.task(tb).await.unwrap().unwrap().task.report.unwrap();
+        assert_eq!(rb.state, "approved");
+    }
+}
+
+#[tokio::test]
+async fn a_forged_or_missing_csrf_token_is_refused_and_changes_nothing() {
+    let db = databases().await.remove(0);
+    let (server, ta, _) = arrange(&db).await;
+    let b = server.login_as("jia1", Role::Reporter, "甲一单位").await;
+    for token in ["", "forged", &"0".repeat(64)] {
+        let r = b
+            .post(
+                &format!("/tasks/{ta}/report"),
+                &[
+                    ("csrf", token),
+                    ("period", "2023"),
+                    ("text", "伪造"),
+                    ("action", "save"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 403, "token {token:?}");
+    }
+    let r = b.post("/logout", &[("csrf", "forged")]).await;
+    assert_eq!(r.status, 403);
+    assert!(
+        server
+            .store
+            .task(ta)
+            .await
+            .unwrap()
+            .unwrap()
+            .reports
+            .is_empty()
+    );
+
+    // A form posted from another site is refused even with a token.
+    let csrf = b.csrf().await;
+    let resp = reqwest::Client::new()
+        .post(format!("{}/tasks/{ta}/report", server.base))
+        .header(
+            "cookie",
+            format!("jixiao_session={}", b.cookie("jixiao_session").unwrap()),
+        )
+        .header("origin", "http://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form_body(&[
+            ("csrf", &csrf),
+            ("period", "2023"),
+            ("text", "x"),
+            ("action", "save"),
+        ]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    assert!(
+        server
+            .store
+            .task(ta)
+            .await
+            .unwrap()
+            .unwrap()
+            .reports
+            .is_empty()
+    );
+
+    // The login form needs its own token too.
+    let anon = server.anonymous();
+    let r = anon
+        .post(
+            "/login",
+            &[("csrf", "x"), ("username", "jia1"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("表单已过期"));
+}
+
+#[tokio::test]
+async fn a_report_goes_through_return_and_approval() {
+    for db in databases().await {
+        let (server, ta, _) = arrange(&db).await;
+        let reporter = server.login_as("jia1", Role::Reporter, "甲一单位").await;
+        let reviewer = server.login_as("shen", Role::Reviewer, "甲部门").await;
+
+        let page = reporter.get(&format!("/tasks/{ta}")).await.body;
+        assert!(page.contains("填报进度") && page.contains("提交审核"));
+        let r = save(&reporter, ta, "已培训妇女600人", "", "submit").await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert!(r.location.unwrap().ends_with("done=submitted"));
+        let report = server
+            .store
+            .task(ta)
+            .await
+            .unwrap()
+            .unwrap()
+            .task
+            .report
+            .unwrap();
+        assert_eq!(
+            (report.state.as_str(), report.self_score),
+            ("submitted", Some(80.0))
+        );
+        assert_eq!(
+            report.status.as_deref(),
+            Some("lagging"),
+            "600 of 1000 at year end"
+        );
+
+        // The reporter cannot change a submitted report.
+        let r = save(&reporter, ta, "改动", &report.version.to_string(), "save").await;
+        assert_eq!(r.status, 400);
+
+        // Returning needs a reason.
+        let page = reviewer.get(&format!("/tasks/{ta}")).await.body;
+        assert!(page.contains("审核通过") && page.contains("退回原因"));
+        let csrf = reviewer.csrf().await;
+        let path = format!("/reports/{}/review", report.id);
+        let v = report.version.to_string();
+        let r = reviewer
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("version", &v),
+                    ("decision", "return"),
+                    ("reason", " "),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 400);
+        assert!(r.body.contains("退回时必须填写原因"));
+        let reason = "请补充培训人数的佐证材料 <b>签到表</b>";
+        let r = reviewer
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("version", &v),
+                    ("decision", "return"),
+                    ("reason", reason),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+
+        // The reporter sees the reason (escaped), corrects and resubmits.
+        let page = reporter.get(&format!("/tasks/{ta}")).await.body;
+        assert!(page.contains("退回原因"), "{}", db.backend);
+        assert!(page.contains("请补充培训人数的佐证材料 &#60;b&#62;签到表&#60;/b&#62;"));
+        let report = server
+            .store
+            .task(ta)
+            .await
+            .unwrap()
+            .unwrap()
+            .task
+            .report
+            .unwrap();
+        assert_eq!(report.state, "returned");
+        let r = save(
+            &reporter,
+            ta,
+            "已培训妇女1050人",
+            &report.version.to_string(),
+            "submit",
+        )
+        .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+
+        let report = server
+            .store
+            .task(ta)
+            .await
+            .unwrap()
+            .unwrap()
+            .task
+            .report
+            .unwrap();
+        let csrf = reviewer.csrf().await;
+        let r = reviewer
+            .post(
+                &format!("/reports/{}/review", report.id),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &report.version.to_string()),
+                    ("decision", "approve"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        let report = server
+            .store
+            .task(ta)
+            .await
+            .unwrap()
+            .unwrap()
+            .task
+            .report
+            .unwrap();
+        assert_eq!(report.state, "approved");
+        assert_eq!(report.status.as_deref(), Some("exceeded"));
+
+        // The table shows the new progress.
+        let unit = server
+            .store
+            .unit_by_name("甲一单位")
+            .await
+            .unwrap()
+            .unwrap();
+        let table = reviewer
+            .get(&format!("/schemes/1/units/{}", unit.id))
+            .await
+            .body;
+        assert!(table.contains("已培训妇女1050人") && table.contains("超额完成"));
+
+        // Every step is in the audit log, and the chain holds.
+        let entries = server.store.audit_entries(100).await.unwrap();
+        let actions: Vec<&str> = entries.iter().rev().map(|e| e.action.as_str()).collect();
+        let steps: Vec<&str> = actions
+            .iter()
+            .copied()
+            .filter(|a| a.starts_with("report."))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                "report.save",
+                "report.submit",
+                "report.return",
+                "report.save",
+                "report.submit",
+                "report.approve"
+            ]
+        );
+        let check = jixiao(&db.url, &["audit", "verify"]);
+        assert!(check.status.success(), "{}", stderr(&check));
+        assert!(stdout(&check).contains("哈希链无断裂"));
+    }
+}
+
+#[tokio::test]
+async fn a_stale_save_gets_a_conflict_page_and_loses_nothing() {
+    for db in databases().await {
+        let (server, ta, _) = arrange(&db).await;
+        let first = server.login_as("jia1", Role::Reporter, "甲一单位").await;
+        let second = server.login_as("jia2", Role::Reporter, "甲一单位").await;
+        assert_eq!(
+            save(&first, ta, "初稿：已培训300人", "", "save")
+                .await
+                .status,
+            303
+        );
+        let v1 = server
+            .store
+            .task(ta)
+            .await
+            .unwrap()
+            .unwrap()
+            .task
+            .report
+            .unwrap()
+            .version;
+
+        // Both open the draft at version v1; the first saves, then the second.
+        let r = save(&first, ta, "甲的修改：已培训400人", &v1.to_string(), "save").await;
+        assert_eq!(r.status, 303);
+        let r = save(
+            &second,
+            ta,
+            "乙的修改：已培训450人",
+            &v1.to_string(),
+            "save",
+        )
+        .await;
+        assert_eq!(r.status, 409, "{}", db.backend);
+        assert!(r.body.contains("保存冲突"));
+        assert!(
+            r.body.contains("乙的修改：已培训450人"),
+            "the stale text is offered again"
+        );
+        assert!(
+            r.body.contains("甲的修改：已培训400人"),
+            "the saved text is shown"
+        );
+        let stored = server
+            .store
+            .task(ta)
+            .await
+            .unwrap()
+            .unwrap()
+            .task
+            .report
+            .unwrap();
+        assert_eq!(stored.text, "甲的修改：已培训400人");
+
+        // Saving again from the conflict page (it carries the current version) works.
+        let version = input_value(&r.body, "version").unwrap();
+        assert_eq!(version, stored.version.to_string());
+        let r = save(&second, ta, "乙的修改：已培训450人", &version, "save").await;
+        assert_eq!(r.status, 303);
+        let stored = server
+            .store
+            .task(ta)
+            .await
+            .unwrap()
+            .unwrap()
+            .task
+            .report
+            .unwrap();
+        assert_eq!(stored.text, "乙的修改：已培训450人");
+    }
+}
+
+#[tokio::test]
+async fn invalid_report_input_is_shown_again_with_the_error() {
+    let db = databases().await.remove(0);
+    let (server, ta, _) = arrange(&db).await;
+    let b = server.login_as("jia1", Role::Reporter, "甲一单位").await;
+    let csrf = b.csrf().await;
+    let r = b
+        .post(
+            &format!("/tasks/{ta}/report"),
+            &[
+                ("csrf", &csrf),
+                ("period", "2023"),
+                ("text", "<script>alert(1)</script>已培训"),
+                ("self_score", "150"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("自评分须为 0 到 100 之间的数字"));
+    assert!(
+        r.body
+            .contains("&#60;script&#62;alert(1)&#60;/script&#62;已培训"),
+        "typed text kept, escaped"
+    );
+    assert!(!r.body.contains("<script>alert"));
+    assert!(
+        server
+            .store
+            .task(ta)
+            .await
+            .unwrap()
+            .unwrap()
+            .reports
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn audit_verify_names_the_entry_altered_by_hand() {
+    for db in databases().await {
+        let (server, ta, _) = arrange(&db).await;
+        let b = server.login_as("jia1", Role::Reporter, "甲一单位").await;
+        assert_eq!(save(&b, ta, "已培训100人", "", "save").await.status, 303);
+        let ok = jixiao(&db.url, &["audit", "verify"]);
+        assert!(ok.status.success(), "{}", stderr(&ok));
+        let entries = server.store.audit_entries(1000).await.unwrap();
+        assert!(entries.len() >= 5);
+        let victim = entries[entries.len() / 2].id;
+
+        use sqlx::Connection;
+        let url = db.url.clone();
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+        sqlx::query("UPDATE audit_log SET actor = '某人' WHERE id = $1")
+            .bind(victim)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+
+        let bad = jixiao(&db.url, &["audit", "verify"]);
+        assert_eq!(bad.status.code(), Some(1), "{}", db.backend);
+        assert!(
+            stderr(&bad).contains(&format!("第 {victim} 条")),
+            "{}",
+            stderr(&bad)
+        );
+    }
+}
