@@ -818,34 +818,39 @@ fn plan_word(t: &Text, f: &Found) -> Option<&'static str> {
     )
 }
 
-const EXCEEDED_WORDS: &[&str] = &["超额完成", "加倍完成", "超目标完成", "超计划完成"];
-const DONE_WORDS: &[&str] = &[
-    "已完成",
-    "全面完成",
-    "均已完成",
-    "全部完成",
-    "圆满完成",
-    "顺利完成",
-    "已建成",
-    "已建立",
-    "已实现",
-    "已落实",
-    "已达到",
-    "已全部",
-];
-const IN_PROGRESS_WORDS: &[&str] = &[
-    "正在",
-    "推进中",
-    "按程序实施",
-    "进行中",
-    "实施中",
-    "建设中",
-    "有序推进",
-    "稳步推进",
-];
+/// Completion and in-progress words by their first char (the slot: 0 exceeded, 1 done, 2 in
+/// progress), so a text is scanned once with one `match` per char.
+fn wording_words(c: char) -> &'static [(&'static str, usize)] {
+    match c {
+        '超' => &[("超额完成", 0), ("超目标完成", 0), ("超计划完成", 0)],
+        '加' => &[("加倍完成", 0)],
+        '已' => &[
+            ("已完成", 1),
+            ("已建成", 1),
+            ("已建立", 1),
+            ("已实现", 1),
+            ("已落实", 1),
+            ("已达到", 1),
+            ("已全部", 1),
+        ],
+        '全' => &[("全面完成", 1), ("全部完成", 1)],
+        '均' => &[("均已完成", 1)],
+        '圆' => &[("圆满完成", 1)],
+        '顺' => &[("顺利完成", 1)],
+        '正' => &[("正在", 2)],
+        '推' => &[("推进中", 2)],
+        '按' => &[("按程序实施", 2)],
+        '进' => &[("进行中", 2)],
+        '实' => &[("实施中", 2)],
+        '建' => &[("建设中", 2)],
+        '有' => &[("有序推进", 2)],
+        '稳' => &[("稳步推进", 2)],
+        _ => &[],
+    }
+}
 
 /// Completion or in-progress wording of a progress text (a negation just before, 未完成 /
-/// 尚未全面完成, cancels a completion word).
+/// 尚未全面完成, cancels a completion word). Exceeded wins over done, done over in progress.
 fn wording_of(t: &Text) -> (Wording, Option<&'static str>) {
     let negated = |i: usize| {
         (i >= 1 && matches!(t.c[i - 1], '未' | '没' | '不' | '尚'))
@@ -853,37 +858,8 @@ fn wording_of(t: &Text) -> (Wording, Option<&'static str>) {
     };
     let mut found: [Option<&'static str>; 3] = [None; 3];
     for (i, &ch) in t.c.iter().enumerate() {
-        if !matches!(
-            ch,
-            '超' | '加'
-                | '已'
-                | '全'
-                | '均'
-                | '圆'
-                | '顺'
-                | '正'
-                | '推'
-                | '按'
-                | '进'
-                | '实'
-                | '建'
-                | '有'
-                | '稳'
-        ) {
-            continue;
-        }
-        for (slot, words) in [EXCEEDED_WORDS, DONE_WORDS, IN_PROGRESS_WORDS]
-            .into_iter()
-            .enumerate()
-        {
-            if found[slot].is_some() {
-                continue;
-            }
-            if let Some(w) = words
-                .iter()
-                .copied()
-                .find(|w| w.starts_with(ch) && t.at(i, w) && !negated(i))
-            {
+        for &(w, slot) in wording_words(ch) {
+            if found[slot].is_none() && t.at(i, w) && !negated(i) {
                 found[slot] = Some(w);
             }
         }
@@ -901,20 +877,33 @@ fn wording_of(t: &Text) -> (Wording, Option<&'static str>) {
 
 /// A number for the explanation: integers without decimals, others with up to 4.
 pub(crate) fn fmt_num(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 && v.abs() < 1e15 {
-        format!("{}", v.round() as i64)
-    } else {
-        let s = format!("{v:.4}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    fixed(v, 4)
+}
+
+/// `v` with at most `places` decimals, trailing zeros dropped (integer arithmetic: no float
+/// formatting on the hot path).
+fn fixed(v: f64, places: u32) -> String {
+    let scale = 10i64.pow(places);
+    if !v.is_finite() || v.abs() * scale as f64 >= 9e15 {
+        return format!("{v}");
     }
+    let n = (v * scale as f64).round() as i64;
+    let (int, mut frac) = (n.abs() / scale, n.abs() % scale);
+    let sign = if n < 0 { "-" } else { "" };
+    if frac == 0 {
+        return format!("{sign}{int}");
+    }
+    let mut width = places as usize;
+    while frac % 10 == 0 {
+        frac /= 10;
+        width -= 1;
+    }
+    format!("{sign}{int}.{frac:0width$}")
 }
 
 fn fmt_ratio(r: Option<f64>) -> String {
     match r {
-        Some(r) => {
-            let s = format!("{:.2}", r * 100.0);
-            format!("{}%", s.trim_end_matches('0').trim_end_matches('.'))
-        }
+        Some(r) => format!("{}%", fixed(r * 100.0, 2)),
         None => "无法计算".to_string(),
     }
 }
@@ -1050,6 +1039,24 @@ mod tests {
             "参训人员中，农村妇女800人，城镇妇女500人，合计1300人",
         );
         assert_eq!(r.pairs[0].actual, Some(1300.0), "{r:#?}");
+    }
+
+    #[test]
+    fn numbers_in_explanations_drop_trailing_zeros() {
+        let cases = [
+            (2000.0, "2000"),
+            (3.57, "3.57"),
+            (126.315_789, "126.3158"),
+            (0.5, "0.5"),
+            (-1.25, "-1.25"),
+            (1.3e12, "1300000000000"),
+        ];
+        for (v, want) in cases {
+            assert_eq!(fmt_num(v), want);
+        }
+        assert_eq!(fmt_ratio(Some(0.193_333)), "19.33%");
+        assert_eq!(fmt_ratio(Some(2.0)), "200%");
+        assert_eq!(fmt_ratio(Some(1.0154)), "101.54%");
     }
 
     #[test]

@@ -121,7 +121,25 @@ pub(crate) fn cn_mag(c: char) -> Option<f64> {
 }
 
 pub(crate) fn is_cn_numeral(c: char) -> bool {
-    cn_digit(c).is_some() || cn_mag(c).is_some()
+    matches!(
+        c,
+        '零' | '〇'
+            | '一'
+            | '二'
+            | '两'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '万'
+            | '亿'
+    )
 }
 
 /// Separators that end a clause (for `what`, constraints and plan words).
@@ -380,6 +398,15 @@ fn simplified(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numeral_chars_agree_with_their_values() {
+        for c in "零〇一二两三四五六七八九十百千万亿".chars() {
+            assert!(is_cn_numeral(c), "{c}");
+            assert!(cn_digit(c).is_some() || cn_mag(c).is_some(), "{c}");
+        }
+        assert!(!is_cn_numeral('个'));
+    }
 
     #[test]
     fn the_traditional_table_is_sorted_for_binary_search() {
