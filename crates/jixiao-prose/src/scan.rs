@@ -607,6 +607,20 @@ fn modifiers_before(t: &Text, i: usize) -> (usize, Option<Approx>, Option<Constr
             if w.starts_with('超') && t.ends(s, "不") {
                 continue;
             }
+            // 签约5个, 最近3次, 赶超2家: the char belongs to a word before it
+            if w.chars().count() == 1
+                && s > 0
+                && matches!(
+                    (t.c[p - 1], t.c[s - 1]),
+                    (
+                        '约',
+                        '签' | '履' | '预' | '节' | '制' | '合' | '特' | '邀' | '公' | '违' | '相'
+                    ) | ('近', '最' | '附' | '就' | '临' | '靠' | '亲')
+                        | ('超', '赶' | '高')
+                )
+            {
+                break;
+            }
             approx = Some(*a);
             p = s;
             break;
@@ -1326,6 +1340,8 @@ mod tests {
             ("失业率低于4.3%", None, Some(Constraint::AtMost)),
             ("年度指标值 >=21933人", None, Some(Constraint::AtLeast)),
             ("一户年最高5300元", None, Some(Constraint::AtMost)),
+            ("签约5个项目", None, None),
+            ("最近3次", None, None),
             ("控制在5%以内", None, Some(Constraint::AtMost)),
         ];
         for (text, approx, constraint) in cases {
