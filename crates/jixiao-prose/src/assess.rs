@@ -220,7 +220,11 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                 } else if p.q.unit.is_empty() {
                     u8::from(p.bare)
                 } else {
-                    unit_score(&t.unit, &p.q.unit)
+                    match unit_score(&t.unit, &p.q.unit) {
+                        // 个 stands for any classifier (10所 ← 10个) when the words agree
+                        0 if ov >= 2 && generic_classifier(&t.unit, &p.q.unit) => 1,
+                        us => us,
+                    }
                 };
                 if us == 0 {
                     continue;
@@ -709,6 +713,41 @@ fn unit_score(a: &str, b: &str) -> u8 {
     }
 }
 
+/// One unit is the generic classifier 个 and the other a classifier of things (所 家 座 项 …),
+/// not a measure (公里 亩 元 %) nor people.
+fn generic_classifier(a: &str, b: &str) -> bool {
+    let thing = |u: &str| {
+        matches!(
+            u,
+            "所" | "家"
+                | "座"
+                | "处"
+                | "项"
+                | "件"
+                | "台"
+                | "条"
+                | "套"
+                | "辆"
+                | "栋"
+                | "间"
+                | "张"
+                | "块"
+                | "支"
+                | "批"
+                | "本"
+                | "份"
+                | "宗"
+                | "笔"
+                | "盏"
+                | "棵"
+                | "株"
+                | "床"
+                | "例"
+        )
+    };
+    (a == "个" && thing(b)) || (b == "个" && thing(a))
+}
+
 fn sentence_start(t: &Text, mut p: usize) -> usize {
     let lo = p.saturating_sub(WINDOW);
     while p > lo && !is_sentence_sep(t.c[p - 1]) {
@@ -1030,6 +1069,14 @@ mod tests {
         assert!(r.qualitative);
         assert_eq!(r.completion, None);
         assert!(r.pairs.is_empty());
+    }
+
+    #[test]
+    fn the_generic_classifier_answers_when_the_words_agree() {
+        let r = assess("新建公办幼儿园10所", "新建公办幼儿园8个");
+        assert_eq!(r.pairs[0].actual, Some(8.0), "{r:#?}");
+        let r = assess("新建公办幼儿园10所", "参与创建村庄数8个");
+        assert_eq!(r.pairs[0].actual, None, "{r:#?}");
     }
 
     #[test]

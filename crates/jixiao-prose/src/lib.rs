@@ -29,7 +29,8 @@
 //! 3. **Pairing** ([`assess`]): every target quantity (unit-bearing ones; bare numbers only when
 //!    the target has no unit-bearing quantity; duplicates restating the same value merged) is
 //!    paired with one progress count: first by unit (exact, then the same family such as
-//!    人/名/人次, then a compound unit with its head, then a bare table cell), then by the words
+//!    人/名/人次, then a compound unit with its head, then a bare table cell or the generic 个
+//!    for a thing's classifier when at least two word bigrams agree), then by the words
 //!    around the numbers (shared character bigrams), then by order. Counts in a clause that
 //!    speaks of a plan (正在, 计划, 拟, 预计, 名额 …) are not achievements and are never paired.
 //!    Several targets of one unit answered by one total (`共…`, `合计…`) are summed; among
