@@ -29,9 +29,10 @@ pub fn assess(target: &str, progress: &str) -> Reading {
     let (wording, wording_word) = wording_of(&pt);
 
     // --- target quantities
+    // counts, and completion rates set as targets (项目完成率达到90%)
     let mut targets: Vec<&Found> = tf
         .iter()
-        .filter(|f| f.q.kind == QuantityKind::Count)
+        .filter(|f| f.q.kind == QuantityKind::Count || is_rate(f))
         .collect();
     if targets.iter().any(|f| !f.per) {
         targets.retain(|f| {
@@ -84,7 +85,12 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             continue;
         }
         merged.push(Target {
-            value: f.q.value,
+            value: if is_rate(f) {
+                f.q.value * 100.0
+            } else {
+                f.q.value
+            },
+            rate: is_rate(f),
             unit: f.q.unit.clone(),
             what: f.q.what.clone(),
             constraint: f.q.constraint,
@@ -208,6 +214,38 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             if done[ti] {
                 continue;
             }
+            if t.rate
+                && let Some(j) = ratios.iter().copied().find(|&j| !used[j])
+            {
+                used[j] = true;
+                done[ti] = true;
+                let p = &pf[j];
+                let actual = p.q.value * 100.0;
+                let ttext = tt.slice(t.parts[0].a, t.parts[0].b);
+                let (ratio, rule) = ratio_of(t.value, actual, t.constraint);
+                ex.push(explain_count(
+                    &t.what,
+                    ttext,
+                    pt.slice(p.a, p.b),
+                    t.value,
+                    actual,
+                    t.constraint,
+                    ratio,
+                ));
+                pairs.push(Pair {
+                    what: t.what.clone(),
+                    unit: "%".to_string(),
+                    target: Some(t.value),
+                    actual: Some(actual),
+                    approx: None,
+                    constraint: t.constraint,
+                    ratio,
+                    target_span: Some(t.parts[0].q.span.clone()),
+                    actual_span: Some(p.q.span.clone()),
+                    rule: rule.to_string(),
+                });
+                continue;
+            }
             let mut best: Option<(PairKey, usize)> = None;
             for &j in &counts {
                 if used[j] {
@@ -293,6 +331,9 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         let mut leftover: Vec<usize> = Vec::new();
         let mut confirmed = vec![false; pairs.len()];
         for &j in &ratios {
+            if used[j] {
+                continue;
+            }
             let s = &pf[j];
             let tol = stated_tolerance(s);
             let hit = pairs.iter().enumerate().position(|(k, p)| {
@@ -463,6 +504,8 @@ const MAX_QUANTITIES: usize = 256;
 /// A target quantity (or several restating one value).
 struct Target<'f> {
     value: f64,
+    /// A completion rate set as the target: answered by the progress's stated rate.
+    rate: bool,
     unit: String,
     what: String,
     constraint: Option<Constraint>,
@@ -663,6 +706,11 @@ fn target_text(tt: &Text, p: &Pair) -> String {
         Some(Constraint::AtMost) => format!("≤{t}"),
         None => t,
     }
+}
+
+/// A completion rate written as a target (完成率达到95%).
+fn is_rate(f: &Found) -> bool {
+    f.q.kind == QuantityKind::Ratio && f.q.unit == "%"
 }
 
 /// A stated ratio's tolerance: one unit of its last written decimal (rounding or truncation).

@@ -26,7 +26,8 @@
 //!    ([`QuantityKind::Ratio`]); a count after `超(过)…任务` or `比…目标多` is a stated
 //!    difference ([`QuantityKind::Difference`]); everything else is a measured amount
 //!    ([`QuantityKind::Count`]).
-//! 3. **Pairing** ([`assess`]): every target quantity (unit-bearing ones; bare numbers only when
+//! 3. **Pairing** ([`assess`]): a completion rate set as a target (`项目完成率达到95%`) is
+//!    answered by the progress's stated rate; every other target quantity (unit-bearing ones; bare numbers only when
 //!    the target has no unit-bearing quantity; duplicates restating the same value merged) is
 //!    paired with one progress count: first by unit (exact, then the same family such as
 //!    人/名/人次, then a compound unit with its head, then a bare table cell or the generic 个

@@ -89,6 +89,11 @@ fn written_pairs_read_as_a_person_would() {
             None,
         ),
         ("确保3月底前完成", "已于2月28日完成", None),
+        (
+            "重点项目完成率达到95%",
+            "重点项目完成率97%",
+            Some(97.0 / 95.0),
+        ),
     ];
     let mut wrong = Vec::new();
     for (target, progress, want) in cases {
