@@ -27,13 +27,13 @@
 //!    difference ([`QuantityKind::Difference`]); everything else is a measured amount
 //!    ([`QuantityKind::Count`]).
 //! 3. **Pairing** ([`assess`]): a completion rate set as a target (`项目完成率达到95%`) is
-//!    answered by the progress's stated rate; every other target quantity (unit-bearing ones; bare numbers only when
-//!    the target has no unit-bearing quantity; duplicates restating the same value merged) is
-//!    paired with one progress count: first by unit (exact, then the same family such as
+//!    answered by the progress's stated rate; every other target quantity (unit-bearing
+//!    ones; bare numbers only when the target has no unit-bearing quantity; duplicates
+//!    restating the same value merged) is paired with one progress count: first by unit (exact, then the same family such as
 //!    人/名/人次, then a compound unit with its head, then a bare table cell or the generic 个
 //!    for a thing's classifier when at least two word bigrams agree), then by the words
 //!    around the numbers (shared character bigrams), then by order. Counts in a clause that
-//!    speaks of a plan (正在, 计划, 拟, 预计, 名额 …) are not achievements and are never paired.
+//!    speaks of a plan (正在, 计划, 预计, 准备, 名额 …) are not achievements and are never paired.
 //!    Several targets of one unit answered by one total (`共…`, `合计…`) are summed; among
 //!    equally good candidates a total (合计, 共计, 累计 …) answers before its parts.
 //! 4. **Ratios**: actual ÷ target, or target ÷ actual for at-most targets (lower is better). A
