@@ -615,3 +615,146 @@ async fn audit_verify_names_the_entry_altered_by_hand() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_reviewers_corrected_completion_wins_and_is_kept() {
+    for db in databases().await {
+        let (server, ta, _) = arrange(&db).await;
+        let reporter = server.login_as("jia1", Role::Reporter, "甲一单位").await;
+        let reviewer = server.login_as("shen", Role::Reviewer, "甲部门").await;
+        assert_eq!(
+            save(&reporter, ta, "已培训妇女300人", "", "save")
+                .await
+                .status,
+            303
+        );
+        let report = server
+            .store
+            .task(ta)
+            .await
+            .unwrap()
+            .unwrap()
+            .task
+            .report
+            .unwrap();
+        assert_eq!(report.status.as_deref(), Some("seriously_lagging"));
+        let path = format!("/reports/{}/verify", report.id);
+        let v = report.version.to_string();
+
+        let csrf = reporter.csrf().await;
+        let r = reporter
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("version", &v),
+                    ("completion", "95"),
+                    ("reason", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 403, "a reporter may not verify");
+
+        let csrf = reviewer.csrf().await;
+        let r = reviewer
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("version", &v),
+                    ("completion", "95"),
+                    ("reason", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 400, "a reason is required");
+        let r = reviewer
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("version", &v),
+                    ("completion", "95"),
+                    ("reason", "另有950人的签到表"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}: {}", db.backend, r.body);
+        let report = server
+            .store
+            .task(ta)
+            .await
+            .unwrap()
+            .unwrap()
+            .task
+            .report
+            .unwrap();
+        assert_eq!(report.verified_completion, Some(0.95));
+        assert_eq!(report.status.as_deref(), Some("on_track"), "0.95 ≥ 1 − 0.1");
+        assert_eq!(
+            report.completion,
+            Some(0.3),
+            "the reading is kept beside it"
+        );
+
+        // The reporter edits the text: the correction stays and still decides the status.
+        let r = save(
+            &reporter,
+            ta,
+            "已培训妇女320人",
+            &report.version.to_string(),
+            "save",
+        )
+        .await;
+        assert_eq!(r.status, 303);
+        let report = server
+            .store
+            .task(ta)
+            .await
+            .unwrap()
+            .unwrap()
+            .task
+            .report
+            .unwrap();
+        assert_eq!(report.verified_completion, Some(0.95));
+        assert_eq!(report.status.as_deref(), Some("on_track"));
+        let unit = server
+            .store
+            .unit_by_name("甲一单位")
+            .await
+            .unwrap()
+            .unwrap();
+        let table = reviewer
+            .get(&format!("/schemes/1/units/{}", unit.id))
+            .await
+            .body;
+        assert!(table.contains("95.0%（核定）"), "{}", db.backend);
+        let page = reviewer.get(&format!("/tasks/{ta}")).await.body;
+        assert!(page.contains("审核核定完成率：95.0%") && page.contains("另有950人的签到表"));
+
+        // Clearing it returns to the reading.
+        let csrf = reviewer.csrf().await;
+        let r = reviewer
+            .post(
+                &path,
+                &[
+                    ("csrf", &csrf),
+                    ("version", &report.version.to_string()),
+                    ("completion", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        let report = server
+            .store
+            .task(ta)
+            .await
+            .unwrap()
+            .unwrap()
+            .task
+            .report
+            .unwrap();
+        assert_eq!(report.verified_completion, None);
+        assert_eq!(report.status.as_deref(), Some("seriously_lagging"));
+    }
+}

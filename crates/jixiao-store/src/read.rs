@@ -131,6 +131,17 @@ pub struct ReportRecord {
     pub return_reason: Option<String>,
     /// The period's id.
     pub period_id: i64,
+    /// A reviewer's corrected completion, which wins over `completion`.
+    pub verified_completion: Option<f64>,
+    /// Why the reviewer corrected it.
+    pub verified_reason: Option<String>,
+}
+
+impl ReportRecord {
+    /// The completion that counts: the reviewer's when set, else the reader's.
+    pub fn effective_completion(&self) -> Option<f64> {
+        self.verified_completion.or(self.completion)
+    }
 }
 
 /// A task with its progress for one period.
@@ -248,7 +259,8 @@ pub struct TaskDetail {
 }
 
 pub(crate) const REPORT_COLUMNS: &str = "r.id, r.task_id, p.code AS period_code, r.text, r.state, r.reading, \
-     r.completion, r.status, r.version, r.updated_at, r.self_score, r.return_reason, r.period_id";
+     r.completion, r.status, r.version, r.updated_at, r.self_score, r.return_reason, r.period_id, \
+     r.verified_completion, r.verified_reason";
 
 impl Store {
     /// Every scheme, newest year first.

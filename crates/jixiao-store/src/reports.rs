@@ -60,6 +60,7 @@ fn snapshot(r: &ReportRecord) -> String {
         "task_id": r.task_id, "period": r.period_code, "text": r.text, "state": r.state,
         "self_score": r.self_score, "completion": r.completion, "status": r.status,
         "return_reason": r.return_reason, "version": r.version,
+        "verified_completion": r.verified_completion, "verified_reason": r.verified_reason,
     })
     .to_string()
 }
@@ -213,6 +214,66 @@ impl Store {
             (state == "submitted").then_some((to, reason.clone()))
         })
         .await
+    }
+
+    /// Records (or, with `None`, clears) a reviewer's corrected completion with its reason, and
+    /// the status that follows from it. Versioned and audited like every change.
+    pub async fn verify_report(
+        &self,
+        by: &Actor,
+        report_id: i64,
+        version: i64,
+        completion: Option<f64>,
+        reason: &str,
+        status: &str,
+    ) -> Result<ReportRecord, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let cur = load(&mut tx, "r.id = $1", report_id, None)
+            .await?
+            .ok_or(StoreError::NotFound("进度报告"))?;
+        if cur.version != version {
+            return Err(StoreError::Conflict {
+                current: cur.version,
+            });
+        }
+        let stamp = now();
+        let n = sqlx::query(
+            "UPDATE progress_reports SET verified_completion = $1, verified_reason = $2, \
+             verified_by = $3, verified_at = $4, status = $5, version = version + 1, \
+             updated_at = $4, updated_by = $3 WHERE id = $6 AND version = $7",
+        )
+        .bind(OptF64(completion))
+        .bind(completion.map(|_| reason.to_string()))
+        .bind(by.id)
+        .bind(&stamp)
+        .bind(status)
+        .bind(report_id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Conflict {
+                current: cur.version,
+            });
+        }
+        let after = load(&mut tx, "r.id = $1", report_id, None)
+            .await?
+            .ok_or(StoreError::NotFound("进度报告"))?;
+        audit::append(
+            &mut tx,
+            Record {
+                actor: by,
+                action: "report.verify",
+                entity: "progress_report",
+                entity_id: Some(report_id),
+                before: Some(snapshot(&cur)),
+                after: Some(snapshot(&after)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     async fn transition(

@@ -30,6 +30,10 @@ pub fn router() -> Router<AppState> {
             "/reports/{id}/review",
             post(crate::task_page::review_report),
         )
+        .route(
+            "/reports/{id}/verify",
+            post(crate::task_page::verify_report),
+        )
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route("/logout/everywhere", post(account::logout_everywhere))

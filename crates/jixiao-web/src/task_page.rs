@@ -8,7 +8,8 @@ use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jixiao_domain::reading::assess;
-use jixiao_domain::{Period, Points, TimeProgress};
+use jixiao_domain::status::status_of;
+use jixiao_domain::{Period, Points, TimeProgress, Wording};
 use jixiao_store::{Decision, ReportDraft, ReportRecord, StoreError, StoredReading, TaskDetail};
 use serde::Deserialize;
 
@@ -37,6 +38,7 @@ struct ReportView {
     time_progress: String,
     self_score: Option<String>,
     return_reason: Option<String>,
+    verified: Option<(String, String)>,
     target: Vec<Segment>,
     progress: Vec<Segment>,
     pairs: Vec<PairView>,
@@ -71,6 +73,7 @@ struct TaskPage {
     flash: Option<String>,
     form: Option<FormView>,
     review: Option<(i64, i64)>,
+    verify: Option<(i64, i64, String)>,
 }
 
 fn number(v: Option<f64>) -> String {
@@ -94,6 +97,11 @@ fn time_progress_of(code: &str) -> TimeProgress {
 fn report_view(r: &ReportRecord, target: &str, tolerance: f64, t: &Catalog) -> ReportView {
     let time_progress = time_progress_of(&r.period_code);
     let a = assess(target, &r.text, time_progress, tolerance);
+    // A reviewer's corrected completion wins over the reading, and so does its status.
+    let status = match r.verified_completion {
+        Some(c) => status_of(Some(c), Wording::None, time_progress, tolerance),
+        None => a.status,
+    };
     let mut target_marks = Vec::new();
     let mut progress_marks = Vec::new();
     for p in &a.reading.pairs {
@@ -113,15 +121,21 @@ fn report_view(r: &ReportRecord, target: &str, tolerance: f64, t: &Catalog) -> R
         period: views::period_label(&r.period_code, t),
         state_code: r.state.clone(),
         state: t.get(&format!("report.state.{}", r.state)).to_string(),
-        status: views::status_label(a.status.code(), t),
-        completion: a
-            .reading
-            .completion
+        status: views::status_label(status.code(), t),
+        completion: r
+            .verified_completion
+            .or(a.reading.completion)
             .map(views::percent)
             .unwrap_or_else(|| t.get("reading.no_completion").to_string()),
         time_progress: views::percent(time_progress.get()),
         self_score: r.self_score.map(views::points),
         return_reason: r.return_reason.clone().filter(|_| r.state == "returned"),
+        verified: r.verified_completion.map(|c| {
+            (
+                views::percent(c),
+                r.verified_reason.clone().unwrap_or_default(),
+            )
+        }),
         target: views::segments(target, &target_marks),
         progress: views::segments(&r.text, &progress_marks),
         pairs: a
@@ -221,8 +235,15 @@ async fn render_task(
     let review = current
         .filter(|r| role.may_review() && r.state == "submitted")
         .map(|r| (r.id, r.version));
+    let verify = current.filter(|_| role.may_review()).map(|r| {
+        let shown = r
+            .verified_completion
+            .map(|c| format!("{:.1}", c * 100.0))
+            .unwrap_or_default();
+        (r.id, r.version, shown)
+    });
     let flash = flash.and_then(|key| match key {
-        "saved" | "submitted" | "approved" | "returned" => {
+        "saved" | "submitted" | "approved" | "returned" | "verified" => {
             Some(t.get(&format!("report.done.{key}")).to_string())
         }
         _ => None,
@@ -249,6 +270,7 @@ async fn render_task(
             flash,
             form,
             review,
+            verify,
         },
     )
 }
@@ -386,10 +408,24 @@ async fn save(
         time_progress_of(&form.period),
         d.scheme.tolerance,
     );
+    let verified = d
+        .reports
+        .iter()
+        .find(|r| r.period_code == form.period)
+        .and_then(|r| r.verified_completion);
+    let status = match verified {
+        Some(c) => status_of(
+            Some(c),
+            Wording::None,
+            time_progress_of(&form.period),
+            d.scheme.tolerance,
+        ),
+        None => a.status,
+    };
     let reading = StoredReading {
         json: serde_json::to_string(&a.reading).unwrap_or_default(),
         completion: a.reading.completion,
-        status: Some(a.status.code().to_string()),
+        status: Some(status.code().to_string()),
     };
     let draft = ReportDraft {
         task_id,
@@ -516,6 +552,103 @@ async fn review(
     }
     Ok(Redirect::to(&format!(
         "/tasks/{}?period={}&done={done}",
+        d.task.id,
+        views::query_escape(&report.period_code)
+    ))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct VerifyForm {
+    csrf: String,
+    version: i64,
+    /// Percent; empty clears the correction.
+    #[serde(default)]
+    completion: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub(crate) async fn verify_report(
+    State(s): State<AppState>,
+    locale: Locale,
+    session: Session,
+    Path(raw): Path<String>,
+    Form(form): Form<VerifyForm>,
+) -> Response {
+    match verify(&s, locale, &session, &raw, form).await {
+        Ok(r) => r,
+        Err(e) => LocalizedError(locale, e).into_response(),
+    }
+}
+
+/// A reviewer corrects the completion the reader found (完成审核值), with a reason; the
+/// correction wins and is kept until a reviewer changes or clears it.
+async fn verify(
+    s: &AppState,
+    locale: Locale,
+    session: &Session,
+    raw: &str,
+    form: VerifyForm,
+) -> Result<Response, WebError> {
+    session.check_csrf(&form.csrf)?;
+    let t = locale.catalog();
+    let report = s.store.report(id(raw)?).await?.ok_or(WebError::NotFound)?;
+    let d = task_in_reach(s, session, report.task_id).await?;
+    if !session.user.role().may_review() {
+        return Err(WebError::Forbidden);
+    }
+    let text = form.completion.trim().trim_end_matches(['%', '％']);
+    let completion = if text.is_empty() {
+        None
+    } else {
+        let v = text
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && (0.0..=1000.0).contains(v))
+            .ok_or_else(|| WebError::BadRequest(t.get("verify.error.value").to_string()))?;
+        Some(v / 100.0)
+    };
+    if completion.is_some() && form.reason.trim().is_empty() {
+        return Err(WebError::BadRequest(
+            t.get("verify.error.reason").to_string(),
+        ));
+    }
+    let time_progress = time_progress_of(&report.period_code);
+    let status = match completion {
+        Some(c) => status_of(Some(c), Wording::None, time_progress, d.scheme.tolerance),
+        None => {
+            assess(
+                &d.task.target,
+                &report.text,
+                time_progress,
+                d.scheme.tolerance,
+            )
+            .status
+        }
+    };
+    match s
+        .store
+        .verify_report(
+            &session.user.actor(),
+            report.id,
+            form.version,
+            completion,
+            form.reason.trim(),
+            status.code(),
+        )
+        .await
+    {
+        Ok(_) => {}
+        Err(StoreError::Conflict { .. }) => {
+            return Err(WebError::BadRequest(
+                t.get("report.error.state").to_string(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Redirect::to(&format!(
+        "/tasks/{}?period={}&done=verified",
         d.task.id,
         views::query_escape(&report.period_code)
     ))

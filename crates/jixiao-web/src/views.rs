@@ -201,7 +201,14 @@ pub fn table_rows(table: &UnitTable, t: &Catalog) -> Vec<TableRowView> {
                 Some(r) => r.status.as_deref().and_then(|c| status_label(c, t)),
                 None => status_label(Status::NotReported.code(), t),
             },
-            completion: task.report.as_ref().and_then(|r| r.completion).map(percent),
+            completion: task.report.as_ref().and_then(|r| {
+                let c = percent(r.effective_completion()?);
+                Some(if r.verified_completion.is_some() {
+                    format!("{c}{}", t.get("verify.marker"))
+                } else {
+                    c
+                })
+            }),
         });
     }
     rows

@@ -1,0 +1,7 @@
+-- A reviewer's correction of the reader's completion (完成审核值): it wins over the reading and
+-- is kept when the text changes, until the reviewer changes or clears it.
+-- The SQLite twin is ../sqlite/0003_verified_completion.sql: change both together.
+ALTER TABLE progress_reports ADD COLUMN verified_completion DOUBLE PRECISION;
+ALTER TABLE progress_reports ADD COLUMN verified_reason TEXT;
+ALTER TABLE progress_reports ADD COLUMN verified_by BIGINT REFERENCES users(id);
+ALTER TABLE progress_reports ADD COLUMN verified_at TEXT;
