@@ -125,6 +125,71 @@ impl ExportTable {
     }
 }
 
+/// The table as texts in its grid, for writers outside this crate (the PDF writer): what every
+/// cell says and which 一级/二级 cells merge, so all forms show the same thing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    /// The title, on one line.
+    pub title: String,
+    /// The line under the title: "主管部门：X" (and "考核期间：P").
+    pub subtitle: String,
+    /// The header row: the six columns, then the chosen optional ones.
+    pub headers: Vec<&'static str>,
+    /// One entry per task row, one text per column (weights as "30分", rates as "85.5%"); a
+    /// cell's text may hold line breaks.
+    pub rows: Vec<Vec<String>>,
+    /// Runs of rows whose 一级指标 cell is one merged cell (`start..end` row indices).
+    pub level1_runs: Vec<std::ops::Range<usize>>,
+    /// Runs of rows whose 二级指标 cell is one merged cell; never crossing a 一级 run's end.
+    pub level2_runs: Vec<std::ops::Range<usize>>,
+    /// The 合计 row: "合计" (spanning the first five columns), the weight total, then one text
+    /// per optional column (the score total under 得分, else "").
+    pub total: Vec<String>,
+}
+
+impl ExportTable {
+    /// The texts of the table in its grid (see [`Grid`]).
+    pub fn grid(&self) -> Grid {
+        let extras = self.columns.list();
+        let (l1, l2) = spans(&self.rows);
+        let runs = |v: Vec<Span>| v.into_iter().map(|s| s.start..s.start + s.len).collect();
+        let rows = self
+            .rows
+            .iter()
+            .map(|r| {
+                let mut cells = vec![
+                    clean(&r.level1),
+                    clean(&r.level2),
+                    clean(&r.task),
+                    clean(&r.target),
+                    clean(&r.progress),
+                    fmt_points(r.weight),
+                ];
+                cells.extend(extras.iter().map(|e| extra_text(r, *e)));
+                cells
+            })
+            .collect();
+        let mut total = vec!["合计".to_string(), fmt_points(total_weight(self))];
+        total.extend(extras.iter().map(|e| match e {
+            Extra::Score => total_score(self).map(fmt_number).unwrap_or_default(),
+            _ => String::new(),
+        }));
+        Grid {
+            title: one_line(&self.title),
+            subtitle: department_line(self),
+            headers: FIXED_HEADERS
+                .iter()
+                .copied()
+                .chain(extras.iter().map(|e| e.header()))
+                .collect(),
+            rows,
+            level1_runs: runs(l1),
+            level2_runs: runs(l2),
+            total,
+        }
+    }
+}
+
 /// The six fixed column names, as the seed writes them.
 pub(crate) const FIXED_HEADERS: [&str; 6] = [
     "一级指标",
@@ -335,6 +400,36 @@ pub(crate) fn cell_lines(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_grid_holds_every_cells_text_the_merges_and_the_total() {
+        let mut t = ExportTable {
+            title: "标题".into(),
+            department: "某局".into(),
+            columns: ExtraColumns {
+                completion: false,
+                status: false,
+                score: true,
+            },
+            ..ExportTable::default()
+        };
+        for (l2, w) in [("子", 30.0), ("子", 20.5), ("丑", 10.0)] {
+            let mut r = row("甲", l2);
+            r.task = "任务".into();
+            r.weight = w;
+            r.score = Some(w);
+            t.rows.push(r);
+        }
+        let g = t.grid();
+        assert_eq!(g.headers.len(), 7);
+        assert_eq!(g.headers[6], "得分");
+        assert_eq!(g.rows[1][5], "20.5分");
+        assert_eq!(g.rows[1][6], "20.5");
+        assert_eq!(g.level1_runs, vec![0..3]);
+        assert_eq!(g.level2_runs, vec![0..2, 2..3]);
+        assert_eq!(g.total, ["合计", "60.5分", "60.5"]);
+        assert_eq!(g.subtitle, "主管部门：某局");
+    }
 
     fn row(l1: &str, l2: &str) -> ExportRow {
         ExportRow {
