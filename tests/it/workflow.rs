@@ -758,3 +758,121 @@ async fn a_reviewers_corrected_completion_wins_and_is_kept() {
         assert_eq!(report.status.as_deref(), Some("seriously_lagging"));
     }
 }
+
+#[tokio::test]
+async fn evidence_is_uploaded_checked_and_served_only_within_reach() {
+    for db in databases().await {
+        let (server, ta, _) = arrange(&db).await;
+        let reporter = server.login_as("jia1", Role::Reporter, "甲一单位").await;
+        let reviewer = server.login_as("shen", Role::Reviewer, "甲部门").await;
+        let foreign = server.login_as("yi1", Role::Reporter, "乙一单位").await;
+        let foreign_viewer = server.login_as("kan", Role::Viewer, "乙部门").await;
+        assert_eq!(
+            save(&reporter, ta, "已培训妇女500人", "", "save")
+                .await
+                .status,
+            303
+        );
+        let report = server
+            .store
+            .task(ta)
+            .await
+            .unwrap()
+            .unwrap()
+            .task
+            .report
+            .unwrap();
+        let path = format!("/reports/{}/attachments", report.id);
+        let pdf = b"%PDF-1.7\n% jixiao test\n".repeat(100);
+
+        let csrf = reporter.csrf().await;
+        let r = reporter
+            .post_file(&path, &[("csrf", "forged")], "a.pdf", &pdf)
+            .await;
+        assert_eq!(r.status, 403, "CSRF applies to uploads");
+        let r = reporter
+            .post_file(&path, &[("csrf", &csrf)], "run.pdf", b"MZ\x90\x00binary")
+            .await;
+        assert_eq!(r.status, 400);
+        assert!(r.body.contains("不是允许的文件类型"));
+        let big = vec![b'x'; 11 * 1024 * 1024];
+        let r = reporter
+            .post_file(&path, &[("csrf", &csrf)], "big.txt", &big)
+            .await;
+        assert!(
+            r.status == 400 || r.status == 413,
+            "too large: {}",
+            r.status
+        );
+        let r = foreign
+            .post_file(&path, &[("csrf", &foreign.csrf().await)], "a.pdf", &pdf)
+            .await;
+        assert_eq!(
+            r.status, 404,
+            "another unit's report does not exist for them"
+        );
+        assert!(
+            server
+                .store
+                .attachments(report.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        let r = reporter
+            .post_file(&path, &[("csrf", &csrf)], "培训签到表.pdf", &pdf)
+            .await;
+        assert_eq!(r.status, 303, "{}: {}", db.backend, r.body);
+        let list = server.store.attachments(report.id).await.unwrap();
+        assert_eq!(list.len(), 1);
+        let att = &list[0];
+        assert_eq!(
+            (att.file_name.as_str(), att.size),
+            ("培训签到表.pdf", pdf.len() as i64)
+        );
+        let page = reporter.get(&format!("/tasks/{ta}")).await.body;
+        assert!(
+            page.contains(&format!("/attachments/{}", att.id)) && page.contains("培训签到表.pdf")
+        );
+
+        let download = format!("/attachments/{}", att.id);
+        let (status, headers, bytes) = reviewer.get_bytes(&download).await;
+        assert_eq!(status, 200);
+        assert_eq!(bytes, pdf, "{}: the bytes come back whole", db.backend);
+        assert_eq!(headers["content-type"], "application/pdf");
+        assert!(
+            headers["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment;")
+        );
+        assert_eq!(reporter.get_bytes(&download).await.0, 200);
+        assert_eq!(foreign.get_bytes(&download).await.0, 404);
+        assert_eq!(foreign_viewer.get_bytes(&download).await.0, 404);
+        assert_eq!(server.anonymous().get_bytes(&download).await.0, 303);
+
+        // Once submitted, evidence can no longer be changed.
+        let r = save(
+            &reporter,
+            ta,
+            "已培训妇女500人",
+            &report.version.to_string(),
+            "submit",
+        )
+        .await;
+        assert_eq!(r.status, 303);
+        let r = reporter
+            .post_file(&path, &[("csrf", &csrf)], "b.pdf", &pdf)
+            .await;
+        assert_eq!(r.status, 400);
+        let r = reporter
+            .post(
+                &format!("/attachments/{}/delete", att.id),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(r.status, 400);
+        assert_eq!(server.store.attachments(report.id).await.unwrap().len(), 1);
+    }
+}

@@ -9,6 +9,7 @@
 //! no HTTP.
 
 mod accounts;
+mod attachments;
 pub mod audit;
 mod import;
 mod nullable;
@@ -21,6 +22,7 @@ use sqlx::{AnyPool, Executor};
 use std::sync::Once;
 
 pub use accounts::{NewUser, UserRecord};
+pub use attachments::AttachmentInfo;
 pub use audit::{Actor, AuditEntry, ChainCheck};
 pub use import::{ImportOutcome, ImportPlan, Replaced, StoredReading};
 pub use read::{

@@ -8,6 +8,7 @@
 mod account;
 pub mod auth;
 mod error;
+pub mod evidence;
 pub mod i18n;
 mod pages;
 mod task_page;

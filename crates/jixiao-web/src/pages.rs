@@ -34,6 +34,14 @@ pub fn router() -> Router<AppState> {
             "/reports/{id}/verify",
             post(crate::task_page::verify_report),
         )
+        .route(
+            "/reports/{id}/attachments",
+            post(crate::evidence::upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::evidence::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/attachments/{id}", get(crate::evidence::download))
+        .route("/attachments/{id}/delete", post(crate::evidence::delete))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route("/logout/everywhere", post(account::logout_everywhere))

@@ -10,7 +10,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use jixiao_domain::reading::assess;
 use jixiao_domain::status::status_of;
 use jixiao_domain::{Period, Points, TimeProgress, Wording};
-use jixiao_store::{Decision, ReportDraft, ReportRecord, StoreError, StoredReading, TaskDetail};
+use jixiao_store::{
+    AttachmentInfo, Decision, ReportDraft, ReportRecord, StoreError, StoredReading, TaskDetail,
+};
 use serde::Deserialize;
 
 use crate::auth::Session;
@@ -29,6 +31,12 @@ struct PairView {
     rule: String,
 }
 
+struct AttachmentView {
+    id: i64,
+    name: String,
+    size: String,
+}
+
 struct ReportView {
     period: String,
     state_code: String,
@@ -39,6 +47,7 @@ struct ReportView {
     self_score: Option<String>,
     return_reason: Option<String>,
     verified: Option<(String, String)>,
+    attachments: Vec<AttachmentView>,
     target: Vec<Segment>,
     progress: Vec<Segment>,
     pairs: Vec<PairView>,
@@ -74,6 +83,7 @@ struct TaskPage {
     form: Option<FormView>,
     review: Option<(i64, i64)>,
     verify: Option<(i64, i64, String)>,
+    upload: Option<i64>,
 }
 
 fn number(v: Option<f64>) -> String {
@@ -94,7 +104,13 @@ fn time_progress_of(code: &str) -> TimeProgress {
 
 /// A report with the reader's work shown: the numbers used, marked in both texts, each pair's
 /// ratio, and the status at the report's period.
-fn report_view(r: &ReportRecord, target: &str, tolerance: f64, t: &Catalog) -> ReportView {
+fn report_view(
+    r: &ReportRecord,
+    attachments: &[AttachmentInfo],
+    target: &str,
+    tolerance: f64,
+    t: &Catalog,
+) -> ReportView {
     let time_progress = time_progress_of(&r.period_code);
     let a = assess(target, &r.text, time_progress, tolerance);
     // A reviewer's corrected completion wins over the reading, and so does its status.
@@ -130,6 +146,15 @@ fn report_view(r: &ReportRecord, target: &str, tolerance: f64, t: &Catalog) -> R
         time_progress: views::percent(time_progress.get()),
         self_score: r.self_score.map(views::points),
         return_reason: r.return_reason.clone().filter(|_| r.state == "returned"),
+        attachments: attachments
+            .iter()
+            .filter(|a| a.report_id == r.id)
+            .map(|a| AttachmentView {
+                id: a.id,
+                name: a.file_name.clone(),
+                size: format!("{:.1} KB", a.size as f64 / 1024.0),
+            })
+            .collect(),
         verified: r.verified_completion.map(|c| {
             (
                 views::percent(c),
@@ -232,6 +257,14 @@ async fn render_task(
         }),
         _ => None,
     };
+    let mut attachments = Vec::new();
+    for r in &d.reports {
+        attachments.extend(s.store.attachments(r.id).await.map_err(|e| err(e.into()))?);
+    }
+    // Evidence can be added while the unit's own report for the period is editable.
+    let upload = current
+        .filter(|r| role.may_report() && (r.state == "draft" || r.state == "returned"))
+        .map(|r| r.id);
     let review = current
         .filter(|r| role.may_review() && r.state == "submitted")
         .map(|r| (r.id, r.version));
@@ -243,7 +276,7 @@ async fn render_task(
         (r.id, r.version, shown)
     });
     let flash = flash.and_then(|key| match key {
-        "saved" | "submitted" | "approved" | "returned" | "verified" => {
+        "saved" | "submitted" | "approved" | "returned" | "verified" | "attached" | "detached" => {
             Some(t.get(&format!("report.done.{key}")).to_string())
         }
         _ => None,
@@ -265,12 +298,13 @@ async fn render_task(
                 .reports
                 .iter()
                 .rev()
-                .map(|r| report_view(r, &d.task.target, d.scheme.tolerance, t))
+                .map(|r| report_view(r, &attachments, &d.task.target, d.scheme.tolerance, t))
                 .collect(),
             flash,
             form,
             review,
             verify,
+            upload,
         },
     )
 }
