@@ -210,6 +210,52 @@ mod tests {
         assert_eq!(lines_in("甲\n乙", 10.0), 2);
     }
 
+    fn part(bytes: &[u8], name: &str) -> String {
+        use std::io::Read;
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut s = String::new();
+        z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    }
+
+    #[test]
+    fn the_sheet_is_a4_landscape_with_a_frozen_repeated_header_and_merged_levels() {
+        let row = |l2: &str, w: f64| ExportRow {
+            level1: "甲".into(),
+            level2: l2.into(),
+            task: "任务".into(),
+            weight: w,
+            ..ExportRow::default()
+        };
+        let t = ExportTable {
+            title: "标题".into(),
+            rows: vec![row("子", 30.0), row("子", 20.0), row("丑", 10.0)],
+            ..ExportTable::default()
+        };
+        let bytes = to_xlsx(&t).unwrap();
+        let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+        assert!(sheet.contains(r#"paperSize="9""#) && sheet.contains(r#"orientation="landscape""#));
+        assert!(sheet.contains(r#"ySplit="3""#), "frozen under the header");
+        assert!(sheet.contains(r#"fitToHeight="0""#), "one page wide");
+        // Title, department, 一级 A4:A6, 二级 B4:B5, 合计 A7:E7.
+        for range in ["A1:F1", "A2:F2", "A4:A6", "B4:B5", "A7:E7"] {
+            assert!(sheet.contains(&format!(r#"ref="{range}""#)), "{range}");
+        }
+        assert!(!sheet.contains(r#"ref="B6:B6""#));
+        let book = part(&bytes, "xl/workbook.xml");
+        assert!(
+            book.contains("_xlnm.Print_Titles") && book.contains("$3:$3"),
+            "{book}"
+        );
+        let styles = part(&bytes, "xl/styles.xml");
+        assert!(styles.contains("General&quot;分&quot;") || styles.contains("General\"分\""));
+        assert!(
+            styles.contains("仿宋_GB2312")
+                && styles.contains("黑体")
+                && styles.contains("方正小标宋简体")
+        );
+    }
+
     #[test]
     fn a_cell_over_excels_limit_is_an_error_not_a_panic() {
         let t = ExportTable {
