@@ -59,27 +59,31 @@ pub fn assess(target: &str, progress: &str) -> Reading {
     }
     // the same value restated (一户年最高5300元 … <=5300元/户): one target
     // bars[i]: table-cell separators before char i
-    let mut bars = Vec::with_capacity(tt.len() + 1);
-    bars.push(0usize);
-    for &ch in &tt.c {
-        bars.push(bars.last().copied().unwrap_or(0) + usize::from(ch == '|'));
+    let mut bars = Vec::new();
+    if tt.c.contains(&'|') {
+        bars.reserve(tt.len() + 1);
+        bars.push(0usize);
+        for &ch in &tt.c {
+            bars.push(bars.last().copied().unwrap_or(0) + usize::from(ch == '|'));
+        }
     }
     let mut merged: Vec<Target> = Vec::new();
     for f in targets {
         if let Some(m) = merged.iter_mut().find(|m| {
-            m.parts.len() == 1
+            !m.restated
                 && same_value(m.value, f.q.value)
                 && unit_score(&m.unit, &f.q.unit) >= 2
-                && (m.unit != f.q.unit || bars[f.a] > bars[m.parts[0].b])
+                && (m.unit != f.q.unit || (!bars.is_empty() && bars[f.a] > bars[m.found.b]))
         }) {
             ex.push(format!(
                 "目标“{}”与“{}”数值相同，视为同一目标量",
-                tt.slice(m.parts[0].a, m.parts[0].b),
+                tt.slice(m.found.a, m.found.b),
                 tt.slice(f.a, f.b)
             ));
             if f.q.unit.len() > m.unit.len() {
                 m.unit = f.q.unit.clone();
             }
+            m.restated = true;
             m.constraint = m.constraint.or(f.q.constraint);
             m.approx = m.approx.or(f.q.approx);
             continue;
@@ -95,7 +99,8 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             what: f.q.what.clone(),
             constraint: f.q.constraint,
             approx: f.q.approx,
-            parts: vec![f],
+            found: f,
+            restated: false,
             ctx: bigrams(&tt, f),
         });
     }
@@ -171,10 +176,10 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             let sum: f64 = group.iter().map(|&k| merged[k].value).sum();
             let parts: Vec<&str> = group
                 .iter()
-                .map(|&k| tt.slice(merged[k].parts[0].a, merged[k].parts[0].b))
+                .map(|&k| tt.slice(merged[k].found.a, merged[k].found.b))
                 .collect();
-            let first = merged[group[0]].parts[0];
-            let last = merged[*group.last().unwrap_or(&group[0])].parts[0];
+            let first = merged[group[0]].found;
+            let last = merged[*group.last().unwrap_or(&group[0])].found;
             let ratio = (sum > 0.0).then(|| p.q.value / sum);
             ex.push(format!(
                 "{} 合计目标 {} = {}{} ← {}（合计）：{} ÷ {} = {}",
@@ -221,7 +226,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                 done[ti] = true;
                 let p = &pf[j];
                 let actual = p.q.value * 100.0;
-                let ttext = tt.slice(t.parts[0].a, t.parts[0].b);
+                let ttext = tt.slice(t.found.a, t.found.b);
                 let (ratio, rule) = ratio_of(t.value, actual, t.constraint);
                 ex.push(explain_count(
                     &t.what,
@@ -240,7 +245,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                     approx: None,
                     constraint: t.constraint,
                     ratio,
-                    target_span: Some(t.parts[0].q.span.clone()),
+                    target_span: Some(t.found.q.span.clone()),
                     actual_span: Some(p.q.span.clone()),
                     rule: rule.to_string(),
                 });
@@ -272,8 +277,8 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                     best = Some((key, j));
                 }
             }
-            let target_span = Some(t.parts[0].q.span.clone());
-            let ttext = with_unit(tt.slice(t.parts[0].a, t.parts[0].b), &t.unit);
+            let target_span = Some(t.found.q.span.clone());
+            let ttext = with_unit(tt.slice(t.found.a, t.found.b), &t.unit);
             let ttext = match t.constraint {
                 Some(Constraint::AtLeast) => format!("≥{ttext}"),
                 _ => ttext,
@@ -510,7 +515,9 @@ struct Target<'f> {
     what: String,
     constraint: Option<Constraint>,
     approx: Option<crate::Approx>,
-    parts: Vec<&'f Found>,
+    found: &'f Found,
+    /// Already merged with a restatement of its value.
+    restated: bool,
     ctx: Bigrams,
 }
 
