@@ -175,11 +175,10 @@ body {{ font-family: "{body}", "{body_fb}", FangSong, STFangsong, "Noto Serif CJ
 h1 {{ font-family: "{title_f}", "{title_fb}", SimHei, "Noto Serif CJK SC", serif; font-weight: normal; font-size: 18pt; text-align: center; margin: 0 0 8pt; }}
 p.dept {{ font-size: 12pt; margin: 0 0 6pt; }}
 table {{ border-collapse: collapse; width: 100%; table-layout: fixed; }}
-th, td {{ border: 0.75pt solid #000; padding: 2pt 4pt; vertical-align: middle; line-height: 1.4; word-break: break-all; }}
+th, td {{ border: 0.75pt solid #000; padding: 2pt 4pt; vertical-align: middle; line-height: 1.4; overflow-wrap: anywhere; }}
 th, tr.total td.label {{ font-family: "{head}", SimHei, "Noto Sans CJK SC", sans-serif; font-weight: normal; text-align: center; }}
 td.c {{ text-align: center; }}
 thead {{ display: table-header-group; }}
-tr {{ break-inside: avoid; page-break-inside: avoid; }}
 </style>
 </head>
 <body>
@@ -195,7 +194,7 @@ tr {{ break-inside: avoid; page-break-inside: avoid; }}
     html_escape(&mut out, &department_line(t));
     out.push_str("</p>\n<table>\n<colgroup>");
     // Percentages of the width, as the .docx grid shares the page.
-    let mut widths = vec![9.5, 8.0, 12.0, 0.0, 0.0, 6.5];
+    let mut widths = vec![9.5, 8.0, 12.0, 0.0, 0.0, 7.0];
     widths.extend(extras.iter().map(|e| match e {
         Extra::Completion => 6.5,
         Extra::Status => 7.5,
