@@ -177,7 +177,7 @@ fn document(t: &ExportTable) -> String {
     let title = one_line(&t.title);
     let _ = write!(
         out,
-        r#"<w:p><w:pPr><w:jc w:val="center"/><w:spacing w:before="0" w:after="200"/></w:pPr><w:r><w:rPr>{}<w:sz w:val="{TITLE_SZ}"/><w:szCs w:val="{TITLE_SZ}"/></w:rPr><w:t xml:space="preserve">"#,
+        r#"<w:p><w:pPr><w:spacing w:before="0" w:after="200"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr>{}<w:sz w:val="{TITLE_SZ}"/><w:szCs w:val="{TITLE_SZ}"/></w:rPr><w:t xml:space="preserve">"#,
         rfonts(fonts::TITLE)
     );
     esc(&mut out, &title);
@@ -453,6 +453,23 @@ mod tests {
             "totals of weight and score"
         );
         assert!(xml.contains("50%") && xml.contains("正常推进"));
+    }
+
+    #[test]
+    fn paragraph_properties_come_in_schema_order_as_word_demands() {
+        // Word refuses files whose pPr children are out of order: spacing, then jc, then rPr.
+        let xml = document(&table());
+        assert!(!xml.contains("<w:jc w:val=\"center\"/><w:spacing"));
+        for (i, _) in xml.match_indices("<w:pPr>") {
+            let ppr = &xml[i..i + xml[i..].find("</w:pPr>").unwrap_or(0)];
+            let at = |tag: &str| ppr.find(tag);
+            if let (Some(s), Some(j)) = (at("<w:spacing"), at("<w:jc")) {
+                assert!(s < j, "{ppr}");
+            }
+            if let (Some(j), Some(r)) = (at("<w:jc"), at("<w:rPr>")) {
+                assert!(j < r, "{ppr}");
+            }
+        }
     }
 
     #[test]
