@@ -331,8 +331,8 @@ fn magnitude_after(t: &Text, j: usize) -> (usize, f64, Option<Approx>) {
     (k, mag, approx)
 }
 
-/// A Chinese numeral at `i` (二十, 两千, 三千五百万, 一亿三千万, 百万, 三点五); `None` when the
-/// run is not a well-formed number (三八, 十四五, 二〇二二, a bare 万).
+/// A Chinese numeral at `i` (二十, 两千, 三千五百万, 一亿三千万, 百万, 三点五); when the run is
+/// not a well-formed number (三八, 十四五, 二〇二二, a bare 万), `Err` with the index after it.
 fn parse_chinese(t: &Text, i: usize) -> Result<Num, usize> {
     let c = &t.c;
     let n = c.len();
