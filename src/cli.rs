@@ -29,6 +29,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// 导入进度表（.txt / .docx / .xlsx）
     Import(ImportArgs),
+    /// 导出进度表（.docx / .xlsx / .pdf / .html / .csv / .txt）
+    Export(ExportArgs),
     /// 读出一段文字中的数量（不给 TEXT 时逐行读标准输入）
     Extract(ExtractArgs),
     /// 对照年度目标读进度：配对数量、完成率与状态
@@ -71,6 +73,29 @@ pub struct UserAddArgs {
 pub enum AuditCommand {
     /// 校验审计日志的哈希链，报告第一处断裂
     Verify,
+}
+
+/// `jixiao export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// 格式：docx、xlsx、pdf、html、csv 或 txt
+    #[arg(long)]
+    pub format: String,
+    /// 考核方案编号（默认：唯一或第一个方案）
+    #[arg(long)]
+    pub scheme: Option<i64>,
+    /// 被考核单位编号（默认：方案中的第一个单位）
+    #[arg(long)]
+    pub unit: Option<i64>,
+    /// 填报周期，如 2022、2022Q3（默认：最近的周期）
+    #[arg(long)]
+    pub period: Option<String>,
+    /// 附加列，逗号分隔：completion（完成率）、status（状态）、score（得分）
+    #[arg(long, value_delimiter = ',')]
+    pub columns: Vec<String>,
+    /// 输出文件
+    #[arg(short = 'o', long = "output")]
+    pub output: std::path::PathBuf,
 }
 
 /// `jixiao extract`.

@@ -1,6 +1,7 @@
 //! One module per subcommand. Each returns the exit code or an error for `run` to print.
 
 mod audit;
+mod export;
 mod import;
 mod read;
 mod serve;
@@ -19,6 +20,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => serve::run(&cli.db, args).await,
         Command::Import(args) => import::run(&cli.db, args).await,
+        Command::Export(args) => export::run(&cli.db, args).await,
         Command::Extract(args) => read::extract(args),
         Command::Assess(args) => read::assess(args),
         Command::User(cmd) => user::run(&cli.db, cmd).await,

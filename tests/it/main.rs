@@ -6,6 +6,7 @@
 
 mod bad_input;
 mod browser;
+mod export;
 mod import;
 mod read;
 mod support;

@@ -9,6 +9,7 @@ mod account;
 pub mod auth;
 mod error;
 pub mod evidence;
+pub mod export;
 pub mod i18n;
 mod pages;
 mod task_page;

@@ -24,6 +24,10 @@ pub fn router() -> Router<AppState> {
         .route("/", get(schemes))
         .route("/schemes/{id}", get(scheme))
         .route("/schemes/{id}/units/{unit}", get(unit_table))
+        .route(
+            "/schemes/{id}/units/{unit}/export/{format}",
+            get(crate::export::download),
+        )
         .route("/tasks/{id}", get(crate::task_page::task))
         .route("/tasks/{id}/report", post(crate::task_page::save_report))
         .route(

@@ -1,26 +1,15 @@
-//! The seed table's 15 tasks (`shared/fixtures/seed.labels.json`): every status is one of the
+//! The prose reader and the status rule together on the seed table's 15 tasks (`shared/fixtures/seed.labels.json`): every status is one of the
 //! accepted values and every completion falls in its range (or is `None` where the label says
 //! null), at year end with the default tolerance. Prints one line per task.
 
-use jixiao_domain::status::{
-    DEFAULT_TOLERANCE, Status, TimeProgress, Wording as DomainWording, status_of,
-};
-use jixiao_prose::{Wording, assess};
+use jixiao_domain::prose::assess;
+use jixiao_domain::status::{DEFAULT_TOLERANCE, Status, TimeProgress, status_of};
 use serde_json::Value;
 
 const SEED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../shared/fixtures/seed.labels.json"
 );
-
-fn domain(w: Wording) -> DomainWording {
-    match w {
-        Wording::None => DomainWording::None,
-        Wording::Done => DomainWording::Done,
-        Wording::Exceeded => DomainWording::Exceeded,
-        Wording::InProgress => DomainWording::InProgress,
-    }
-}
 
 #[test]
 fn every_seed_task_gets_an_accepted_status_and_completion() {
@@ -41,7 +30,7 @@ fn every_seed_task_gets_an_accepted_status_and_completion() {
         );
         let status = status_of(
             reading.completion,
-            domain(reading.wording),
+            reading.wording.into(),
             TimeProgress::YEAR_END,
             DEFAULT_TOLERANCE,
         );
