@@ -12,3 +12,4 @@ mod read;
 mod support;
 mod web;
 mod workflow;
+mod worklist;

@@ -15,6 +15,7 @@ mod import;
 mod nullable;
 mod read;
 mod reports;
+mod worklist;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
@@ -30,6 +31,7 @@ pub use read::{
     UnitInScheme, UnitRecord, UnitTable,
 };
 pub use reports::{Decision, ReportDraft};
+pub use worklist::{Completeness, ReporterTodo, ReviewTodo, SearchHit, like_pattern};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

@@ -14,6 +14,7 @@ pub mod i18n;
 mod pages;
 mod task_page;
 mod views;
+mod worklist;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};

@@ -28,6 +28,12 @@ pub fn router() -> Router<AppState> {
             "/schemes/{id}/units/{unit}/export/{format}",
             get(crate::export::download),
         )
+        .route("/todo", get(crate::worklist::todo))
+        .route("/search", get(crate::worklist::search))
+        .route(
+            "/schemes/{id}/completeness",
+            get(crate::worklist::completeness),
+        )
         .route("/tasks/{id}", get(crate::task_page::task))
         .route("/tasks/{id}/report", post(crate::task_page::save_report))
         .route(

@@ -1,0 +1,253 @@
+//! What people have to do and who has done it: to-do lists, the completeness of a period, and
+//! search over tasks and progress, always within the units a user reaches.
+
+use sqlx::FromRow;
+
+use crate::{Store, StoreError};
+
+/// A task a reporter still has to fill, finish or correct.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct ReporterTodo {
+    /// Task id.
+    pub task_id: i64,
+    /// Task name.
+    pub task: String,
+    /// The unit.
+    pub unit: String,
+    /// The scheme.
+    pub scheme: String,
+    /// The period's code.
+    pub period: String,
+    /// The period's deadline, if set.
+    pub deadline: Option<String>,
+    /// None when nothing was written; else draft / returned.
+    pub state: Option<String>,
+    /// Why it was returned.
+    pub return_reason: Option<String>,
+}
+
+/// A submitted report waiting for a reviewer.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct ReviewTodo {
+    /// Task id.
+    pub task_id: i64,
+    /// Task name.
+    pub task: String,
+    /// The unit.
+    pub unit: String,
+    /// The scheme.
+    pub scheme: String,
+    /// The period's code.
+    pub period: String,
+    /// When it was submitted.
+    pub submitted_at: Option<String>,
+}
+
+/// How far one unit is with a period.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Completeness {
+    /// Unit id.
+    pub unit_id: i64,
+    /// Unit name.
+    pub unit: String,
+    /// Its tasks.
+    pub tasks: i64,
+    /// Submitted or approved.
+    pub reported: i64,
+    /// Approved.
+    pub approved: i64,
+    /// Returned and not yet resubmitted.
+    pub returned: i64,
+    /// Drafts not submitted.
+    pub drafts: i64,
+    /// Nothing written.
+    pub missing: i64,
+    /// Submitted after the period's deadline.
+    pub late: i64,
+}
+
+/// A search hit.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct SearchHit {
+    /// Task id.
+    pub task_id: i64,
+    /// Task name.
+    pub task: String,
+    /// 年度目标.
+    pub target: String,
+    /// The unit.
+    pub unit: String,
+    /// The scheme.
+    pub scheme: String,
+}
+
+/// `$from, $from+1, …` placeholders for `n` values.
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A SQL `LIKE` pattern matching `term` anywhere, with `%`, `_` and `\` escaped.
+pub fn like_pattern(term: &str) -> String {
+    let mut p = String::with_capacity(term.len() + 2);
+    p.push('%');
+    for c in term.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+impl Store {
+    /// Tasks of these units still to fill, finish or correct, in each active scheme's latest
+    /// period; earliest deadline first.
+    pub async fn reporter_todo(&self, units: &[i64]) -> Result<Vec<ReporterTodo>, StoreError> {
+        if units.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT t.id AS task_id, t.name AS task, u.name AS unit, s.title AS scheme, \
+             p.code AS period, p.deadline, r.state, r.return_reason \
+             FROM tasks t \
+             JOIN schemes s ON s.id = t.scheme_id \
+             JOIN units u ON u.id = t.unit_id \
+             JOIN periods p ON p.scheme_id = s.id \
+               AND p.ends_on = (SELECT MAX(p2.ends_on) FROM periods p2 WHERE p2.scheme_id = s.id) \
+             LEFT JOIN progress_reports r ON r.task_id = t.id AND r.period_id = p.id \
+             WHERE s.state = 'active' AND t.unit_id IN ({}) \
+               AND (r.id IS NULL OR r.state IN ('draft', 'returned')) \
+             ORDER BY COALESCE(p.deadline, '9999'), s.id, t.unit_id, t.position",
+            placeholders(1, units.len())
+        );
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for u in units {
+            q = q.bind(*u);
+        }
+        Ok(q.fetch_all(self.pool()).await?)
+    }
+
+    /// Submitted reports of these units, oldest submission first.
+    pub async fn review_todo(&self, units: &[i64]) -> Result<Vec<ReviewTodo>, StoreError> {
+        if units.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT t.id AS task_id, t.name AS task, u.name AS unit, s.title AS scheme, \
+             p.code AS period, r.submitted_at \
+             FROM progress_reports r \
+             JOIN tasks t ON t.id = r.task_id \
+             JOIN schemes s ON s.id = t.scheme_id \
+             JOIN units u ON u.id = t.unit_id \
+             JOIN periods p ON p.id = r.period_id \
+             WHERE r.state = 'submitted' AND t.unit_id IN ({}) \
+             ORDER BY r.submitted_at, r.id",
+            placeholders(1, units.len())
+        );
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for u in units {
+            q = q.bind(*u);
+        }
+        Ok(q.fetch_all(self.pool()).await?)
+    }
+
+    /// Per assessed unit of the scheme (among `units`), how far it is with the period.
+    pub async fn completeness(
+        &self,
+        scheme_id: i64,
+        period_id: i64,
+        units: &[i64],
+    ) -> Result<Vec<Completeness>, StoreError> {
+        if units.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT u.id AS unit_id, u.name AS unit, COUNT(t.id) AS tasks, \
+             COALESCE(SUM(CASE WHEN r.state IN ('submitted', 'approved') THEN 1 ELSE 0 END), 0) \
+               AS reported, \
+             COALESCE(SUM(CASE WHEN r.state = 'approved' THEN 1 ELSE 0 END), 0) AS approved, \
+             COALESCE(SUM(CASE WHEN r.state = 'returned' THEN 1 ELSE 0 END), 0) AS returned, \
+             COALESCE(SUM(CASE WHEN r.state = 'draft' THEN 1 ELSE 0 END), 0) AS drafts, \
+             COALESCE(SUM(CASE WHEN r.id IS NULL THEN 1 ELSE 0 END), 0) AS missing, \
+             COALESCE(SUM(CASE WHEN p.deadline IS NOT NULL AND r.submitted_at > p.deadline \
+               THEN 1 ELSE 0 END), 0) AS late \
+             FROM scheme_units su \
+             JOIN units u ON u.id = su.unit_id \
+             JOIN tasks t ON t.scheme_id = su.scheme_id AND t.unit_id = su.unit_id \
+             JOIN periods p ON p.id = $2 \
+             LEFT JOIN progress_reports r ON r.task_id = t.id AND r.period_id = p.id \
+             WHERE su.scheme_id = $1 AND su.unit_id IN ({}) \
+             GROUP BY u.id, u.name ORDER BY u.name",
+            placeholders(3, units.len())
+        );
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(scheme_id)
+            .bind(period_id);
+        for u in units {
+            q = q.bind(*u);
+        }
+        Ok(q.fetch_all(self.pool()).await?)
+    }
+
+    /// Tasks of these units whose name, target or any progress text contains every term.
+    /// A substring match, so two-character words (就业, 营商) match as well as long ones.
+    pub async fn search(
+        &self,
+        terms: &[String],
+        units: &[i64],
+        limit: i64,
+    ) -> Result<Vec<SearchHit>, StoreError> {
+        if units.is_empty() || terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut next = 1;
+        let mut conditions = Vec::new();
+        for _ in terms {
+            conditions.push(format!(
+                "(LOWER(t.name) LIKE ${next} ESCAPE '\\' OR LOWER(t.target) LIKE ${next} ESCAPE '\\' \
+                 OR EXISTS (SELECT 1 FROM progress_reports r WHERE r.task_id = t.id \
+                            AND LOWER(r.text) LIKE ${next} ESCAPE '\\'))"
+            ));
+            next += 1;
+        }
+        let sql = format!(
+            "SELECT t.id AS task_id, t.name AS task, t.target, u.name AS unit, s.title AS scheme \
+             FROM tasks t JOIN units u ON u.id = t.unit_id JOIN schemes s ON s.id = t.scheme_id \
+             WHERE {} AND t.unit_id IN ({}) \
+             ORDER BY s.year DESC, s.id, t.unit_id, t.position LIMIT ${}",
+            conditions.join(" AND "),
+            placeholders(next, units.len()),
+            next + units.len()
+        );
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for t in terms {
+            q = q.bind(like_pattern(t));
+        }
+        for u in units {
+            q = q.bind(*u);
+        }
+        Ok(q.bind(limit).fetch_all(self.pool()).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern("就业"), "%就业%");
+        assert_eq!(like_pattern("50%_a\\"), "%50\\%\\_a\\\\%");
+        assert_eq!(like_pattern("ABC"), "%abc%");
+    }
+
+    #[test]
+    fn placeholders_count_from_where_they_start() {
+        assert_eq!(placeholders(3, 2), "$3, $4");
+        assert_eq!(placeholders(1, 1), "$1");
+    }
+}
