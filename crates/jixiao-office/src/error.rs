@@ -84,7 +84,9 @@ pub enum FileFormat {
     Docx,
     /// An Excel workbook (.xlsx).
     Xlsx,
-    /// A zip archive that is neither .docx nor .xlsx.
+    /// An OpenDocument spreadsheet (.ods).
+    Ods,
+    /// A zip archive that is neither .docx, .xlsx nor .ods.
     Zip,
     /// An old binary Office file (.doc/.xls/.ppt), or an encrypted Office file.
     OldOffice,
@@ -104,6 +106,7 @@ impl fmt::Display for FileFormat {
             FileFormat::Text => "纯文本",
             FileFormat::Docx => "Word 文档（.docx）",
             FileFormat::Xlsx => "Excel 工作簿（.xlsx）",
+            FileFormat::Ods => "OpenDocument 表格（.ods）",
             FileFormat::Zip => "zip 压缩包",
             FileFormat::OldOffice => "旧版或加密的 Office 文件（.doc/.xls）",
             FileFormat::Pdf => "PDF 文件",
@@ -173,7 +176,7 @@ pub enum ImportErrorKind {
         size: u64,
     },
     /// The extension is not one the importer reads.
-    #[error("不支持的文件类型「{}」。请另存为 .txt、.docx 或 .xlsx 后再导入", if .extension.is_empty() { "无扩展名".to_string() } else { format!(".{}", .extension) })]
+    #[error("不支持的文件类型「{}」。请另存为 .txt、.docx、.xlsx、.xls 或 .ods 后再导入", if .extension.is_empty() { "无扩展名".to_string() } else { format!(".{}", .extension) })]
     UnsupportedExtension {
         /// The extension, lower case, without the dot ("" when there is none).
         extension: String,

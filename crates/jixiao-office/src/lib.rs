@@ -20,6 +20,14 @@
 //! * **.xlsx** — through calamine: the first sheet with a recognisable header; merged regions are
 //!   filled from their top-left cell; rows above the header give the title and the department.
 //!   Locations carry the cell reference ("F5").
+//! * **.xls** (Excel 97–2003, also what WPS saves by default) and **.ods** (LibreOffice) — the same
+//!   reader over calamine's `Xls`/`Ods`, which read every sheet whole when opening (not streamed
+//!   like .xlsx). Merged regions: calamine gives them for .xls; for .ods it does not, so our own
+//!   scan of `content.xml` (`table:number-rows-spanned`/`-columns-spanned`, positions counted
+//!   through `number-*-repeated`) supplies them. An .ods is a zip: the zip guard runs first, then
+//!   the scan refuses content beyond the sheet limits *before* calamine expands repeated rows (a
+//!   200-byte `content.xml` can ask for a million rows of 16,000 cells). An .xls must start with
+//!   the OLE signature; an encrypted workbook or a .doc named .xls is calamine's error.
 //!
 //! ## Header, columns and rows
 //!
@@ -59,8 +67,8 @@
 //!
 //! ## What it deliberately does not do
 //!
-//! * No .doc/.xls/.et/.wps (old binary formats) and no .pdf: they are recognised and the user is
-//!   asked to save as .docx/.xlsx. (.xls/.ods via calamine are a small step if offices need them.)
+//! * No .doc/.et/.wps (old binary formats) and no .pdf: they are recognised and the user is
+//!   asked to save as .docx/.xlsx.
 //! * Only the main document part `word/document.xml`; headers, footers, text boxes, comments and
 //!   tracked deletions are ignored, and `mc:Fallback` content is skipped so nothing is read twice.
 //! * Formulas: the value Excel cached is used (calamine), never recalculated.
@@ -82,6 +90,7 @@ use serde::Serialize;
 mod docx;
 mod error;
 pub mod export;
+mod ods;
 mod sniff;
 mod table;
 mod txt;
@@ -266,6 +275,8 @@ pub fn read_bytes(file_name: &str, bytes: &[u8]) -> Result<ParsedTable, ImportEr
         "txt" => FileFormat::Text,
         "docx" => FileFormat::Docx,
         "xlsx" | "xlsm" => FileFormat::Xlsx,
+        "xls" => FileFormat::OldOffice,
+        "ods" => FileFormat::Ods,
         _ => {
             return Err(ImportError::at_file(
                 file_name,
@@ -280,6 +291,8 @@ pub fn read_bytes(file_name: &str, bytes: &[u8]) -> Result<ParsedTable, ImportEr
     let agrees = match expected {
         // Binary "text" goes to the text reader, which says why it cannot decode it.
         FileFormat::Text => matches!(actual, FileFormat::Text | FileFormat::Binary),
+        // An OLE compound file: .xls, but also .doc or an encrypted .xlsx, which calamine refuses.
+        FileFormat::OldOffice => actual == FileFormat::OldOffice,
         _ => actual == FileFormat::Zip, // which zip it is, the reader checks by its parts
     };
     if !agrees {
@@ -295,6 +308,8 @@ pub fn read_bytes(file_name: &str, bytes: &[u8]) -> Result<ParsedTable, ImportEr
     let raw = match expected {
         FileFormat::Text => txt::read(file_name, bytes)?,
         FileFormat::Docx => docx::read(file_name, bytes)?,
+        FileFormat::OldOffice => xlsx::read_xls(file_name, bytes)?,
+        FileFormat::Ods => xlsx::read_ods(file_name, bytes)?,
         _ => xlsx::read(file_name, bytes)?,
     };
     table::build(raw)

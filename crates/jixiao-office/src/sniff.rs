@@ -68,6 +68,8 @@ pub(crate) fn zip_kind(bytes: &[u8]) -> FileFormat {
         FileFormat::Docx
     } else if has("xl/workbook.xml") {
         FileFormat::Xlsx
+    } else if has("content.xml") && has("mimetype") {
+        FileFormat::Ods
     } else {
         FileFormat::Zip
     }
