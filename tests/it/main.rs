@@ -6,6 +6,7 @@
 
 mod bad_input;
 mod browser;
+mod deadlines;
 mod export;
 mod import;
 mod read;

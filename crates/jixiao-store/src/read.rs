@@ -93,6 +93,8 @@ pub struct PeriodRecord {
     pub code: String,
     /// Last day, ISO date.
     pub ends_on: String,
+    /// When reporting locks, RFC 3339 UTC; none: never.
+    pub deadline: Option<String>,
 }
 
 impl PeriodRecord {
@@ -324,7 +326,8 @@ impl Store {
     /// A scheme's periods, oldest first.
     pub async fn periods(&self, scheme_id: i64) -> Result<Vec<PeriodRecord>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT id, code, ends_on FROM periods WHERE scheme_id = $1 ORDER BY ends_on, code",
+            "SELECT id, code, ends_on, deadline FROM periods WHERE scheme_id = $1 \
+             ORDER BY ends_on, code",
         )
         .bind(scheme_id)
         .fetch_all(self.pool())

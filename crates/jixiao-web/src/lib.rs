@@ -7,6 +7,7 @@
 
 mod account;
 pub mod auth;
+mod deadlines;
 mod error;
 pub mod evidence;
 pub mod export;

@@ -28,6 +28,9 @@ pub fn router() -> Router<AppState> {
             "/schemes/{id}/units/{unit}/export/{format}",
             get(crate::export::download),
         )
+        .route("/schemes/{id}/periods", post(crate::deadlines::set_period))
+        .route("/tasks/{id}/extensions", post(crate::deadlines::request))
+        .route("/extensions/{id}/decide", post(crate::deadlines::decide))
         .route("/todo", get(crate::worklist::todo))
         .route("/search", get(crate::worklist::search))
         .route(
@@ -143,8 +146,9 @@ struct SchemePage {
     year: i64,
     indicators: Vec<IndicatorView>,
     units: Vec<UnitInScheme>,
-    periods: Vec<(String, String)>,
+    periods: Vec<(String, String, Option<String>)>,
     warnings: Vec<String>,
+    is_admin: bool,
 }
 
 fn level_label(level: i64, t: &Catalog) -> String {
@@ -206,7 +210,13 @@ async fn scheme(
         .await
         .map_err(|e| err(e.into()))?
         .into_iter()
-        .map(|p| (p.code.clone(), views::period_label(&p.code, t)))
+        .map(|p| {
+            (
+                p.code.clone(),
+                views::period_label(&p.code, t),
+                crate::deadlines::deadline_date(&p),
+            )
+        })
         .collect();
     let indicators = ordered_tree(&indicators)
         .into_iter()
@@ -228,6 +238,7 @@ async fn scheme(
             units,
             periods,
             warnings,
+            is_admin: session.user.role().may_administer(),
         },
     )
 }

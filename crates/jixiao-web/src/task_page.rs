@@ -84,6 +84,8 @@ struct TaskPage {
     review: Option<(i64, i64)>,
     verify: Option<(i64, i64, String)>,
     upload: Option<i64>,
+    lock: Option<LockView>,
+    period_code: String,
 }
 
 fn number(v: Option<f64>) -> String {
@@ -206,19 +208,33 @@ async fn task_in_reach(
 }
 
 /// The period a form works on: the one asked for, or the scheme's latest.
-async fn period_code(
+async fn period_of(
     s: &AppState,
     scheme_id: i64,
     asked: Option<&str>,
-) -> Result<Option<String>, WebError> {
+) -> Result<Option<jixiao_store::PeriodRecord>, WebError> {
     let periods = s.store.periods(scheme_id).await?;
     Ok(match asked.filter(|a| !a.is_empty()) {
-        Some(code) => periods
-            .iter()
-            .find(|p| p.code == code)
-            .map(|p| p.code.clone()),
-        None => periods.last().map(|p| p.code.clone()),
+        Some(code) => periods.into_iter().find(|p| p.code == code),
+        None => periods.into_iter().last(),
     })
+}
+
+/// What the deadline means for this task now.
+struct LockView {
+    deadline: Option<String>,
+    locked: bool,
+    extensions: Vec<ExtensionView>,
+    can_request: bool,
+    can_unlock: bool,
+}
+
+struct ExtensionView {
+    id: i64,
+    reason: String,
+    until: String,
+    state: String,
+    pending: bool,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -235,13 +251,52 @@ async fn render_task(
     let err = |e: WebError| LocalizedError(locale, e);
     let t = locale.catalog();
     let role = session.user.role();
-    let period = period_code(s, d.scheme.id, asked_period)
-        .await
-        .map_err(err)?;
+    let period_record = period_of(s, d.scheme.id, asked_period).await.map_err(err)?;
+    let period = period_record.as_ref().map(|p| p.code.clone());
     let current = period
         .as_ref()
         .and_then(|code| d.reports.iter().find(|r| &r.period_code == code));
-    let editable = current.is_none_or(|r| r.state == "draft" || r.state == "returned");
+    let locked = match &period_record {
+        Some(p) => crate::deadlines::task_locked(s, d.task.id, p)
+            .await
+            .map_err(err)?,
+        None => false,
+    };
+    let lock = match &period_record {
+        Some(p) => {
+            let extensions = s
+                .store
+                .extensions(d.task.id, p.id)
+                .await
+                .map_err(|e| err(e.into()))?
+                .into_iter()
+                .map(|e| ExtensionView {
+                    id: e.id,
+                    pending: e.state == "pending",
+                    state: t.get(&format!("extension.state.{}", e.state)).to_string(),
+                    until: chrono::DateTime::parse_from_rfc3339(&e.until)
+                        .map(|u| {
+                            jixiao_domain::deadline::date_of(u.with_timezone(&chrono::Utc))
+                                .to_string()
+                        })
+                        .unwrap_or(e.until),
+                    reason: e.reason,
+                })
+                .collect::<Vec<_>>();
+            Some(LockView {
+                deadline: crate::deadlines::deadline_date(p),
+                locked,
+                can_request: locked
+                    && role.may_report()
+                    && !role.may_review()
+                    && !extensions.iter().any(|e| e.pending),
+                can_unlock: locked && role.may_review(),
+                extensions,
+            })
+        }
+        None => None,
+    };
+    let editable = !locked && current.is_none_or(|r| r.state == "draft" || r.state == "returned");
     let form = match (typed, &period) {
         (Some(f), _) => Some(f),
         (None, Some(code)) if role.may_report() && editable => Some(FormView {
@@ -263,7 +318,7 @@ async fn render_task(
     }
     // Evidence can be added while the unit's own report for the period is editable.
     let upload = current
-        .filter(|r| role.may_report() && (r.state == "draft" || r.state == "returned"))
+        .filter(|r| !locked && role.may_report() && (r.state == "draft" || r.state == "returned"))
         .map(|r| r.id);
     let review = current
         .filter(|r| role.may_review() && r.state == "submitted")
@@ -305,6 +360,8 @@ async fn render_task(
             review,
             verify,
             upload,
+            lock,
+            period_code: period.clone().unwrap_or_default(),
         },
     )
 }
@@ -393,6 +450,10 @@ async fn save(
         .period_id(d.scheme.id, &form.period)
         .await?
         .ok_or(WebError::NotFound)?;
+    let period_record = s.store.period(period_id).await?.ok_or(WebError::NotFound)?;
+    if crate::deadlines::task_locked(s, task_id, &period_record).await? {
+        return Err(WebError::BadRequest(t.get("deadline.locked").to_string()));
+    }
     let text = form.text.trim().to_string();
     let weight = Points::try_from(d.task.weight).unwrap_or(Points::ZERO);
     let score = form.self_score.trim();

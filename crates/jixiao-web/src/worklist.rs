@@ -32,6 +32,7 @@ struct TodoPage {
     to_review: Vec<ReviewRow>,
     shows_reporting: bool,
     shows_review: bool,
+    extensions: Vec<jixiao_store::PendingExtension>,
 }
 
 pub(crate) async fn todo(
@@ -50,6 +51,14 @@ pub(crate) async fn todo(
     };
     let to_review = if role.may_review() {
         s.store.review_todo(&session.reach).await.map_err(err)?
+    } else {
+        Vec::new()
+    };
+    let extensions = if role.may_review() {
+        s.store
+            .pending_extensions(&session.reach)
+            .await
+            .map_err(err)?
     } else {
         Vec::new()
     };
@@ -85,6 +94,7 @@ pub(crate) async fn todo(
                 .collect(),
             shows_reporting: role.may_report(),
             shows_review: role.may_review(),
+            extensions,
         },
     )
 }
