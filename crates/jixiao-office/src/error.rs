@@ -67,7 +67,16 @@ impl Column {
         match self {
             Column::Level1 => &["一级指标"],
             Column::Level2 => &["二级指标"],
-            Column::Task => &["任务要点名称", "任务要点", "任务名称", "工作任务"],
+            // 三级指标 (绩效自评表) and 指标名称 (numeric tables) last: a table that has a task
+            // column as well keeps them as attributes.
+            Column::Task => &[
+                "任务要点名称",
+                "任务要点",
+                "任务名称",
+                "工作任务",
+                "指标名称",
+                "三级指标",
+            ],
             Column::Target => &["年度目标", "目标任务", "年度目标任务"],
             Column::Progress => &["进度情况", "完成情况", "进展情况", "完成进度"],
             Column::Weight => &["分值权重", "分值", "权重"],

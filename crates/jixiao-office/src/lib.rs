@@ -155,6 +155,33 @@ pub struct Row {
     /// Where the row was; not part of the JSON contract.
     #[serde(skip)]
     pub source: Location,
+    /// The row's cells in columns the reader does not map (牵头单位, 责任单位, 责任人, 备注,
+    /// 完成时限, 偏差原因 …) as (header as written, cell text), in column order; empty cells and
+    /// 序号 columns are left out. Not part of the JSON contract.
+    #[serde(skip)]
+    pub extra: Vec<(String, String)>,
+    /// The numbers of a table with numeric columns (目标值 · 完成值 · 完成率 · 单位 · 得分);
+    /// `None` when the table has none of them. Not part of the JSON contract.
+    #[serde(skip)]
+    pub numbers: Option<RowNumbers>,
+}
+
+/// The numbers a row of a numeric table (指标名称 | 单位 | 目标值 | 完成值 | 完成率 | 分值) or of a
+/// 绩效自评表 (… | 年度指标值 | 全年实际值 | 得分) states, as read from its cells. A cell that is
+/// not a plain number ("≥95%", "已完成") gives `None` here and stays in the row's text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RowNumbers {
+    /// The target value (目标值/年度目标值/年度指标值/目标任务数/计划数), in `unit`.
+    pub target: Option<f64>,
+    /// The actual value (完成值/实际完成/全年实际值/完成数/进度), in `unit`.
+    pub actual: Option<f64>,
+    /// The measure word of the 单位/计量单位 column, e.g. "个", "%".
+    pub unit: Option<String>,
+    /// The stated completion rate (完成率/完成比例/完成进度(%)) in percent: 47.7 for 47.7%. A
+    /// cell holding a fraction (0.477, as Excel stores a percent-formatted cell) is scaled.
+    pub rate: Option<f64>,
+    /// The self-score (得分/自评得分) in points.
+    pub self_score: Option<f64>,
 }
 
 /// A place in an imported file.

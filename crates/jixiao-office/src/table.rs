@@ -3,7 +3,9 @@
 
 use std::collections::HashSet;
 
-use crate::{Column, ImportError, ImportErrorKind, Location, ParsedTable, Row, Warning};
+use crate::{
+    Column, ImportError, ImportErrorKind, Location, ParsedTable, Row, RowNumbers, Warning,
+};
 
 /// Which reader produced the cells (decides how locations look).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +88,173 @@ pub(crate) fn column_of(header: &str) -> Option<Column> {
         .find(|c| c.synonyms().iter().any(|s| *s == n))
 }
 
+/// Columns beyond the six of the contract: the numbers of numeric tables and 绩效自评表.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NumCol {
+    /// 单位 (the measure word of target and actual).
+    Unit,
+    /// 目标值.
+    TargetValue,
+    /// 完成值.
+    ActualValue,
+    /// 完成率.
+    Rate,
+    /// 得分 (self-score).
+    Score,
+}
+
+impl NumCol {
+    const COUNT: usize = 5;
+
+    fn synonyms(self) -> &'static [&'static str] {
+        match self {
+            NumCol::Unit => &["单位", "计量单位"],
+            NumCol::TargetValue => &[
+                "目标值",
+                "年度目标值",
+                "年度指标值",
+                "目标任务数",
+                "计划数",
+                "指标值",
+            ],
+            NumCol::ActualValue => &[
+                "完成值",
+                "实际完成",
+                "实际完成值",
+                "全年实际值",
+                "完成数",
+                "进度",
+                "实际值",
+            ],
+            NumCol::Rate => &["完成率", "完成比例"],
+            NumCol::Score => &["得分", "自评得分", "自评分"],
+        }
+    }
+}
+
+/// The numeric column a header cell names, if any. "完成进度(%)" is a rate; "完成进度" without a
+/// percent sign stays the prose 进度情况 column.
+pub(crate) fn num_column_of(header: &str) -> Option<NumCol> {
+    let n = normalize_header(header);
+    let percent = header.contains('%') || header.contains('％');
+    if percent && n == "完成进度" {
+        return Some(NumCol::Rate);
+    }
+    [
+        NumCol::Unit,
+        NumCol::TargetValue,
+        NumCol::ActualValue,
+        NumCol::Rate,
+        NumCol::Score,
+    ]
+    .into_iter()
+    .find(|c| c.synonyms().contains(&n.as_str()))
+}
+
+/// 序号 columns: numbering, not an attribute of the task.
+fn is_serial_header(header: &str) -> bool {
+    matches!(
+        normalize_header(header).as_str(),
+        "序号" | "序" | "编号" | "No." | "NO."
+    )
+}
+
+/// A plain number and the measure word after it, as a cell writes it: "2295" → (2295, ""),
+/// "2,295个" → (2295, "个"), "１０９５" → (1095, ""), "47.7%" → (47.7, "%"). `None` for anything
+/// else: comparators and approximations ("≥95%", "2000余人", "约100"), words ("已完成"), a
+/// "unit" longer than four characters or with digits in it.
+pub(crate) fn split_number(text: &str) -> Option<(f64, String)> {
+    let s: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ',' && *c != '，')
+        .map(fold_width)
+        .collect();
+    let end = s
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || (i == 0 && c == '-')))
+        .map_or(s.len(), |(i, _)| i);
+    let (number, rest) = s.split_at(end);
+    let digits = number.strip_prefix('-').unwrap_or(number);
+    let well_formed = digits.chars().filter(|&c| c == '.').count() <= 1
+        && digits.chars().any(|c| c.is_ascii_digit());
+    let plain_unit = rest.chars().count() <= 4
+        && !rest
+            .chars()
+            .any(|c| c.is_ascii_digit() || "余多以左右上下内约近超逾.-".contains(c));
+    if !well_formed || !plain_unit {
+        return None;
+    }
+    let v = number.parse::<f64>().ok().filter(|v| v.is_finite())?;
+    Some((v, rest.to_string()))
+}
+
+/// A plain number in `unit` (or with no unit, or in %): see [`split_number`].
+pub(crate) fn parse_number(text: &str, unit: Option<&str>) -> Option<f64> {
+    split_number(text)
+        .filter(|(_, u)| u.is_empty() || u == "%" || Some(u.as_str()) == unit)
+        .map(|(v, _)| v)
+}
+
+/// A number for a sentence: at most four decimals, no needless zeros ("47.7", "2295").
+pub(crate) fn fmt_number(v: f64) -> String {
+    let r = (v * 10_000.0).round() / 10_000.0;
+    if r.fract() == 0.0 && r.abs() < 1e15 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r}")
+    }
+}
+
+/// True when the text starts like a number (so "完成" can be put before it).
+fn starts_numeric(text: &str) -> bool {
+    text.chars()
+        .next()
+        .map(fold_width)
+        .is_some_and(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// The rate in percent from a 完成率 cell: "47.7%" is 47.7; a bare number is a percentage or a
+/// fraction (Excel stores 47.7% as 0.477), decided by which agrees with actual ÷ target, else by
+/// a "%" in the header, else fractions are numbers up to 2 (200%).
+fn rate_of(
+    text: &str,
+    header_percent: bool,
+    target: Option<f64>,
+    actual: Option<f64>,
+) -> Option<f64> {
+    // 0.477 × 100 is 47.699999999999996: a rate has no more than four decimals.
+    rate_unrounded(text, header_percent, target, actual).map(|r| (r * 10_000.0).round() / 10_000.0)
+}
+
+/// [`rate_of`] before rounding.
+fn rate_unrounded(
+    text: &str,
+    header_percent: bool,
+    target: Option<f64>,
+    actual: Option<f64>,
+) -> Option<f64> {
+    let v = parse_number(text, None)?;
+    let folded: String = text.chars().map(fold_width).collect();
+    if folded.trim_end().ends_with('%') {
+        return Some(v);
+    }
+    if let (Some(t), Some(a)) = (target, actual)
+        && t != 0.0
+    {
+        let want = a / t * 100.0;
+        return Some(if (v * 100.0 - want).abs() < (v - want).abs() {
+            v * 100.0
+        } else {
+            v
+        });
+    }
+    if header_percent || v > 2.0 {
+        Some(v)
+    } else {
+        Some(v * 100.0)
+    }
+}
+
 /// Why a weight cell could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum WeightError {
@@ -117,6 +286,9 @@ pub(crate) fn parse_weight(text: &str) -> Result<f64, WeightError> {
         return Err(WeightError::Unreadable);
     }
     let value: f64 = digits.parse().map_err(|_| WeightError::Unreadable)?;
+    if !value.is_finite() {
+        return Err(WeightError::Unreadable); // "1" and 400 zeros
+    }
     if negative && value != 0.0 {
         return Err(WeightError::Negative);
     }
@@ -169,20 +341,61 @@ pub(crate) fn column_letters(mut index: usize) -> String {
 struct Header {
     index: [Option<usize>; 6],
     name: [String; 6],
+    /// Where the numeric columns are ([`NumCol`] as index).
+    num: [Option<usize>; NumCol::COUNT],
+    /// The 完成率 header says "%": its bare numbers are percentages.
+    rate_percent: bool,
+    /// The columns kept as attributes: (grid column, header as written).
+    extras: Vec<(usize, String)>,
 }
 
 impl Header {
     fn from_row(row: &RawRow) -> Option<Header> {
         let mut index = [None; 6];
+        let mut rank = [usize::MAX; 6];
         let mut name: [String; 6] = Default::default();
+        let mut num = [None; NumCol::COUNT];
+        let mut rate_percent = false;
+        let mut extras = Vec::new();
         for (i, cell) in row.cells.iter().enumerate() {
-            if let Some(col) = column_of(&cell.text) {
-                let k = col as usize;
-                if index[k].is_none() {
-                    index[k] = Some(i);
-                    name[k] = cell.text.trim().to_string();
-                }
+            let text = cell.text.trim();
+            if text.is_empty() {
+                continue;
             }
+            if let Some(col) = num_column_of(text) {
+                if num[col as usize].is_none() {
+                    num[col as usize] = Some(i);
+                    if col == NumCol::Rate {
+                        rate_percent = text.contains('%') || text.contains('％');
+                    }
+                }
+                continue;
+            }
+            if let Some(col) = column_of(text) {
+                let k = col as usize;
+                let n = normalize_header(text);
+                let r = col.synonyms().iter().position(|s| *s == n).unwrap_or(0);
+                if r < rank[k] {
+                    // A better name for the column (任务名称 over 三级指标): the other is an
+                    // attribute.
+                    if let Some(prev) = index[k] {
+                        extras.push((prev, name[k].clone()));
+                    }
+                    index[k] = Some(i);
+                    rank[k] = r;
+                    name[k] = text.to_string();
+                } else if !cell.merged {
+                    extras.push((i, text.to_string()));
+                }
+                continue;
+            }
+            // A header merged across columns is one attribute; one merged down from a header
+            // row above (two-row headers of 自评表 forms) is not a repeat.
+            let repeat = cell.merged && i > 0 && row.cells[i - 1].text == cell.text;
+            if repeat || is_serial_header(text) {
+                continue;
+            }
+            extras.push((i, text.to_string()));
         }
         index[Column::Task as usize]?;
         for col in Column::ALL {
@@ -190,7 +403,15 @@ impl Header {
                 name[col as usize] = col.name().to_string();
             }
         }
-        Some(Header { index, name })
+        extras.retain(|(i, _)| !index.contains(&Some(*i)));
+        extras.sort_by_key(|(i, _)| *i);
+        Some(Header {
+            index,
+            name,
+            num,
+            rate_percent,
+            extras,
+        })
     }
 
     fn get<'a>(&self, row: &'a RawRow, col: Column) -> Option<&'a RawCell> {
@@ -199,6 +420,88 @@ impl Header {
 
     fn text<'a>(&self, row: &'a RawRow, col: Column) -> &'a str {
         self.get(row, col).map_or("", |c| c.text.as_str())
+    }
+
+    fn num_text<'a>(&self, row: &'a RawRow, col: NumCol) -> &'a str {
+        self.num[col as usize]
+            .and_then(|i| row.cells.get(i))
+            .map_or("", |c| c.text.as_str())
+    }
+
+    fn has_numbers(&self) -> bool {
+        self.num.iter().any(Option::is_some)
+    }
+
+    /// The row's attributes: non-empty cells of the extra columns.
+    fn extra(&self, row: &RawRow) -> Vec<(String, String)> {
+        self.extras
+            .iter()
+            .filter_map(|(i, name)| {
+                let cell = row.cells.get(*i)?;
+                (!cell.text.is_empty()).then(|| (name.clone(), cell.text.clone()))
+            })
+            .collect()
+    }
+
+    /// The row's numbers, and the target and progress sentences written from them.
+    fn numbers(&self, row: &RawRow) -> (RowNumbers, String, String) {
+        let target_text = self.num_text(row, NumCol::TargetValue).trim();
+        let actual_text = self.num_text(row, NumCol::ActualValue).trim();
+        // The 单位 column, else the measure word the target or the actual is written with.
+        let unit = Some(self.num_text(row, NumCol::Unit).trim().to_string())
+            .filter(|u| !u.is_empty())
+            .or_else(|| {
+                [target_text, actual_text]
+                    .into_iter()
+                    .filter_map(split_number)
+                    .map(|(_, u)| u)
+                    .find(|u| !u.is_empty())
+            })
+            .unwrap_or_default();
+        let unit = unit.as_str();
+        let unit_opt = (!unit.is_empty()).then_some(unit);
+        let target = parse_number(target_text, unit_opt);
+        let actual = parse_number(actual_text, unit_opt);
+        let rate = rate_of(
+            self.num_text(row, NumCol::Rate),
+            self.rate_percent,
+            target,
+            actual,
+        );
+        let self_score = parse_number(self.num_text(row, NumCol::Score), Some("分"));
+        // A bare number gets the unit; text that has its own ("≥95%", "100人") stays as written.
+        let with_unit = |text: &str| {
+            if split_number(text).is_some_and(|(_, u)| u.is_empty()) {
+                format!("{text}{unit}")
+            } else {
+                text.to_string()
+            }
+        };
+        let target_sentence = if target_text.is_empty() {
+            String::new()
+        } else {
+            with_unit(target_text)
+        };
+        let mut parts = Vec::new();
+        if !actual_text.is_empty() {
+            let a = with_unit(actual_text);
+            parts.push(if starts_numeric(&a) {
+                format!("完成{a}")
+            } else {
+                a
+            });
+        }
+        if let Some(r) = rate {
+            parts.push(format!("完成率{}%", fmt_number(r)));
+        }
+        let numbers = RowNumbers {
+            target,
+            actual,
+            unit: unit_opt.map(str::to_string),
+            rate,
+            self_score,
+        };
+        (numbers, target_sentence, parts.join("，"))
     }
 }
 
@@ -426,14 +729,30 @@ pub(crate) fn build(raw: RawDoc) -> Result<ParsedTable, ImportError> {
                 );
             }
             sum += weight;
+            let (numbers, target, progress) = if h.has_numbers() {
+                let (n, t, p) = h.numbers(row);
+                // Prose wins where the table has it; the numbers' sentences fill in.
+                let pick = |prose: &str, made: String| {
+                    if prose.is_empty() {
+                        made
+                    } else {
+                        prose.to_string()
+                    }
+                };
+                (Some(n), pick(target, t), pick(progress, p))
+            } else {
+                (None, target.to_string(), progress.to_string())
+            };
             rows.push(Row {
                 level1: level1.clone(),
                 level2: level2.clone(),
                 task: task.to_string(),
-                target: target.to_string(),
-                progress: progress.to_string(),
+                target,
+                progress,
                 weight,
                 source: b.loc(block, Some(row.pos)),
+                extra: h.extra(row),
+                numbers,
             });
         }
     }
@@ -508,7 +827,15 @@ fn check_columns(
         Column::Target,
         Column::Progress,
     ] {
-        if h.index[col as usize].is_none() {
+        let stand_in = match col {
+            Column::Target => h.num[NumCol::TargetValue as usize].is_some(),
+            Column::Progress => {
+                h.num[NumCol::ActualValue as usize].is_some()
+                    || h.num[NumCol::Rate as usize].is_some()
+            }
+            _ => false,
+        };
+        if h.index[col as usize].is_none() && !stand_in {
             let loc = b.loc(block, Some(row.pos));
             b.warn(
                 loc,
@@ -613,6 +940,69 @@ mod tests {
         ] {
             assert_eq!(column_of(text), col, "{text}");
         }
+    }
+
+    #[test]
+    fn plain_numbers_split_from_their_measure_word_and_anything_vaguer_is_not_a_number() {
+        for (text, want) in [
+            ("2295", Some((2295.0, ""))),
+            ("2,295个", Some((2295.0, "个"))),
+            ("１０９５ 人", Some((1095.0, "人"))),
+            ("47.7%", Some((47.7, "%"))),
+            ("1.2万人", Some((1.2, "万人"))),
+            ("-3", Some((-3.0, ""))),
+            ("≥95%", None),
+            ("2000余人", None),
+            ("约100", None),
+            ("已完成", None),
+            ("1.2.3", None),
+            ("100个项目已开工", None),
+            ("", None),
+        ] {
+            let got = split_number(text);
+            assert_eq!(got.as_ref().map(|(v, u)| (*v, u.as_str())), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_rate_cell_is_read_in_percent_whether_written_as_percent_or_fraction() {
+        for (text, header_percent, target, actual, want) in [
+            ("47.7%", false, None, None, Some(47.7)),
+            ("0.477", false, Some(2295.0), Some(1095.0), Some(47.7)),
+            ("47.7", false, Some(2295.0), Some(1095.0), Some(47.7)),
+            ("1.25", false, None, None, Some(125.0)),
+            ("1.25", true, None, None, Some(1.25)),
+            ("95", false, None, None, Some(95.0)),
+            ("—", false, None, None, None),
+            ("", false, None, None, None),
+        ] {
+            assert_eq!(
+                rate_of(text, header_percent, target, actual),
+                want,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn numeric_headers_map_by_synonym_and_a_percent_sign_makes_progress_a_rate() {
+        for (text, col) in [
+            ("年度指标值", Some(NumCol::TargetValue)),
+            ("目标任务数", Some(NumCol::TargetValue)),
+            ("全年实际值", Some(NumCol::ActualValue)),
+            ("实际完成", Some(NumCol::ActualValue)),
+            ("完成率", Some(NumCol::Rate)),
+            ("完成率（%）", Some(NumCol::Rate)),
+            ("完成进度(%)", Some(NumCol::Rate)),
+            ("完成进度", None),
+            ("计量单位", Some(NumCol::Unit)),
+            ("自评得分", Some(NumCol::Score)),
+            ("责任单位", None),
+        ] {
+            assert_eq!(num_column_of(text), col, "{text}");
+        }
+        assert_eq!(column_of("完成进度"), Some(Column::Progress));
+        assert_eq!(column_of("三级指标"), Some(Column::Task));
     }
 
     #[test]
