@@ -4,6 +4,7 @@
 //! `JIXIAO_TEST_PG_URL` is set (CI sets it; `JIXIAO_REQUIRE_PG=1` makes its absence a failure).
 //! New tests go in the module named after the feature they exercise.
 
+mod admin;
 mod bad_input;
 mod browser;
 mod deadlines;

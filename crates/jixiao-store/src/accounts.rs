@@ -247,6 +247,130 @@ impl Store {
             .rows_affected())
     }
 
+    /// Activates or deactivates an account; deactivating ends its sessions.
+    pub async fn set_user_active(
+        &self,
+        by: &Actor,
+        user_id: i64,
+        active: bool,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        let n = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+            .bind(i64::from(active))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound("账户"));
+        }
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        audit::append(
+            &mut tx,
+            Record {
+                actor: by,
+                action: if active {
+                    "user.activate"
+                } else {
+                    "user.deactivate"
+                },
+                entity: "user",
+                entity_id: Some(user_id),
+                before: None,
+                after: Some(serde_json::json!({ "active": active }).to_string()),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a new password hash, clears any lock and ends the account's sessions.
+    pub async fn set_password_hash(
+        &self,
+        by: &Actor,
+        user_id: i64,
+        hash: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        let n = sqlx::query(
+            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL              WHERE id = $2",
+        )
+        .bind(hash)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound("账户"));
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            Record {
+                actor: by,
+                action: "user.password",
+                entity: "user",
+                entity_id: Some(user_id),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every unit, by name.
+    pub async fn units(&self) -> Result<Vec<crate::UnitRecord>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT id, name, kind, parent_id FROM units ORDER BY name")
+                .fetch_all(self.pool())
+                .await?,
+        )
+    }
+
+    /// Sets a unit's type (for ranking within a type).
+    pub async fn set_unit_kind(
+        &self,
+        by: &Actor,
+        unit_id: i64,
+        kind: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        let n = sqlx::query("UPDATE units SET kind = $1 WHERE id = $2")
+            .bind(kind)
+            .bind(unit_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound("单位"));
+        }
+        audit::append(
+            &mut tx,
+            Record {
+                actor: by,
+                action: "unit.kind",
+                entity: "unit",
+                entity_id: Some(unit_id),
+                before: None,
+                after: Some(serde_json::json!({ "kind": kind }).to_string()),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Remembers a user's locale.
     pub async fn set_user_locale(&self, user_id: i64, locale: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")

@@ -6,6 +6,7 @@
 //! crate renders HTML.
 
 mod account;
+mod admin;
 pub mod auth;
 mod deadlines;
 mod error;

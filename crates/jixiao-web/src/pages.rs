@@ -31,6 +31,11 @@ pub fn router() -> Router<AppState> {
         .route("/schemes/{id}/periods", post(crate::deadlines::set_period))
         .route("/tasks/{id}/extensions", post(crate::deadlines::request))
         .route("/extensions/{id}/decide", post(crate::deadlines::decide))
+        .route("/admin", get(crate::admin::page))
+        .route("/admin/units", post(crate::admin::add_unit))
+        .route("/admin/users", post(crate::admin::add_user))
+        .route("/admin/users/{id}", post(crate::admin::user_action))
+        .route("/admin/audit", get(crate::admin::audit))
         .route("/todo", get(crate::worklist::todo))
         .route("/search", get(crate::worklist::search))
         .route(

@@ -15,6 +15,8 @@ pub(crate) struct Frame {
     pub switch_href: String,
     /// The logged-in user's name, if any.
     pub user_name: Option<String>,
+    /// Whether the user is an admin (the admin link shows).
+    pub is_admin: bool,
     /// The session's CSRF token (for the logout form in the header), empty when anonymous.
     pub csrf: String,
 }
@@ -27,6 +29,7 @@ impl Frame {
             lang: locale.tag(),
             switch_href: format!("/lang/{}?next=/", locale.other().tag()),
             user_name: None,
+            is_admin: false,
             csrf: String::new(),
         }
     }
@@ -39,6 +42,7 @@ impl Frame {
             lang: locale.tag(),
             switch_href: format!("/lang/{}?next={}", locale.other().tag(), query_escape(here)),
             user_name: session.map(|s| s.user.display_name.clone()),
+            is_admin: session.is_some_and(|s| s.user.role().may_administer()),
             csrf: session.map(|s| s.csrf.clone()).unwrap_or_default(),
         }
     }

@@ -1,0 +1,167 @@
+//! The assessment office's pages: units, accounts and the audit log, for admins only.
+
+use jixiao_domain::Role;
+
+use crate::support::*;
+
+fn shown_password(html: &str) -> String {
+    let at = html
+        .find("只显示这一次）：")
+        .expect("a password is shown once")
+        + "只显示这一次）：".len();
+    html[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_admin_manages_units_and_accounts_and_nobody_else_can() {
+    for db in databases().await {
+        let server = TestServer::start(db.store().await).await;
+        let admin = server.login_as("boss", Role::Admin, "市政府").await;
+        let viewer = server.login_as("kan", Role::Viewer, "市政府").await;
+        for path in ["/admin", "/admin/audit"] {
+            assert_eq!(admin.get(path).await.status, 200, "{path}");
+            assert_eq!(viewer.get(path).await.status, 403, "{path} as a viewer");
+        }
+        let csrf_v = viewer.csrf().await;
+        let r = viewer
+            .post("/admin/units", &[("csrf", &csrf_v), ("name", "黑客单位")])
+            .await;
+        assert_eq!(r.status, 403);
+
+        let csrf = admin.csrf().await;
+        let root = server.store.unit_by_name("市政府").await.unwrap().unwrap();
+        let r = admin
+            .post(
+                "/admin/units",
+                &[
+                    ("csrf", &csrf),
+                    ("name", "市教育局"),
+                    ("parent", &root.id.to_string()),
+                    ("kind", "政府部门"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let edu = server
+            .store
+            .unit_by_name("市教育局")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (edu.parent_id, edu.kind.as_str()),
+            (Some(root.id), "政府部门")
+        );
+
+        let r = admin
+            .post(
+                "/admin/users",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "Jiaoyu.Tian"),
+                    ("display_name", "教育局填报员"),
+                    ("role", "reporter"),
+                    ("unit", &edu.id.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", db.backend);
+        let password = shown_password(&r.body);
+        assert_eq!(password.len(), 14);
+        let mut b = server.anonymous();
+        assert_eq!(
+            b.login("jiaoyu.tian", &password).await.0,
+            303,
+            "the new account logs in"
+        );
+        assert_eq!(b.get("/account").await.status, 200);
+
+        let dup = admin
+            .post(
+                "/admin/users",
+                &[
+                    ("csrf", &csrf),
+                    ("username", "jiaoyu.tian"),
+                    ("role", "viewer"),
+                    ("unit", &edu.id.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(dup.status, 400);
+        assert!(dup.body.contains("已被使用"));
+
+        // Deactivating ends the sessions and blocks logins; resetting gives a new password.
+        let user = server
+            .store
+            .user_for_login("jiaoyu.tian")
+            .await
+            .unwrap()
+            .unwrap()
+            .0;
+        let r = admin
+            .post(
+                &format!("/admin/users/{}", user.id),
+                &[("csrf", &csrf), ("action", "deactivate")],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        assert_eq!(b.get("/account").await.status, 303, "its session ended");
+        let mut again = server.anonymous();
+        assert_eq!(
+            again.login("jiaoyu.tian", &password).await.0,
+            200,
+            "refused while deactivated"
+        );
+        admin
+            .post(
+                &format!("/admin/users/{}", user.id),
+                &[("csrf", &csrf), ("action", "activate")],
+            )
+            .await;
+        let r = admin
+            .post(
+                &format!("/admin/users/{}", user.id),
+                &[("csrf", &csrf), ("action", "reset")],
+            )
+            .await;
+        assert_eq!(r.status, 200);
+        let fresh = shown_password(&r.body);
+        assert_ne!(fresh, password);
+        assert_eq!(
+            again.login("jiaoyu.tian", &password).await.0,
+            200,
+            "old password gone"
+        );
+        assert_eq!(again.login("jiaoyu.tian", &fresh).await.0, 303);
+
+        let me = server
+            .store
+            .user_for_login("boss")
+            .await
+            .unwrap()
+            .unwrap()
+            .0;
+        let r = admin
+            .post(
+                &format!("/admin/users/{}", me.id),
+                &[("csrf", &csrf), ("action", "deactivate")],
+            )
+            .await;
+        assert_eq!(r.status, 400, "an admin cannot lock itself out");
+
+        let audit = admin.get("/admin/audit").await.body;
+        for action in [
+            "user.create",
+            "unit.create",
+            "user.deactivate",
+            "user.password",
+        ] {
+            assert!(audit.contains(action), "{action} in the audit page");
+        }
+        let check = jixiao(&db.url, &["audit", "verify"]);
+        assert!(check.status.success(), "{}", stderr(&check));
+    }
+}
