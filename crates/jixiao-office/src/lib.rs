@@ -2,7 +2,8 @@
 //!
 //! Reads one *progress table* (任务要点完成进度情况表) — a title line, a `主管部门：…` line and a
 //! table with the columns 一级指标 · 二级指标 · 任务要点名称 · 年度目标 · 进度情况 · 分值权重 —
-//! from any of three forms, and gives the same [`ParsedTable`] for each:
+//! from any of five forms (.txt, .docx, .xlsx, .xls, .ods), and gives the same [`ParsedTable`] for
+//! each:
 //!
 //! * **.txt** — the text a Word table is saved as: every cell on its own line starting with a TAB,
 //!   rows separated by (one or more) blank lines, a line that does not start with a TAB continues
@@ -32,8 +33,32 @@
 //! ## Header, columns and rows
 //!
 //! Columns are found by *name*, after normalising whitespace, full-width letters and a trailing
-//! parenthesis such as "（分）", in the first ten rows; their order does not matter and extra
-//! columns (序号, 牵头单位, 备注, …) are ignored. Synonyms: see [`Column::synonyms`].
+//! parenthesis such as "（分）", in the first ten rows; their order does not matter (progress
+//! before target, weight first: tested). Synonyms: see [`Column::synonyms`]; when two header
+//! cells name the same column, the better synonym wins (任务名称 over 三级指标) and the other is
+//! kept as an attribute.
+//!
+//! * **Attributes.** Columns the reader does not map (牵头单位, 责任单位, 责任人, 完成时限, 备注,
+//!   偏差原因…) are kept per row in [`Row::extra`] as (header as written, cell text), in column
+//!   order, empty cells left out; 序号/编号 columns are numbering and are dropped. A header
+//!   merged across columns is one attribute.
+//! * **Numeric tables** (指标名称 | 单位 | 目标值 | 完成值 | 完成率 | 分值): 目标值/年度目标值/
+//!   年度指标值/目标任务数/计划数/指标值, 完成值/实际完成/实际完成值/全年实际值/完成数/进度/
+//!   实际值, 完成率/完成比例/完成进度(%) (without "%", 完成进度 stays the prose column), 单位/
+//!   计量单位 and 得分/自评得分. Their plain numbers go to [`Row::numbers`]; where the row has no
+//!   prose target/progress, sentences are written for the prose reader downstream: target
+//!   "2295个" (value + unit; text such as "≥95%" as written), progress "完成1095个，完成率47.7%"
+//!   (a stated rate only; the reader computes completion itself). Without a 单位 column the
+//!   measure word the cells are written with ("1000人") is the unit. A rate cell holding a
+//!   fraction (Excel stores 47.7% as 0.477) is told from a percentage by which agrees with actual
+//!   ÷ target, else by a "%" in the header, else values up to 2 are fractions.
+//! * **绩效自评表 forms** (一级指标 | 二级指标 | 三级指标 | 分值 | 年度指标值 | 全年实际值 | 得分 |
+//!   偏差原因…): 三级指标 is the task (a synonym of 任务要点名称 of lowest rank), 一级 and 二级 the
+//!   levels above, the indicator values go through the numeric columns, 得分 to
+//!   [`RowNumbers::self_score`], the rest to attributes. The usual two-row header (绩效指标
+//!   merged over the three levels, the other headers merged down) reads as one.
+//! * The JSON contract is unchanged: `extra` and `numbers` are `#[serde(skip)]`, a row has
+//!   exactly six keys.
 //!
 //! * 任务要点名称 and 分值权重 are **required**: without them the table cannot be scored, so the
 //!   import fails, naming the header row and listing the columns found.
@@ -51,7 +76,9 @@
 //!
 //! ## Hostile files
 //!
-//! Nothing panics on any input (see the property test). Files over [`limits::MAX_FILE_BYTES`] are
+//! Nothing panics on any input (see the property test, and the cargo-fuzz targets `import_txt`,
+//! `import_docx`, `import_xlsx` in `fuzz/`, a crate outside the workspace: `RUSTC_BOOTSTRAP=1
+//! cargo fuzz run -s none import_xlsx` from this crate's folder). Files over [`limits::MAX_FILE_BYTES`] are
 //! refused before reading; the extension decides the reader and the first bytes must agree with
 //! it; zip containers are checked for entry count, per-entry and total uncompressed size and
 //! expansion ratio, reading every entry through a `take()` limit; XML with a DOCTYPE or an entity
@@ -74,7 +101,14 @@
 //! * Formulas: the value Excel cached is used (calamine), never recalculated.
 //! * No interpretation of the text: targets and progress are returned as written; reading the
 //!   quantities in them is `jixiao-prose`'s job, and level-1 points ("（400分）") are the domain's.
-//! * Extra columns (牵头单位, 备注) are not returned yet.
+//! * Header rows below the tenth row (自评表 forms with a long project block above the indicator
+//!   table) are not searched; a "单位" header is always the measure word, never the responsible
+//!   unit (that is 责任单位/牵头单位, an attribute).
+//! * .xls: calamine parses every sheet when opening and lays each out densely over the bounding
+//!   box of its cells, so a hostile 20 MiB .xls with cells at A1 and IV65536 on many sheets can
+//!   cost about half a GiB per sheet before our row/column limits see it. Only the file-size
+//!   limit applies before calamine; a BIFF pre-scan (as the .ods one) would close this. .xls
+//!   merges come from calamine's MERGEDCELLS records; .ods merges from our scan.
 
 // `ImportError` carries a full `Location` by value, as the public API prescribes; errors end an
 // import (they are not on a hot path), so the size of `Result<_, ImportError>` does not matter.
@@ -287,7 +321,8 @@ pub fn read_path(path: &Path) -> Result<ParsedTable, ImportError> {
 }
 
 /// Reads a progress table from the bytes of a file called `file_name`. The format is chosen by
-/// the extension (.txt, .docx, .xlsx) and checked against the content's first bytes.
+/// the extension (.txt, .docx, .xlsx/.xlsm, .xls, .ods) and checked against the content's first
+/// bytes.
 pub fn read_bytes(file_name: &str, bytes: &[u8]) -> Result<ParsedTable, ImportError> {
     if bytes.len() as u64 > limits::MAX_FILE_BYTES {
         return Err(ImportError::at_file(

@@ -1,0 +1,16 @@
+//! `cd crates/jixiao-office && RUSTC_BOOTSTRAP=1 cargo fuzz run -s none import_txt -- -max_total_time=120`
+//! (seed the corpus with `../../shared/fixtures/seed.txt`): any bytes as a .txt file give `Ok` or
+//! `Err`, never a panic, and an `Ok` table has rows with finite, non-negative weights.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(table) = jixiao_office::read_bytes("x.txt", data) {
+        assert!(!table.rows.is_empty());
+        for row in &table.rows {
+            assert!(row.weight.is_finite() && row.weight >= 0.0, "{}", row.weight);
+            assert!(!row.task.is_empty());
+        }
+    }
+});
