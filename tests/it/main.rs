@@ -10,6 +10,7 @@ mod browser;
 mod deadlines;
 mod export;
 mod import;
+mod matrix;
 mod read;
 mod support;
 mod web;

@@ -80,6 +80,12 @@ async fn serve_demo_shows_the_seed_table_with_merged_indicator_cells() {
         assert!(!again.banner.contains("密码"), "passwords are printed once");
         drop(again);
         assert_eq!(db.counts().await, (1, 15), "{}", db.backend);
+        let check = jixiao(&db.url, &["audit", "verify"]);
+        assert!(check.status.success(), "{}: {}", db.backend, stderr(&check));
+        assert!(
+            stdout(&check).contains("哈希链无断裂"),
+            "the demo's audit log holds"
+        );
     }
 }
 

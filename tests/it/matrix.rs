@@ -1,0 +1,248 @@
+//! The authorisation matrix: every route × every role × own and foreign unit, in one table.
+//!
+//! Expected codes: 200 (or 303 after a successful form) allowed; 404 for a record the user may
+//! not see (its existence is not revealed); 403 for an action the role may not take; 303 to the
+//! login page for anonymous visitors. Forms carry the session's valid CSRF token, so only
+//! authorisation decides.
+
+use jixiao_domain::Role;
+use jixiao_store::Actor;
+
+use crate::support::*;
+
+const TABLE: &str = " 2023年度测试考核工作任务要点完成进度情况\n\n主管部门：测试局\n\n\t一级指标\n\t二级指标\n\t任务要点名称\n\t年度目标\n\t进度情况\n\t分值权重\n\n\t履职尽责（100分）\n\t重点工作\n\t技能培训\n\t培训妇女1000人\n\t已培训妇女300人\n\t100分\n";
+
+/// Ids of one unit's records.
+struct Own {
+    unit: i64,
+    task: i64,
+    report: i64,
+    attachment: i64,
+}
+
+#[tokio::test]
+async fn every_route_answers_every_role_as_the_matrix_says() {
+    let db = databases().await.remove(0);
+    let store = db.store().await;
+    let by = Actor::cli();
+    let root = store.ensure_unit(&by, "市政府", None).await.unwrap();
+    let a = store.ensure_unit(&by, "甲部门", Some(root)).await.unwrap();
+    let b = store.ensure_unit(&by, "乙部门", Some(root)).await.unwrap();
+    store.ensure_unit(&by, "甲一单位", Some(a)).await.unwrap();
+    store.ensure_unit(&by, "乙一单位", Some(b)).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.txt");
+    std::fs::write(&path, TABLE).unwrap();
+    for unit in ["甲一单位", "乙一单位"] {
+        let out = jixiao(&db.url, &["import", path.to_str().unwrap(), "--unit", unit]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let server = TestServer::start(store.clone()).await;
+    let mut own = Vec::new();
+    for unit in ["甲一单位", "乙一单位"] {
+        let u = store.unit_by_name(unit).await.unwrap().unwrap();
+        let task = store
+            .unit_table(1, u.id, None)
+            .await
+            .unwrap()
+            .unwrap()
+            .tasks[0]
+            .clone();
+        let report = task.report.unwrap();
+        let att = store
+            .add_attachment(&by, report.id, "证明.pdf", "application/pdf", b"%PDF-1.4 x")
+            .await
+            .unwrap();
+        own.push(Own {
+            unit: u.id,
+            task: task.id,
+            report: report.id,
+            attachment: att.id,
+        });
+    }
+    let (ja, yi) = (&own[0], &own[1]);
+
+    // Columns: anonymous, admin, reviewer 甲, reporter 甲一, viewer 甲, reporter 乙一.
+    let anon = server.anonymous();
+    let admin = server.login_as("m_admin", Role::Admin, "市政府").await;
+    let reviewer = server.login_as("m_rev", Role::Reviewer, "甲部门").await;
+    let reporter = server.login_as("m_rep", Role::Reporter, "甲一单位").await;
+    let viewer = server.login_as("m_view", Role::Viewer, "甲部门").await;
+    let foreign = server
+        .login_as("m_rep_yi", Role::Reporter, "乙一单位")
+        .await;
+    let who: [(&str, &Browser); 6] = [
+        ("anonymous", &anon),
+        ("admin", &admin),
+        ("reviewer甲", &reviewer),
+        ("reporter甲一", &reporter),
+        ("viewer甲", &viewer),
+        ("reporter乙一", &foreign),
+    ];
+
+    let gets: Vec<(String, [u16; 6])> = vec![
+        ("/".into(), [303, 200, 200, 200, 200, 200]),
+        ("/todo".into(), [303, 200, 200, 200, 200, 200]),
+        ("/search?q=培训".into(), [303, 200, 200, 200, 200, 200]),
+        ("/account".into(), [303, 200, 200, 200, 200, 200]),
+        ("/schemes/1".into(), [303, 200, 200, 200, 200, 200]),
+        (
+            "/schemes/1/completeness".into(),
+            [303, 200, 200, 200, 200, 200],
+        ),
+        (
+            format!("/schemes/1/units/{}", ja.unit),
+            [303, 200, 200, 200, 200, 404],
+        ),
+        (
+            format!("/schemes/1/units/{}", yi.unit),
+            [303, 200, 404, 404, 404, 200],
+        ),
+        (
+            format!("/schemes/1/units/{}/export/csv", ja.unit),
+            [303, 200, 200, 200, 200, 404],
+        ),
+        (
+            format!("/schemes/1/units/{}/export/csv", yi.unit),
+            [303, 200, 404, 404, 404, 200],
+        ),
+        (
+            format!("/tasks/{}", ja.task),
+            [303, 200, 200, 200, 200, 404],
+        ),
+        (
+            format!("/tasks/{}", yi.task),
+            [303, 200, 404, 404, 404, 200],
+        ),
+        (
+            format!("/attachments/{}", ja.attachment),
+            [303, 200, 200, 200, 200, 404],
+        ),
+        (
+            format!("/attachments/{}", yi.attachment),
+            [303, 200, 404, 404, 404, 200],
+        ),
+        ("/admin".into(), [303, 200, 403, 403, 403, 403]),
+        ("/admin/audit".into(), [303, 200, 403, 403, 403, 403]),
+        ("/login".into(), [200, 200, 200, 200, 200, 200]),
+        ("/healthz".into(), [200, 200, 200, 200, 200, 200]),
+        ("/static/jixiao.css".into(), [200, 200, 200, 200, 200, 200]),
+    ];
+    for (path, expected) in &gets {
+        for ((name, b), want) in who.iter().zip(expected) {
+            let got = b.get(path).await.status;
+            assert_eq!(got, *want, "GET {path} as {name}");
+        }
+    }
+
+    // Forms on the foreign unit's records: nobody of 甲 gets past authorisation.
+    let foreign_posts: Vec<(String, Vec<(&str, String)>)> = vec![
+        (
+            format!("/tasks/{}/report", yi.task),
+            vec![
+                ("period", "2023".into()),
+                ("text", "x".into()),
+                ("version", "1".into()),
+            ],
+        ),
+        (
+            format!("/reports/{}/review", yi.report),
+            vec![("version", "1".into()), ("decision", "approve".into())],
+        ),
+        (
+            format!("/reports/{}/verify", yi.report),
+            vec![
+                ("version", "1".into()),
+                ("completion", "50".into()),
+                ("reason", "x".into()),
+            ],
+        ),
+        (
+            format!("/tasks/{}/extensions", yi.task),
+            vec![
+                ("period", "2023".into()),
+                ("reason", "x".into()),
+                ("until", "2099-01-01".into()),
+            ],
+        ),
+        (format!("/attachments/{}/delete", yi.attachment), vec![]),
+    ];
+    for (path, fields) in &foreign_posts {
+        for (name, b) in [
+            ("reviewer甲", &reviewer),
+            ("reporter甲一", &reporter),
+            ("viewer甲", &viewer),
+        ] {
+            let csrf = b.csrf().await;
+            let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+            form.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+            let got = b.post(path, &form).await.status;
+            assert_eq!(got, 404, "POST {path} as {name}");
+        }
+        let got = anon.post(path, &[("csrf", "x")]).await;
+        assert_eq!(
+            got.status, 303,
+            "POST {path} anonymously goes to the login page"
+        );
+    }
+
+    // Within reach, the role decides: on 甲一's records.
+    let role_posts: Vec<(String, Vec<(&str, String)>, [u16; 3])> = vec![
+        // reviewer, viewer, foreign reporter (out of reach)
+        (
+            format!("/reports/{}/verify", ja.report),
+            vec![("version", "999".into()), ("completion", "".into())],
+            [400, 403, 404],
+        ),
+        (
+            format!("/tasks/{}/report", ja.task),
+            vec![
+                ("period", "2023".into()),
+                ("text", "x".into()),
+                ("version", "999".into()),
+            ],
+            [403, 403, 404],
+        ),
+        (
+            format!("/schemes/1/periods"),
+            vec![("code", "2023Q1".into())],
+            [403, 403, 403],
+        ),
+        (
+            "/admin/units".into(),
+            vec![("name", "新单位".into())],
+            [403, 403, 403],
+        ),
+        (
+            "/admin/users".into(),
+            vec![
+                ("username", "newbie".into()),
+                ("role", "admin".into()),
+                ("unit", "1".into()),
+            ],
+            [403, 403, 403],
+        ),
+    ];
+    for (path, fields, expected) in &role_posts {
+        for ((name, b), want) in [
+            ("reviewer甲", &reviewer),
+            ("viewer甲", &viewer),
+            ("reporter乙一", &foreign),
+        ]
+        .iter()
+        .zip(expected)
+        {
+            let csrf = b.csrf().await;
+            let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+            form.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+            let got = b.post(path, &form).await.status;
+            assert_eq!(got, *want, "POST {path} as {name}");
+        }
+    }
+    // Nothing above changed the foreign unit's report.
+    let report = store.report(yi.report).await.unwrap().unwrap();
+    assert_eq!(
+        (report.version, report.text.as_str()),
+        (1, "已培训妇女300人")
+    );
+}
