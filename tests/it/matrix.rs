@@ -12,6 +12,9 @@ use crate::support::*;
 
 const TABLE: &str = " 2023年度测试考核工作任务要点完成进度情况\n\n主管部门：测试局\n\n\t一级指标\n\t二级指标\n\t任务要点名称\n\t年度目标\n\t进度情况\n\t分值权重\n\n\t履职尽责（100分）\n\t重点工作\n\t技能培训\n\t培训妇女1000人\n\t已培训妇女300人\n\t100分\n";
 
+/// Form fields besides the CSRF token.
+type Fields = Vec<(&'static str, String)>;
+
 /// Ids of one unit's records.
 struct Own {
     unit: i64,
@@ -136,7 +139,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
     }
 
     // Forms on the foreign unit's records: nobody of 甲 gets past authorisation.
-    let foreign_posts: Vec<(String, Vec<(&str, String)>)> = vec![
+    let foreign_posts: Vec<(String, Fields)> = vec![
         (
             format!("/tasks/{}/report", yi.task),
             vec![
@@ -187,7 +190,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
     }
 
     // Within reach, the role decides: on 甲一's records.
-    let role_posts: Vec<(String, Vec<(&str, String)>, [u16; 3])> = vec![
+    let role_posts: Vec<(String, Fields, [u16; 3])> = vec![
         // reviewer, viewer, foreign reporter (out of reach)
         (
             format!("/reports/{}/verify", ja.report),
@@ -204,7 +207,7 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             [403, 403, 404],
         ),
         (
-            format!("/schemes/1/periods"),
+            "/schemes/1/periods".to_string(),
             vec![("code", "2023Q1".into())],
             [403, 403, 403],
         ),
