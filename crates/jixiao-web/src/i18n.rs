@@ -179,6 +179,46 @@ mod tests {
     }
 
     #[test]
+    fn every_key_used_in_templates_and_code_exists() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut missing = Vec::new();
+        for dir in ["templates", "src"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                for call in ["get(\"", "fill(\""] {
+                    for (i, _) in text.match_indices(call) {
+                        let rest = &text[i + call.len()..];
+                        let key = &rest[..rest.find('"').unwrap()];
+                        let looks_like_key = key.contains('.')
+                            && key
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || "._".contains(c));
+                        if looks_like_key && !Locale::Zh.catalog().messages.contains_key(key) {
+                            missing.push(format!("{}: {key}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        // Keys built at run time, one of each family.
+        for key in [
+            "status.exceeded",
+            "report.state.returned",
+            "role.admin",
+            "rule.count",
+            "extension.state.pending",
+            "report.done.saved",
+            "scheme.state.active",
+        ] {
+            if !Locale::Zh.catalog().messages.contains_key(key) {
+                missing.push(key.to_string());
+            }
+        }
+        assert!(missing.is_empty(), "missing messages: {missing:#?}");
+    }
+
+    #[test]
     fn accept_language_picks_the_best_supported_locale() {
         let cases = [
             ("zh-CN,zh;q=0.9,en;q=0.8", Some(Locale::Zh)),
