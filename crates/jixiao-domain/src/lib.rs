@@ -10,6 +10,7 @@ pub mod deadline;
 pub mod period;
 pub mod points;
 pub mod reading;
+pub mod scoring;
 pub mod status;
 pub mod table;
 
