@@ -1703,4 +1703,233 @@ mod tests {
         ]);
         assert_eq!(r[1].explanation, ["与「乙」总分相同，平均完成率70%较低"]);
     }
+
+    /// The three-unit fixture. Scheme: 重点工作（60分）{任务一 30分 proportional, 任务二 30分
+    /// graded}, 创新工作（10分）{任务三 8分 all-or-nothing, 任务四 8分 proportional} (the two
+    /// innovation tasks may earn 16, the indicator counts 10). Rules: 表彰 最高计5分, 信访 扣完为止
+    /// with a base of 5.
+    ///
+    /// 甲（党群部门）: 任务一 80% → 24; 任务二 良好 → 25.5; 重点工作 49.5.
+    ///   任务三 100% → 8; 任务四 120% → 8; sum 16 → capped at 10. Level 1: 59.5.
+    ///   表彰 +2 +2 +2 = 6 → 最高计5分 → +5. Total 64.5. Mean completion (0.8+1+1.2)/3 = 1.0.
+    ///   Veto (when applied): CapTotal(55) → 55.
+    /// 乙（党群部门）: 任务一 100% → 30; 任务二 一般 → 21; 重点工作 51.
+    ///   任务三 90% → 0; 任务四 50% → 4; 创新工作 4. Level 1: 55. 表彰 +2. Total 57.
+    ///   Mean completion (1+0.9+0.5)/3 = 0.8.
+    /// 丙（政府部门）: 任务一 90% → 27; 任务二 优秀 → 30; 重点工作 57.
+    ///   任务三 50% → 0; 任务四 62.5% → 5; 创新工作 5. Level 1: 62.
+    ///   信访 −3 −3 = 6 → 扣完为止 5 → −5. Total 57. Mean completion (0.9+0.5+0.625)/3 = 0.675.
+    ///
+    /// Without the veto: 甲 1 (64.5); 乙 2 and 丙 3 tie at 57, broken by mean completion 0.8 >
+    /// 0.675. 分类排名: 甲 党群 1, 乙 党群 2, 丙 政府 1.
+    /// With the veto on 甲: 乙 1, 丙 2, 甲 3; 分类排名: 乙 党群 1, 甲 党群 2, 丙 政府 1.
+    fn three_units(veto_on_jia: bool) -> Vec<UnitResult> {
+        let scheme = |t1: f64, t2: Grade, t3: f64, t4: f64| {
+            vec![
+                IndicatorInput {
+                    name: n("重点工作（60分）"),
+                    points: Some(p(60.0)),
+                    children: Vec::new(),
+                    tasks: vec![
+                        task(
+                            "任务一",
+                            30.0,
+                            ScoringRule::Proportional,
+                            Evidence::completion(c(t1)),
+                        ),
+                        task("任务二", 30.0, graded(), Evidence::grade(t2)),
+                    ],
+                },
+                IndicatorInput {
+                    name: n("创新工作（10分）"),
+                    points: Some(p(10.0)),
+                    children: Vec::new(),
+                    tasks: vec![
+                        task(
+                            "任务三",
+                            8.0,
+                            ScoringRule::AllOrNothing,
+                            Evidence::completion(c(t3)),
+                        ),
+                        task(
+                            "任务四",
+                            8.0,
+                            ScoringRule::Proportional,
+                            Evidence::completion(c(t4)),
+                        ),
+                    ],
+                },
+            ]
+        };
+        let rules = [
+            AdjustmentRule {
+                id: n("表彰"),
+                max_addition: Some(p(5.0)),
+                max_deduction: None,
+            },
+            AdjustmentRule {
+                id: n("信访"),
+                max_addition: None,
+                max_deduction: Some(p(5.0)),
+            },
+        ];
+        let mut jia = unit("甲", "党群部门", scheme(0.8, Grade::Good, 1.0, 1.2));
+        jia.adjustments = vec![adj("表彰", 2.0), adj("表彰", 2.0), adj("表彰", 2.0)];
+        if veto_on_jia {
+            jia.vetoes = vec![Veto {
+                item: n("重大安全事故"),
+                effect: VetoEffect::CapTotal(p(55.0)),
+            }];
+        }
+        let mut yi = unit("乙", "党群部门", scheme(1.0, Grade::Fair, 0.9, 0.5));
+        yi.adjustments = vec![adj("表彰", 2.0)];
+        let mut bing = unit("丙", "政府部门", scheme(0.9, Grade::Excellent, 0.5, 0.625));
+        bing.adjustments = vec![adj("信访", -3.0), adj("信访", -3.0)];
+        [jia, yi, bing]
+            .iter()
+            .map(|u| score_unit(u, &rules).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn the_three_unit_scheme_adds_up_as_computed_by_hand() {
+        let units = three_units(false);
+        let cases = [
+            // unit, 重点工作, 创新工作, level 1, adjustments, total, mean completion
+            ("甲", 49.5, 10.0, 59.5, 5.0, 64.5, 1.0),
+            ("乙", 51.0, 4.0, 55.0, 2.0, 57.0, 0.8),
+            ("丙", 57.0, 5.0, 62.0, -5.0, 57.0, 0.675),
+        ];
+        for ((name, key, innov, l1, adjs, total, mean), u) in cases.into_iter().zip(&units) {
+            assert_eq!(u.unit.as_str(), name, "fixture order");
+            assert_eq!(r2(u.indicators[0].score.get()), key, "{name} 重点工作");
+            assert_eq!(r2(u.indicators[1].score.get()), innov, "{name} 创新工作");
+            assert_eq!(r2(u.indicator_sum.get()), l1, "{name} level 1");
+            assert_eq!(
+                u.adjustments.iter().map(|a| a.net).sum::<f64>(),
+                adjs,
+                "{name} adjustments"
+            );
+            assert_eq!(u.total, total, "{name} total");
+            assert!(
+                (u.mean_completion.unwrap() - mean).abs() < 1e-9,
+                "{name} mean completion"
+            );
+        }
+        assert!(
+            units[0].indicators[1].capped,
+            "甲's 创新工作 16 is capped at 10"
+        );
+        assert!(
+            !units[1].indicators[1].capped && !units[2].indicators[1].capped,
+            "others under the cap"
+        );
+        assert!(
+            units[0].adjustments[0].addition_capped,
+            "甲's 表彰 6 counts 5"
+        );
+        assert!(
+            units[2].adjustments[0].deduction_capped,
+            "丙's 信访 6 counts 5: 扣完为止"
+        );
+        assert_eq!(
+            units[0].explanation.last().map(String::as_str),
+            Some("总分64.5分"),
+            "the total is explained"
+        );
+    }
+
+    #[test]
+    fn in_the_three_unit_scheme_a_veto_changes_the_ranking_and_completion_breaks_the_tie() {
+        let table = |veto| {
+            let entries: Vec<RankEntry> = three_units(veto)
+                .iter()
+                .map(UnitResult::rank_entry)
+                .collect();
+            ranks(&entries)
+        };
+        let s = |v: &[(&str, usize, usize)]| -> Vec<(String, usize, usize)> {
+            v.iter().map(|(u, r, t)| (u.to_string(), *r, *t)).collect()
+        };
+        assert_eq!(
+            table(false),
+            s(&[("甲", 1, 1), ("乙", 2, 2), ("丙", 3, 1)]),
+            "no veto: 甲 first; 乙 and 丙 tie at 57, 乙's mean completion 80% beats 67.5%"
+        );
+        assert_eq!(
+            table(true),
+            s(&[("乙", 1, 1), ("丙", 2, 1), ("甲", 3, 2)]),
+            "veto on 甲 caps it at 55 and ranks it last; 分类排名 within 党群部门 and 政府部门"
+        );
+        let jia = &three_units(true)[0];
+        assert_eq!(
+            (jia.before_veto, jia.total),
+            (64.5, 55.0),
+            "the veto caps 甲's 64.5 at 55"
+        );
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn proportional_scores_lie_between_zero_and_the_weight(w in 0.0f64..200.0, comp in 0.0f64..10.0) {
+                let s = score(&n("任务"), p(w), &ScoringRule::Proportional, &Evidence::completion(c(comp))).unwrap();
+                let v = s.points().unwrap().get();
+                prop_assert!((0.0..=w).contains(&v), "{v} not in 0..={w}");
+            }
+
+            #[test]
+            fn indicator_scores_never_exceed_their_points(
+                cap in 0.0f64..100.0,
+                sub_cap in 0.0f64..50.0,
+                tasks in proptest::collection::vec((0.0f64..60.0, 0.0f64..3.0), 0..8),
+                sub_tasks in proptest::collection::vec((0.0f64..60.0, 0.0f64..3.0), 0..8),
+            ) {
+                let mk = |ts: &[(f64, f64)]| ts.iter().enumerate()
+                    .map(|(i, (w, comp))| task(&format!("任务{i}"), *w, ScoringRule::Proportional, Evidence::completion(c(*comp))))
+                    .collect::<Vec<_>>();
+                let mut ind = indicator("指标", Some(cap), mk(&tasks));
+                ind.children.push(indicator("子指标", Some(sub_cap), mk(&sub_tasks)));
+                let s = score_indicator(&ind).unwrap();
+                prop_assert!(s.score.get() <= cap, "{} > {cap}", s.score);
+                prop_assert!(s.children[0].score.get() <= sub_cap, "{} > {sub_cap}", s.children[0].score);
+                prop_assert_eq!(s.capped, s.sum.get() > cap + EPS);
+            }
+
+            #[test]
+            fn ranking_is_a_permutation_with_ranks_following_the_totals(
+                units in proptest::collection::vec((-10_000i64..100_000, proptest::option::of(0u32..20_000), any::<bool>(), any::<bool>()), 0..12),
+            ) {
+                let entries: Vec<RankEntry> = units.iter().enumerate().map(|(i, (cents, mean, vetoed, ty))| RankEntry {
+                    unit: n(&format!("单位{i}")),
+                    unit_type: n(if *ty { "甲类" } else { "乙类" }),
+                    total: *cents as f64 / 100.0,
+                    mean_completion: mean.map(|m| f64::from(m) / 10_000.0),
+                    vetoed: *vetoed,
+                }).collect();
+                let ranked = rank(&entries);
+                let mut names: Vec<String> = ranked.iter().map(|r| r.entry.unit.to_string()).collect();
+                let mut want: Vec<String> = entries.iter().map(|e| e.unit.to_string()).collect();
+                names.sort();
+                want.sort();
+                prop_assert_eq!(names, want, "a permutation of the input");
+                for (i, w) in ranked.windows(2).enumerate() {
+                    let (a, b) = (&w[0], &w[1]);
+                    prop_assert!(a.rank <= b.rank, "ranks non-decreasing");
+                    prop_assert!(b.rank == a.rank || b.rank == i + 2, "competition ranking");
+                    if a.entry.vetoed == b.entry.vetoed {
+                        prop_assert!(a.entry.total >= b.entry.total, "totals non-increasing within veto groups");
+                    } else {
+                        prop_assert!(!a.entry.vetoed, "vetoed units come last");
+                    }
+                }
+                if let Some(first) = ranked.first() {
+                    prop_assert_eq!(first.rank, 1);
+                }
+            }
+        }
+    }
 }
