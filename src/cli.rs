@@ -85,15 +85,18 @@ pub struct ExportArgs {
     #[arg(long)]
     pub scheme: Option<i64>,
     /// 被考核单位编号（默认：方案中的第一个单位）
-    #[arg(long)]
+    #[arg(long, conflicts_with = "all")]
     pub unit: Option<i64>,
+    /// 导出方案中每个被考核单位：-o 为文件夹，或以 .zip 结尾的压缩包
+    #[arg(long)]
+    pub all: bool,
     /// 填报周期，如 2022、2022Q3（默认：最近的周期）
     #[arg(long)]
     pub period: Option<String>,
     /// 附加列，逗号分隔：completion（完成率）、status（状态）、score（得分）
     #[arg(long, value_delimiter = ',')]
     pub columns: Vec<String>,
-    /// 输出文件
+    /// 输出文件（--all 时为文件夹或 .zip）
     #[arg(short = 'o', long = "output")]
     pub output: std::path::PathBuf,
 }

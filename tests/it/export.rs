@@ -141,3 +141,95 @@ async fn the_table_page_offers_its_documents_within_reach() {
         404
     );
 }
+
+#[test]
+fn a_whole_scheme_exports_to_a_folder_or_a_zip() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("x.db").display());
+    for unit in ["甲单位", "乙/单位", "丙单位"] {
+        let out = jixiao(
+            &url,
+            &[
+                "import",
+                fixture("seed.txt").to_str().unwrap(),
+                "--unit",
+                unit,
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let folder = dir.path().join("out");
+    let out = jixiao(
+        &url,
+        &[
+            "export",
+            "--format",
+            "docx",
+            "--all",
+            "-o",
+            folder.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("已导出 3 个单位"), "{}", stdout(&out));
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["丙单位-2022.docx", "乙_单位-2022.docx", "甲单位-2022.docx"]
+    );
+
+    let zip_path = dir.path().join("all.zip");
+    let out = jixiao(
+        &url,
+        &[
+            "export",
+            "--format",
+            "xlsx",
+            "--all",
+            "-o",
+            zip_path.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    assert_eq!(archive.len(), 3);
+    let first = archive.by_index(0).unwrap();
+    assert!(first.name().unwrap().ends_with(".xlsx"));
+    drop(first);
+    // Each entry is a table our importer reads back.
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_index(1).unwrap(), &mut bytes).unwrap();
+    let back = dir.path().join("back.xlsx");
+    std::fs::write(&back, bytes).unwrap();
+    let again = jixiao(
+        "sqlite::memory:",
+        &["import", back.to_str().unwrap(), "--dry-run", "--json"],
+    );
+    assert!(again.status.success(), "{}", stderr(&again));
+
+    let none = jixiao(
+        &url,
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--all",
+            "--period",
+            "2022Q1",
+            "-o",
+            dir.path().join("q1").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(none.status.code(), Some(1), "every unit failed");
+    assert!(stdout(&none).contains("失败 3 个"));
+    assert_eq!(
+        stderr(&none).matches("导出失败").count(),
+        3,
+        "{}",
+        stderr(&none)
+    );
+}
