@@ -88,7 +88,7 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoLoad> {
         .import_table(
             &Actor::cli(),
             &prepared.plan,
-            crate::reading::stored_reading,
+            jixiao_web::importing::stored_reading,
         )
         .await
         .context("演示数据无法写入")?;

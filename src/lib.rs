@@ -16,7 +16,6 @@ macro_rules! outln {
 pub mod cli;
 mod commands;
 pub mod demo;
-pub mod reading;
 
 use std::process::ExitCode;
 

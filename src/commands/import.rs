@@ -1,23 +1,11 @@
 //! `jixiao import FILE... [--dry-run] [--json] [--unit NAME] [--period P] [--replace]`.
 
-use anyhow::{Context, bail};
-use jixiao_domain::table::TreeError;
-use jixiao_domain::{IndicatorTree, Period, TaskRow, Year};
-use jixiao_office::{Location, ParsedTable, Warning};
+use anyhow::bail;
+use jixiao_office::{ParsedTable, Warning};
 use jixiao_store::{Actor, ImportPlan, StoreError};
-use serde::Serialize;
-use std::path::Path;
-use std::process::ExitCode;
+pub(crate) use jixiao_web::importing::Prepared;
 
-use crate::cli::ImportArgs;
-
-/// A file read and turned into a plan, ready to store.
-pub(crate) struct Prepared {
-    pub table: ParsedTable,
-    pub plan: ImportPlan,
-}
-
-/// Reads one file and builds its import plan. Nothing is written.
+/// Reads one file's table into its import plan. Nothing is written.
 pub(crate) fn prepare(
     file_name: &str,
     table: ParsedTable,
@@ -25,84 +13,15 @@ pub(crate) fn prepare(
     period: Option<&str>,
     replace: bool,
 ) -> anyhow::Result<Prepared> {
-    let mut table = table;
-    let title = table.title.trim().to_string();
-    if title.is_empty() {
-        bail!(
-            "{file_name}：文件开头没有标题行，无法确定考核方案（标题应如“2022年度……完成进度情况”）"
-        );
-    }
-    let period: Option<Period> = period
-        .map(|p| p.parse().with_context(|| format!("--period {p}")))
-        .transpose()?;
-    let year = match (Year::in_title(&title), period) {
-        (Some(y), Some(p)) if p.year() != y => {
-            bail!("--period {p} 的年度与标题中的 {y} 年不一致")
-        }
-        (Some(y), _) => y,
-        (None, Some(p)) => p.year(),
-        (None, None) => {
-            bail!("{file_name}：标题「{title}」中没有年度，请用 --period 指定，如 --period 2022")
-        }
-    };
-    let period = period.unwrap_or_else(|| Period::whole_year(year));
-    let department = table.department.clone().unwrap_or_default();
-    let unit = match unit.map(str::trim).filter(|u| !u.is_empty()) {
-        Some(u) => u.to_string(),
-        None if !department.is_empty() => department.clone(),
-        None => bail!("{file_name}：文件中没有“主管部门：”行，请用 --unit 指定被考核单位"),
-    };
-    let rows: Vec<TaskRow> = table
-        .rows
-        .iter()
-        .map(|r| TaskRow {
-            path: vec![r.level1.clone(), r.level2.clone()],
-            task: r.task.clone(),
-            target: r.target.clone(),
-            progress: r.progress.clone(),
-            weight: r.weight,
-        })
-        .collect();
-    let tree = IndicatorTree::from_rows(&rows).map_err(|e| {
-        let at = |i: usize| {
-            table
-                .rows
-                .get(i.saturating_sub(1))
-                .map(|r| r.source.to_string())
-        };
-        match &e {
-            TreeError::EmptyTask { row } => {
-                anyhow::anyhow!("{}：{e}", at(*row).unwrap_or_default())
-            }
-            _ => anyhow::anyhow!("{file_name}：{e}"),
-        }
-    })?;
-    if tree.task_count() == 0 {
-        bail!("{file_name}：表格中没有任务行");
-    }
-    for m in tree.weight_mismatches() {
-        table.warnings.push(Warning {
-            location: Location {
-                file: file_name.to_string(),
-                ..Location::default()
-            },
-            message: m.to_string(),
-        });
-    }
-    Ok(Prepared {
-        plan: ImportPlan {
-            title,
-            year,
-            department,
-            unit,
-            period,
-            tree,
-            source: file_name.to_string(),
-            replace,
-        },
-        table,
-    })
+    Ok(jixiao_web::importing::prepare(
+        file_name, table, unit, period, replace,
+    )?)
 }
+use serde::Serialize;
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::cli::ImportArgs;
 
 #[derive(Serialize)]
 struct Stored<'a> {
@@ -153,7 +72,7 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_store(db).await?;
     let plans: Vec<ImportPlan> = prepared.iter().map(|p| p.plan.clone()).collect();
     let outcomes = match store
-        .import_tables(&Actor::cli(), &plans, crate::reading::stored_reading)
+        .import_tables(&Actor::cli(), &plans, jixiao_web::importing::stored_reading)
         .await
     {
         Ok(o) => o,

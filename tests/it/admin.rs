@@ -165,3 +165,119 @@ async fn the_admin_manages_units_and_accounts_and_nobody_else_can() {
         assert!(check.status.success(), "{}", stderr(&check));
     }
 }
+
+#[tokio::test]
+async fn the_upload_page_previews_with_locations_and_imports_on_confirmation() {
+    for db in databases().await {
+        let server = TestServer::start(db.store().await).await;
+        let admin = server.login_as("boss", Role::Admin, "市政府").await;
+        let other_admin = server.login_as("boss2", Role::Admin, "市政府").await;
+        let reporter = server.login_as("jia1", Role::Reporter, "甲一单位").await;
+        assert_eq!(admin.get("/admin/import").await.status, 200);
+        assert_eq!(reporter.get("/admin/import").await.status, 403);
+
+        let csrf = admin.csrf().await;
+        let seed = std::fs::read(fixture("seed.docx")).unwrap();
+        let bad = std::fs::read_to_string(fixture("seed.txt"))
+            .unwrap()
+            .replacen("30分", "abc", 1);
+        let r = admin
+            .post_file(
+                "/admin/import",
+                &[("csrf", &csrf)],
+                "坏表.txt",
+                bad.as_bytes(),
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(
+            r.body.contains("坏表.txt 第17行「分值权重」列"),
+            "{}",
+            r.body
+        );
+        assert_eq!(
+            db.counts().await,
+            (0, 0),
+            "{}: a failed preview writes nothing",
+            db.backend
+        );
+
+        let r = admin
+            .post_file(
+                "/admin/import",
+                &[("csrf", &csrf), ("unit", "市妇女儿童中心")],
+                "seed.docx",
+                &seed,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", db.backend);
+        assert!(r.body.contains("将要导入") && r.body.contains("市妇女儿童中心"));
+        assert_eq!(
+            r.body.matches("<td class=\"num\">").count(),
+            15,
+            "15 rows previewed"
+        );
+        assert_eq!(db.counts().await, (0, 0), "a preview writes nothing");
+        let token = input_value(&r.body, "token").unwrap();
+
+        // Another admin cannot confirm this upload.
+        let csrf2 = other_admin.csrf().await;
+        let r2 = other_admin
+            .post(
+                "/admin/import/confirm",
+                &[("csrf", &csrf2), ("token", &token)],
+            )
+            .await;
+        assert_eq!(r2.status, 400);
+        // …which consumed nothing of the first admin's.
+        let r = admin
+            .post(
+                "/admin/import/confirm",
+                &[("csrf", &csrf), ("token", &token)],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}: {}", db.backend, r.body);
+        assert_eq!(db.counts().await, (1, 15));
+        let table = admin.get(r.location.as_deref().unwrap()).await;
+        assert_eq!(table.status, 200);
+        assert!(table.body.contains("严重滞后"), "readings stored on import");
+
+        // Again: the preview says what it would replace; confirming needs the box ticked.
+        let r = admin
+            .post_file(
+                "/admin/import",
+                &[("csrf", &csrf), ("unit", "市妇女儿童中心")],
+                "seed.docx",
+                &seed,
+            )
+            .await;
+        assert!(r.body.contains("已有任务，数量： 15"), "{}", r.body);
+        let token = input_value(&r.body, "token").unwrap();
+        let r = admin
+            .post(
+                "/admin/import/confirm",
+                &[("csrf", &csrf), ("token", &token)],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("--replace") || r.body.contains("替换"));
+        assert_eq!(db.counts().await, (1, 15));
+        let r = admin
+            .post_file(
+                "/admin/import",
+                &[("csrf", &csrf), ("unit", "市妇女儿童中心")],
+                "seed.docx",
+                &seed,
+            )
+            .await;
+        let token = input_value(&r.body, "token").unwrap();
+        let r = admin
+            .post(
+                "/admin/import/confirm",
+                &[("csrf", &csrf), ("token", &token), ("replace", "1")],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        assert_eq!(db.counts().await, (1, 15), "replaced, not added");
+    }
+}

@@ -13,6 +13,7 @@ mod attachments;
 pub mod audit;
 mod import;
 mod nullable;
+mod pending;
 mod periods;
 mod read;
 mod reports;
@@ -27,6 +28,7 @@ pub use accounts::{NewUser, UserRecord};
 pub use attachments::AttachmentInfo;
 pub use audit::{Actor, AuditEntry, ChainCheck};
 pub use import::{ImportOutcome, ImportPlan, Replaced, StoredReading};
+pub use pending::PendingImport;
 pub use periods::{Extension, PendingExtension};
 pub use read::{
     IndicatorRecord, PeriodRecord, ReportRecord, SchemeRecord, SchemeSummary, TaskDetail, TaskLine,

@@ -13,8 +13,10 @@ mod error;
 pub mod evidence;
 pub mod export;
 pub mod i18n;
+pub mod importing;
 mod pages;
 mod task_page;
+mod upload;
 mod views;
 mod worklist;
 

@@ -36,6 +36,13 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users", post(crate::admin::add_user))
         .route("/admin/users/{id}", post(crate::admin::user_action))
         .route("/admin/audit", get(crate::admin::audit))
+        .route(
+            "/admin/import",
+            get(crate::upload::form).post(crate::upload::preview).layer(
+                axum::extract::DefaultBodyLimit::max(crate::upload::MAX_UPLOAD_BYTES + 64 * 1024),
+            ),
+        )
+        .route("/admin/import/confirm", post(crate::upload::confirm))
         .route("/todo", get(crate::worklist::todo))
         .route("/search", get(crate::worklist::search))
         .route(
