@@ -35,6 +35,10 @@ pub enum Command {
     Extract(ExtractArgs),
     /// 对照年度目标读进度：配对数量、完成率与状态
     Assess(AssessArgs),
+    /// 计算并显示单位得分（逐项可追溯）
+    Score(ScoreArgs),
+    /// 方案内各单位排名（总分，其次平均完成率；含分类排名）
+    Rank(RankArgs),
     /// 管理账户
     #[command(subcommand)]
     User(UserCommand),
@@ -99,6 +103,37 @@ pub struct ExportArgs {
     /// 输出文件（--all 时为文件夹或 .zip）
     #[arg(short = 'o', long = "output")]
     pub output: std::path::PathBuf,
+}
+
+/// `jixiao score`.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// 考核方案编号（默认：第一个方案）
+    #[arg(long)]
+    pub scheme: Option<i64>,
+    /// 被考核单位编号（默认：方案中的每个单位）
+    #[arg(long)]
+    pub unit: Option<i64>,
+    /// 填报周期（默认：最近的周期）
+    #[arg(long)]
+    pub period: Option<String>,
+    /// 以 JSON 输出
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `jixiao rank`.
+#[derive(Debug, Args)]
+pub struct RankArgs {
+    /// 考核方案编号（默认：第一个方案）
+    #[arg(long)]
+    pub scheme: Option<i64>,
+    /// 填报周期（默认：最近的周期）
+    #[arg(long)]
+    pub period: Option<String>,
+    /// 以 JSON 输出
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `jixiao extract`.

@@ -4,6 +4,7 @@ mod audit;
 mod export;
 mod import;
 mod read;
+mod score;
 mod serve;
 mod user;
 
@@ -23,6 +24,8 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(&cli.db, args).await,
         Command::Extract(args) => read::extract(args),
         Command::Assess(args) => read::assess(args),
+        Command::Score(args) => score::score(&cli.db, args).await,
+        Command::Rank(args) => score::rank(&cli.db, args).await,
         Command::User(cmd) => user::run(&cli.db, cmd).await,
         Command::Audit(cmd) => audit::run(&cli.db, cmd).await,
     }

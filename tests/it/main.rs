@@ -12,6 +12,7 @@ mod export;
 mod import;
 mod matrix;
 mod read;
+mod scores;
 mod support;
 mod web;
 mod workflow;

@@ -137,6 +137,8 @@ pub struct ReportRecord {
     pub verified_completion: Option<f64>,
     /// Why the reviewer corrected it.
     pub verified_reason: Option<String>,
+    /// The reviewer's grade (优秀/良好/一般/较差) for a qualitative task.
+    pub grade: Option<String>,
 }
 
 impl ReportRecord {
@@ -262,7 +264,7 @@ pub struct TaskDetail {
 
 pub(crate) const REPORT_COLUMNS: &str = "r.id, r.task_id, p.code AS period_code, r.text, r.state, r.reading, \
      r.completion, r.status, r.version, r.updated_at, r.self_score, r.return_reason, r.period_id, \
-     r.verified_completion, r.verified_reason";
+     r.verified_completion, r.verified_reason, r.grade";
 
 impl Store {
     /// Every scheme, newest year first.

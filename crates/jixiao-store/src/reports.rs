@@ -61,6 +61,7 @@ fn snapshot(r: &ReportRecord) -> String {
         "self_score": r.self_score, "completion": r.completion, "status": r.status,
         "return_reason": r.return_reason, "version": r.version,
         "verified_completion": r.verified_completion, "verified_reason": r.verified_reason,
+        "grade": r.grade,
     })
     .to_string()
 }
@@ -265,6 +266,54 @@ impl Store {
             Record {
                 actor: by,
                 action: "report.verify",
+                entity: "progress_report",
+                entity_id: Some(report_id),
+                before: Some(snapshot(&cur)),
+                after: Some(snapshot(&after)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Records (or, with `None`, clears) the reviewer's grade of a qualitative task.
+    pub async fn grade_report(
+        &self,
+        by: &Actor,
+        report_id: i64,
+        version: i64,
+        grade: Option<&str>,
+    ) -> Result<ReportRecord, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let cur = load(&mut tx, "r.id = $1", report_id, None)
+            .await?
+            .ok_or(StoreError::NotFound("进度报告"))?;
+        let n = sqlx::query(
+            "UPDATE progress_reports SET grade = $1, version = version + 1, updated_at = $2, \
+             updated_by = $3 WHERE id = $4 AND version = $5",
+        )
+        .bind(grade)
+        .bind(now())
+        .bind(by.id)
+        .bind(report_id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Conflict {
+                current: cur.version,
+            });
+        }
+        let after = load(&mut tx, "r.id = $1", report_id, None)
+            .await?
+            .ok_or(StoreError::NotFound("进度报告"))?;
+        audit::append(
+            &mut tx,
+            Record {
+                actor: by,
+                action: "report.grade",
                 entity: "progress_report",
                 entity_id: Some(report_id),
                 before: Some(snapshot(&cur)),

@@ -15,6 +15,7 @@ pub mod export;
 pub mod i18n;
 pub mod importing;
 mod pages;
+pub mod scores;
 mod task_page;
 mod upload;
 mod views;

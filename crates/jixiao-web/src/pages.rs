@@ -31,6 +31,8 @@ pub fn router() -> Router<AppState> {
         .route("/schemes/{id}/periods", post(crate::deadlines::set_period))
         .route("/tasks/{id}/extensions", post(crate::deadlines::request))
         .route("/extensions/{id}/decide", post(crate::deadlines::decide))
+        .route("/reports/{id}/grade", post(crate::task_page::grade_report))
+        .route("/schemes/{id}/ranking", get(ranking))
         .route("/admin", get(crate::admin::page))
         .route("/admin/units", post(crate::admin::add_unit))
         .route("/admin/users", post(crate::admin::add_user))
@@ -293,6 +295,7 @@ struct UnitTablePage {
     periods: Vec<(String, String)>,
     rows: Vec<TableRowView>,
     total: String,
+    score_total: String,
     has_status: bool,
     warnings: Vec<String>,
 }
@@ -329,7 +332,25 @@ async fn unit_table(
         .iter()
         .map(ToString::to_string)
         .collect();
-    let rows = views::table_rows(&table, t);
+    let mut rows = views::table_rows(&table, t);
+    // The scores the scheme's rules give (待评 where a grade or a completion is missing).
+    let scores =
+        crate::scores::task_scores(&table).map_err(|e| err(WebError::Internal(e.to_string())))?;
+    let mut score_total = 0.0;
+    for r in &mut rows {
+        if let Some(s) = scores.get(&r.task_id) {
+            r.score = Some(match s.final_score.points() {
+                Some(p) => {
+                    score_total += p.get();
+                    p.to_string()
+                }
+                None => t.get("score.pending").to_string(),
+            });
+        }
+    }
+    let score_total = crate::scores::unit_result(&table)
+        .map(|u| views::points(u.total))
+        .unwrap_or_else(|_| views::points(score_total));
     let has_status = table
         .tasks
         .iter()
@@ -363,6 +384,7 @@ async fn unit_table(
                 .map(|p| (p.code.clone(), views::period_label(&p.code, t)))
                 .collect(),
             total: views::points(table.weight_total()),
+            score_total,
             rows,
             has_status,
             warnings,
@@ -437,4 +459,90 @@ async fn healthz(State(s): State<AppState>) -> Response {
 
 async fn not_found(locale: Locale) -> LocalizedError {
     LocalizedError(locale, WebError::NotFound)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct RankRow {
+    rank: usize,
+    type_rank: usize,
+    unit_id: i64,
+    unit: String,
+    unit_type: String,
+    total: String,
+    mean: String,
+    pending: usize,
+}
+
+#[derive(Template)]
+#[template(path = "ranking.html")]
+struct RankingPage {
+    f: Frame,
+    scheme_id: i64,
+    title: String,
+    period_code: String,
+    rows: Vec<RankRow>,
+}
+
+async fn ranking(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    session: Session,
+    Path(raw): Path<String>,
+    Query(q): Query<PeriodQuery>,
+) -> PageResult {
+    let err = |e: WebError| LocalizedError(locale, e);
+    let scheme_id = id(&raw).map_err(err)?;
+    let scheme = s
+        .store
+        .scheme(scheme_id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .ok_or(err(WebError::NotFound))?;
+    let period = q.period.filter(|p| !p.is_empty());
+    let reach = (!session.user.role().may_administer()).then_some(session.reach.as_slice());
+    let ranked = crate::scores::ranking(&s.store, scheme_id, period.as_deref(), reach)
+        .await
+        .map_err(|e| err(WebError::Internal(e.to_string())))?;
+    if ranked.is_empty() && !session.user.role().may_administer() {
+        return Err(err(WebError::NotFound));
+    }
+    let period_code = match period {
+        Some(p) => p,
+        None => s
+            .store
+            .periods(scheme_id)
+            .await
+            .map_err(|e| err(e.into()))?
+            .last()
+            .map(|p| p.code.clone())
+            .unwrap_or_default(),
+    };
+    render(
+        locale,
+        &RankingPage {
+            f: Frame::new(locale, &uri, Some(&session)),
+            scheme_id,
+            title: scheme.title,
+            period_code,
+            rows: ranked
+                .into_iter()
+                .map(|(r, res, unit_id)| RankRow {
+                    rank: r.rank,
+                    type_rank: r.type_rank,
+                    unit_id,
+                    unit: r.entry.unit.to_string(),
+                    unit_type: r.entry.unit_type.to_string(),
+                    total: views::points(r.entry.total),
+                    mean: r
+                        .entry
+                        .mean_completion
+                        .map(views::percent)
+                        .unwrap_or_else(|| "—".into()),
+                    pending: res.indicators.iter().map(|i| i.pending).sum(),
+                })
+                .collect(),
+        },
+    )
 }

@@ -83,6 +83,7 @@ struct TaskPage {
     form: Option<FormView>,
     review: Option<(i64, i64)>,
     verify: Option<(i64, i64, String)>,
+    grade: Option<(i64, i64, String)>,
     upload: Option<i64>,
     lock: Option<LockView>,
     period_code: String,
@@ -323,6 +324,9 @@ async fn render_task(
     let review = current
         .filter(|r| role.may_review() && r.state == "submitted")
         .map(|r| (r.id, r.version));
+    let grade = current
+        .filter(|_| role.may_review())
+        .map(|r| (r.id, r.version, r.grade.clone().unwrap_or_default()));
     let verify = current.filter(|_| role.may_review()).map(|r| {
         let shown = r
             .verified_completion
@@ -359,6 +363,7 @@ async fn render_task(
             form,
             review,
             verify,
+            grade,
             upload,
             lock,
             period_code: period.clone().unwrap_or_default(),
@@ -748,4 +753,63 @@ async fn verify(
         views::query_escape(&report.period_code)
     ))
     .into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct GradeForm {
+    csrf: String,
+    version: i64,
+    #[serde(default)]
+    grade: String,
+}
+
+/// `POST /reports/{id}/grade` (reviewer): grades a qualitative task (优秀/良好/一般/较差), or
+/// clears the grade.
+pub(crate) async fn grade_report(
+    State(s): State<AppState>,
+    locale: Locale,
+    session: Session,
+    Path(raw): Path<String>,
+    Form(form): Form<GradeForm>,
+) -> Response {
+    let t = locale.catalog();
+    let result = async {
+        session.check_csrf(&form.csrf)?;
+        let report = s.store.report(id(&raw)?).await?.ok_or(WebError::NotFound)?;
+        let d = task_in_reach(&s, &session, report.task_id).await?;
+        if !session.user.role().may_review() {
+            return Err(WebError::Forbidden);
+        }
+        let grade = match form.grade.trim() {
+            "" => None,
+            g => Some(
+                jixiao_domain::scoring::Grade::parse(g)
+                    .ok_or_else(|| WebError::BadRequest(g.to_string()))?
+                    .label_zh(),
+            ),
+        };
+        match s
+            .store
+            .grade_report(&session.user.actor(), report.id, form.version, grade)
+            .await
+        {
+            Ok(_) => {}
+            Err(StoreError::Conflict { .. }) => {
+                return Err(WebError::BadRequest(
+                    t.get("report.error.state").to_string(),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        Ok::<_, WebError>(
+            Redirect::to(&format!(
+                "/tasks/{}?period={}&done=graded",
+                d.task.id,
+                views::query_escape(&report.period_code)
+            ))
+            .into_response(),
+        )
+    }
+    .await;
+    result.unwrap_or_else(|e| LocalizedError(locale, e).into_response())
 }

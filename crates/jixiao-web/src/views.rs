@@ -78,6 +78,8 @@ pub struct TableRowView {
     pub status: Option<(String, String)>,
     /// Completion as a percentage, when numbers decide it.
     pub completion: Option<String>,
+    /// The final score, or 待评; filled by the page.
+    pub score: Option<String>,
 }
 
 /// A piece of a text, marked when the reader used it.
@@ -205,6 +207,7 @@ pub fn table_rows(table: &UnitTable, t: &Catalog) -> Vec<TableRowView> {
                 Some(r) => r.status.as_deref().and_then(|c| status_label(c, t)),
                 None => status_label(Status::NotReported.code(), t),
             },
+            score: None,
             completion: task.report.as_ref().and_then(|r| {
                 let c = percent(r.effective_completion()?);
                 Some(if r.verified_completion.is_some() {

@@ -1,0 +1,109 @@
+//! Scores and ranking: the seed's quantified tasks score from their completions, qualitative
+//! ones wait for a grade, and the total follows a reviewer's grading.
+
+use jixiao_domain::Role;
+
+use crate::support::*;
+
+#[tokio::test]
+async fn the_seed_scores_from_its_readings_and_a_grade_updates_the_total() {
+    for db in databases().await {
+        let out = jixiao(&db.url, &["import", fixture("seed.txt").to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+
+        let out = jixiao(&db.url, &["score", "--json"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let result = &v[0]["result"];
+        assert_eq!(
+            result["total"], 134.83,
+            "{}: 30 + 25 × 4 + 4.83",
+            db.backend
+        );
+        let text = stdout(&out);
+        assert!(
+            text.contains("分值25 × 完成率19.33% = 4.83分"),
+            "the explanation is there"
+        );
+
+        let server = TestServer::start(db.store().await).await;
+        let reviewer = server.login_as("shen", Role::Reviewer, "枣庄市妇联").await;
+        let (_, table) = server.get("/schemes/1/units/1").await;
+        assert!(table.contains(">4.83</td>") && table.contains(">待评</td>"));
+        assert!(table.contains("class=\"num total-score\" data-label=\"得分\">134.83</td>"));
+
+        // The reviewer grades a qualitative task 良好: 85% of its 30 points.
+        let store = &server.store;
+        let unit = store.unit_by_name("枣庄市妇联").await.unwrap().unwrap();
+        let t = store.unit_table(1, unit.id, None).await.unwrap().unwrap();
+        let task = t
+            .tasks
+            .iter()
+            .find(|t| t.name == "巾帼工业企业服务工作")
+            .unwrap();
+        let report = task.report.clone().unwrap();
+        let csrf = reviewer.csrf().await;
+        let r = reviewer
+            .post(
+                &format!("/reports/{}/grade", report.id),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &report.version.to_string()),
+                    ("grade", "良好"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let (_, table) = server.get("/schemes/1/units/1").await;
+        assert!(table.contains(">25.5</td>"), "{}", db.backend);
+        assert!(
+            table.contains("data-label=\"得分\">160.33</td>"),
+            "the total follows"
+        );
+
+        let rank = jixiao(&db.url, &["rank", "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&stdout(&rank)).unwrap();
+        assert_eq!(v[0]["rank"], 1);
+        assert_eq!(v[0]["total"], 160.33);
+        let page = reviewer.get("/schemes/1/ranking").await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains(">160.33</td>") && page.body.contains("枣庄市妇联"));
+
+        let reporter = server.login_as("tian", Role::Reporter, "枣庄市妇联").await;
+        let csrf = reporter.csrf().await;
+        let r = reporter
+            .post(
+                &format!("/reports/{}/grade", report.id),
+                &[("csrf", &csrf), ("version", "1"), ("grade", "优秀")],
+            )
+            .await;
+        assert_eq!(r.status, 403, "a reporter does not grade");
+    }
+}
+
+#[test]
+fn ranking_orders_units_by_total_then_mean_completion() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("r.db").display());
+    let table = |done: &str| {
+        format!(
+            " 2023年度测试考核工作任务要点完成进度情况\n\n主管部门：测试局\n\n\t一级指标\n\t二级指标\n\t任务要点名称\n\t年度目标\n\t进度情况\n\t分值权重\n\n\t履职尽责（100分）\n\t重点工作\n\t技能培训\n\t培训妇女1000人\n\t已培训妇女{done}人\n\t100分\n"
+        )
+    };
+    for (unit, done) in [("甲单位", "500"), ("乙单位", "1500"), ("丙单位", "1000")] {
+        let path = dir.path().join(format!("{unit}.txt"));
+        std::fs::write(&path, table(done)).unwrap();
+        let out = jixiao(&url, &["import", path.to_str().unwrap(), "--unit", unit]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let out = jixiao(&url, &["rank", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let order: Vec<(&str, u64)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["unit"].as_str().unwrap(), r["rank"].as_u64().unwrap()))
+        .collect();
+    // 乙 and 丙 both reach the 100-point cap; 乙's higher completion (150%) breaks the tie.
+    assert_eq!(order, [("乙单位", 1), ("丙单位", 2), ("甲单位", 3)]);
+}
