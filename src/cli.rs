@@ -125,6 +125,12 @@ pub struct ScoreArgs {
 /// `jixiao rank`.
 #[derive(Debug, Args)]
 pub struct RankArgs {
+    /// 导出排名表的格式：xlsx、csv 或 html（需同时给 -o）
+    #[arg(long, requires = "output")]
+    pub format: Option<String>,
+    /// 排名表输出文件
+    #[arg(short = 'o', long = "output", requires = "format")]
+    pub output: Option<std::path::PathBuf>,
     /// 考核方案编号（默认：第一个方案）
     #[arg(long)]
     pub scheme: Option<i64>,

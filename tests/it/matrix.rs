@@ -125,6 +125,12 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             format!("/attachments/{}", yi.attachment),
             [303, 200, 404, 404, 404, 200],
         ),
+        ("/schemes/1/ranking".into(), [303, 200, 200, 200, 200, 200]),
+        (
+            "/schemes/1/ranking/export/csv".into(),
+            [303, 200, 200, 200, 200, 200],
+        ),
+        ("/admin/import".into(), [303, 200, 403, 403, 403, 403]),
         ("/admin".into(), [303, 200, 403, 403, 403, 403]),
         ("/admin/audit".into(), [303, 200, 403, 403, 403, 403]),
         ("/login".into(), [200, 200, 200, 200, 200, 200]),

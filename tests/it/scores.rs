@@ -106,4 +106,63 @@ fn ranking_orders_units_by_total_then_mean_completion() {
         .collect();
     // 乙 and 丙 both reach the 100-point cap; 乙's higher completion (150%) breaks the tie.
     assert_eq!(order, [("乙单位", 1), ("丙单位", 2), ("甲单位", 3)]);
+
+    // The ranking table as the office files it.
+    for format in ["xlsx", "csv", "html"] {
+        let file = dir.path().join(format!("rank.{format}"));
+        let out = jixiao(
+            &url,
+            &["rank", "--format", format, "-o", file.to_str().unwrap()],
+        );
+        assert!(out.status.success(), "{format}: {}", stderr(&out));
+        assert!(stdout(&out).contains("3 个单位"));
+    }
+    let csv = std::fs::read_to_string(dir.path().join("rank.csv")).unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{FEFF}').lines().collect();
+    assert_eq!(
+        lines[0],
+        "名次,类内名次,单位,单位类型,总分,平均完成率,待评项"
+    );
+    assert!(
+        lines[1].starts_with("1,1,乙单位,未分类,100,1.5"),
+        "{}",
+        lines[1]
+    );
+    let bad = jixiao(
+        &url,
+        &[
+            "rank",
+            "--format",
+            "docx",
+            "-o",
+            dir.path().join("r.docx").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("xlsx、csv、html"), "{}", stderr(&bad));
+}
+
+#[tokio::test]
+async fn the_ranking_page_offers_its_table_within_reach() {
+    let db = databases().await.remove(0);
+    let out = jixiao(&db.url, &["import", fixture("seed.txt").to_str().unwrap()]);
+    assert!(out.status.success());
+    let server = TestServer::start(db.store().await).await;
+    let (_, page) = server.get("/schemes/1/ranking").await;
+    assert!(page.contains("/schemes/1/ranking/export/xlsx?period=2022"));
+    let admin = server.login_as("boss", Role::Admin, "市政府").await;
+    let (status, headers, bytes) = admin.get_bytes("/schemes/1/ranking/export/csv").await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+    assert!(String::from_utf8(bytes).unwrap().contains("枣庄市妇联"));
+    assert_eq!(
+        admin.get_bytes("/schemes/1/ranking/export/docx").await.0,
+        404
+    );
+    let outsider = server.login_as("other", Role::Reporter, "别的单位").await;
+    assert_eq!(
+        outsider.get_bytes("/schemes/1/ranking/export/csv").await.0,
+        404
+    );
+    assert_eq!(outsider.get("/schemes/1/ranking").await.status, 404);
 }

@@ -205,3 +205,60 @@ pub(crate) async fn download(
     .await;
     result.unwrap_or_else(|e| LocalizedError(locale, e).into_response())
 }
+
+/// `GET /schemes/{id}/ranking/export/{format}`: the ranking table (xlsx, csv or html) of the
+/// units the user reaches.
+pub(crate) async fn ranking_download(
+    State(s): State<AppState>,
+    locale: Locale,
+    session: Session,
+    Path((raw_scheme, raw_format)): Path<(String, String)>,
+    Query(q): Query<ExportQuery>,
+) -> Response {
+    let result = async {
+        let scheme_id = id(&raw_scheme)?;
+        let format = Format::parse(&raw_format).ok_or(WebError::NotFound)?;
+        let period = q.period.filter(|p| !p.is_empty());
+        let reach = (!session.user.role().may_administer()).then_some(session.reach.as_slice());
+        let table = crate::scores::ranking_table(&s.store, scheme_id, period.as_deref(), reach)
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+        if table.rows.is_empty() && !session.user.role().may_administer() {
+            return Err(WebError::NotFound);
+        }
+        let bytes = render_ranking(&table, format)
+            .map_err(|e| WebError::Internal(e.to_string()))?
+            .ok_or(WebError::NotFound)?;
+        let mut resp = bytes.into_response();
+        let h = resp.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(format.media_type()),
+        );
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "attachment; filename=\"ranking.{}\"; filename*=UTF-8''{}",
+            format.extension(),
+            views::query_escape(&format!("排名.{}", format.extension()))
+        )) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+        Ok::<_, WebError>(resp)
+    }
+    .await;
+    result.unwrap_or_else(|e| LocalizedError(locale, e).into_response())
+}
+
+/// The ranking table in a format that has a ranking layout (.xlsx, .csv, .html); `None` for
+/// the others.
+pub fn render_ranking(
+    t: &jixiao_office::export::RankingTable,
+    format: Format,
+) -> Result<Option<Vec<u8>>, RenderError> {
+    use jixiao_office::export as x;
+    Ok(match format {
+        Format::Xlsx => Some(x::ranking_to_xlsx(t)?),
+        Format::Csv => Some(x::ranking_to_csv(t)),
+        Format::Html => Some(x::ranking_to_html(t).into_bytes()),
+        _ => None,
+    })
+}

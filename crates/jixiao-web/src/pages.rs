@@ -33,6 +33,10 @@ pub fn router() -> Router<AppState> {
         .route("/extensions/{id}/decide", post(crate::deadlines::decide))
         .route("/reports/{id}/grade", post(crate::task_page::grade_report))
         .route("/schemes/{id}/ranking", get(ranking))
+        .route(
+            "/schemes/{id}/ranking/export/{format}",
+            get(crate::export::ranking_download),
+        )
         .route("/admin", get(crate::admin::page))
         .route("/admin/units", post(crate::admin::add_unit))
         .route("/admin/users", post(crate::admin::add_user))

@@ -165,3 +165,44 @@ pub fn flatten(indicators: &[IndicatorScore]) -> Vec<(usize, &IndicatorScore)> {
     }
     out
 }
+
+/// The ranking as the office's ranking table (排名表), for export.
+pub async fn ranking_table(
+    store: &Store,
+    scheme_id: i64,
+    period: Option<&str>,
+    units: Option<&[i64]>,
+) -> Result<jixiao_office::export::RankingTable, ScoreError> {
+    let title = store
+        .scheme(scheme_id)
+        .await?
+        .map(|s| s.title)
+        .unwrap_or_default();
+    let periods = store.periods(scheme_id).await?;
+    let code = match period {
+        Some(p) => p.to_string(),
+        None => periods.last().map(|p| p.code.clone()).unwrap_or_default(),
+    };
+    let period_label = code
+        .parse::<jixiao_domain::Period>()
+        .map(|p| p.label_zh())
+        .unwrap_or(code);
+    let rows = ranking(store, scheme_id, period, units)
+        .await?
+        .into_iter()
+        .map(|(r, res, _)| jixiao_office::export::RankingRow {
+            rank: r.rank,
+            type_rank: r.type_rank,
+            unit: r.entry.unit.to_string(),
+            unit_type: r.entry.unit_type.to_string(),
+            total: (r.entry.total * 100.0).round() / 100.0,
+            mean_completion: r.entry.mean_completion,
+            pending: res.indicators.iter().map(|i| i.pending).sum(),
+        })
+        .collect();
+    Ok(jixiao_office::export::RankingTable {
+        title,
+        period_label,
+        rows,
+    })
+}

@@ -69,7 +69,7 @@ pub fn to_txt(t: &ExportTable) -> String {
 /// One CSV field, quoted when it holds a comma, quote or line break (RFC 4180: quotes doubled).
 /// A text that Excel would take for a formula (starting with = + - @ or a TAB/CR) gets a leading
 /// apostrophe, so opening the file runs nothing.
-fn csv_field(out: &mut String, s: &str, is_text: bool) {
+pub(crate) fn csv_field(out: &mut String, s: &str, is_text: bool) {
     let s = clean(s).replace('\n', "\r\n");
     let guarded = is_text && s.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let quote = guarded || s.contains([',', '"', '\r', '\n']);
@@ -131,7 +131,7 @@ pub fn to_csv(t: &ExportTable) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn html_escape(out: &mut String, s: &str) {
+pub(crate) fn html_escape(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
