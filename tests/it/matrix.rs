@@ -26,20 +26,8 @@ struct Own {
 #[tokio::test]
 async fn every_route_answers_every_role_as_the_matrix_says() {
     let db = databases().await.remove(0);
-    let store = db.store().await;
+    let store = two_departments(&db, TABLE).await;
     let by = Actor::cli();
-    let root = store.ensure_unit(&by, "市政府", None).await.unwrap();
-    let a = store.ensure_unit(&by, "甲部门", Some(root)).await.unwrap();
-    let b = store.ensure_unit(&by, "乙部门", Some(root)).await.unwrap();
-    store.ensure_unit(&by, "甲一单位", Some(a)).await.unwrap();
-    store.ensure_unit(&by, "乙一单位", Some(b)).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.txt");
-    std::fs::write(&path, TABLE).unwrap();
-    for unit in ["甲一单位", "乙一单位"] {
-        let out = jixiao(&db.url, &["import", path.to_str().unwrap(), "--unit", unit]);
-        assert!(out.status.success(), "{}", stderr(&out));
-    }
     let server = TestServer::start(store.clone()).await;
     let mut own = Vec::new();
     for unit in ["甲一单位", "乙一单位"] {

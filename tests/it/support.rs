@@ -494,3 +494,23 @@ impl Drop for ServeProcess {
         let _ = self.child.wait();
     }
 }
+
+/// The usual unit tree of the workflow tests — 市政府 → 甲部门 → 甲一单位 and 市政府 → 乙部门 →
+/// 乙一单位 — with `table` (a .txt progress table) imported for 甲一单位 and 乙一单位.
+pub async fn two_departments(db: &TestDb, table: &str) -> Store {
+    let store = db.store().await;
+    let by = Actor::cli();
+    let root = store.ensure_unit(&by, "市政府", None).await.unwrap();
+    let a = store.ensure_unit(&by, "甲部门", Some(root)).await.unwrap();
+    let b = store.ensure_unit(&by, "乙部门", Some(root)).await.unwrap();
+    store.ensure_unit(&by, "甲一单位", Some(a)).await.unwrap();
+    store.ensure_unit(&by, "乙一单位", Some(b)).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.txt");
+    std::fs::write(&path, table).unwrap();
+    for unit in ["甲一单位", "乙一单位"] {
+        let out = jixiao(&db.url, &["import", path.to_str().unwrap(), "--unit", unit]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    store
+}

@@ -2,7 +2,6 @@
 //! draft → submitted → returned (with a reason) → approved, edit conflicts, and the audit log.
 
 use jixiao_domain::Role;
-use jixiao_store::Actor;
 
 use crate::support::*;
 
@@ -11,20 +10,7 @@ const TABLE: &str = " 2023年度测试考核工作任务要点完成进度情况
 /// Units: 市政府 → 甲部门 → 甲一单位; 市政府 → 乙部门 → 乙一单位. The table is imported for 甲一
 /// and 乙一 (no progress yet). Returns the server and the (甲一, 乙一) task ids.
 async fn arrange(db: &TestDb) -> (TestServer, i64, i64) {
-    let store = db.store().await;
-    let by = Actor::cli();
-    let root = store.ensure_unit(&by, "市政府", None).await.unwrap();
-    let a = store.ensure_unit(&by, "甲部门", Some(root)).await.unwrap();
-    let b = store.ensure_unit(&by, "乙部门", Some(root)).await.unwrap();
-    store.ensure_unit(&by, "甲一单位", Some(a)).await.unwrap();
-    store.ensure_unit(&by, "乙一单位", Some(b)).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.txt");
-    std::fs::write(&path, TABLE).unwrap();
-    for unit in ["甲一单位", "乙一单位"] {
-        let out = jixiao(&db.url, &["import", path.to_str().unwrap(), "--unit", unit]);
-        assert!(out.status.success(), "{}", stderr(&out));
-    }
+    let store = two_departments(db, TABLE).await;
     let task_of = |name: &'static str| {
         let store = store.clone();
         async move {

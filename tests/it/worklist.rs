@@ -1,28 +1,13 @@
 //! To-do lists, completeness of a period, and search — each only within reach.
 
 use jixiao_domain::Role;
-use jixiao_store::Actor;
 
 use crate::support::*;
 
 const TABLE: &str = " 2023年度测试考核工作任务要点完成进度情况\n\n主管部门：测试局\n\n\t一级指标\n\t二级指标\n\t任务要点名称\n\t年度目标\n\t进度情况\n\t分值权重\n\n\t履职尽责（100分）\n\t重点工作\n\t就业创业服务\n\t新增城镇就业500人\n\t\n\t60分\n\n\t\n\t\n\t优化营商环境\n\t企业开办时间压缩至1个工作日\n\t\n\t40分\n";
 
 async fn arrange(db: &TestDb) -> TestServer {
-    let store = db.store().await;
-    let by = Actor::cli();
-    let root = store.ensure_unit(&by, "市政府", None).await.unwrap();
-    let a = store.ensure_unit(&by, "甲部门", Some(root)).await.unwrap();
-    let b = store.ensure_unit(&by, "乙部门", Some(root)).await.unwrap();
-    store.ensure_unit(&by, "甲一单位", Some(a)).await.unwrap();
-    store.ensure_unit(&by, "乙一单位", Some(b)).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.txt");
-    std::fs::write(&path, TABLE).unwrap();
-    for unit in ["甲一单位", "乙一单位"] {
-        let out = jixiao(&db.url, &["import", path.to_str().unwrap(), "--unit", unit]);
-        assert!(out.status.success(), "{}", stderr(&out));
-    }
-    TestServer::start(store).await
+    TestServer::start(two_departments(db, TABLE).await).await
 }
 
 async fn task_id(server: &TestServer, unit: &str, index: usize) -> i64 {

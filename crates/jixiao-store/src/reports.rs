@@ -66,6 +66,39 @@ fn snapshot(r: &ReportRecord) -> String {
     .to_string()
 }
 
+/// Ends a versioned change of one report: a stale version (no row updated) is a conflict;
+/// otherwise the report as it now is, audited with its before and after, committed.
+async fn finish(
+    mut tx: Transaction<'static, Any>,
+    by: &Actor,
+    cur: &ReportRecord,
+    updated: u64,
+    action: &str,
+) -> Result<ReportRecord, StoreError> {
+    if updated == 0 {
+        return Err(StoreError::Conflict {
+            current: cur.version,
+        });
+    }
+    let after = load(&mut tx, "r.id = $1", cur.id, None)
+        .await?
+        .ok_or(StoreError::NotFound("进度报告"))?;
+    audit::append(
+        &mut tx,
+        Record {
+            actor: by,
+            action,
+            entity: "progress_report",
+            entity_id: Some(cur.id),
+            before: Some(snapshot(cur)),
+            after: Some(snapshot(&after)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
 impl Store {
     /// One report.
     pub async fn report(&self, id: i64) -> Result<Option<ReportRecord>, StoreError> {
@@ -253,28 +286,7 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            return Err(StoreError::Conflict {
-                current: cur.version,
-            });
-        }
-        let after = load(&mut tx, "r.id = $1", report_id, None)
-            .await?
-            .ok_or(StoreError::NotFound("进度报告"))?;
-        audit::append(
-            &mut tx,
-            Record {
-                actor: by,
-                action: "report.verify",
-                entity: "progress_report",
-                entity_id: Some(report_id),
-                before: Some(snapshot(&cur)),
-                after: Some(snapshot(&after)),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
+        finish(tx, by, &cur, n, "report.verify").await
     }
 
     /// Records (or, with `None`, clears) the reviewer's grade of a qualitative task.
@@ -301,28 +313,7 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            return Err(StoreError::Conflict {
-                current: cur.version,
-            });
-        }
-        let after = load(&mut tx, "r.id = $1", report_id, None)
-            .await?
-            .ok_or(StoreError::NotFound("进度报告"))?;
-        audit::append(
-            &mut tx,
-            Record {
-                actor: by,
-                action: "report.grade",
-                entity: "progress_report",
-                entity_id: Some(report_id),
-                before: Some(snapshot(&cur)),
-                after: Some(snapshot(&after)),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
+        finish(tx, by, &cur, n, "report.grade").await
     }
 
     async fn transition(
@@ -375,27 +366,6 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            return Err(StoreError::Conflict {
-                current: cur.version,
-            });
-        }
-        let after = load(&mut tx, "r.id = $1", report_id, None)
-            .await?
-            .ok_or(StoreError::NotFound("进度报告"))?;
-        audit::append(
-            &mut tx,
-            Record {
-                actor: by,
-                action,
-                entity: "progress_report",
-                entity_id: Some(report_id),
-                before: Some(snapshot(&cur)),
-                after: Some(snapshot(&after)),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
+        finish(tx, by, &cur, n, action).await
     }
 }
