@@ -114,6 +114,15 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             [303, 200, 404, 404, 404, 200],
         ),
         ("/schemes/1/ranking".into(), [303, 200, 200, 200, 200, 200]),
+        ("/schemes/1/warnings".into(), [303, 200, 200, 200, 200, 200]),
+        (
+            format!("/schemes/1/units/{}/score", ja.unit),
+            [303, 200, 200, 200, 200, 404],
+        ),
+        (
+            format!("/schemes/1/units/{}/score", yi.unit),
+            [303, 200, 404, 404, 404, 200],
+        ),
         (
             "/schemes/1/ranking/export/csv".into(),
             [303, 200, 200, 200, 200, 200],

@@ -67,7 +67,7 @@ async fn the_seed_scores_from_its_readings_and_a_grade_updates_the_total() {
         assert_eq!(v[0]["total"], 160.33);
         let page = reviewer.get("/schemes/1/ranking").await;
         assert_eq!(page.status, 200);
-        assert!(page.body.contains(">160.33</td>") && page.body.contains("枣庄市妇联"));
+        assert!(page.body.contains(">160.33</a></td>") && page.body.contains("枣庄市妇联"));
 
         let reporter = server.login_as("tian", Role::Reporter, "枣庄市妇联").await;
         let csrf = reporter.csrf().await;
@@ -165,4 +165,41 @@ async fn the_ranking_page_offers_its_table_within_reach() {
         404
     );
     assert_eq!(outsider.get("/schemes/1/ranking").await.status, 404);
+}
+
+#[tokio::test]
+async fn the_drill_down_explains_each_figure_and_warnings_list_lagging_tasks() {
+    for db in databases().await {
+        let out = jixiao(&db.url, &["import", fixture("seed.txt").to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let server = TestServer::start(db.store().await).await;
+        let (status, page) = server.get("/schemes/1/units/1/score").await;
+        assert_eq!(status, 200);
+        assert!(
+            page.contains("得分反查") && page.contains("134.83"),
+            "{}",
+            db.backend
+        );
+        assert!(page.contains("分值25 × 完成率19.33% = 4.83分"));
+        assert!(page.contains("围绕中心履职尽责（400分）"));
+
+        let (status, page) = server.get("/schemes/1/warnings").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("妇女儿童关爱服务工作") && page.contains("严重滞后"));
+        assert!(page.contains("19.3%") && page.contains("枣庄市妇联"));
+        assert!(
+            !page.contains("妇女技能培训工作"),
+            "a completed task is no warning"
+        );
+
+        let outsider = server.login_as("other", Role::Reporter, "别的单位").await;
+        assert_eq!(outsider.get("/schemes/1/units/1/score").await.status, 404);
+        assert!(
+            !outsider
+                .get("/schemes/1/warnings")
+                .await
+                .body
+                .contains("妇女儿童关爱服务工作")
+        );
+    }
 }

@@ -35,7 +35,7 @@ pub use read::{
     UnitInScheme, UnitRecord, UnitTable,
 };
 pub use reports::{Decision, ReportDraft};
-pub use worklist::{Completeness, ReporterTodo, ReviewTodo, SearchHit, like_pattern};
+pub use worklist::{Completeness, Lagging, ReporterTodo, ReviewTodo, SearchHit, like_pattern};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

@@ -66,6 +66,23 @@ pub struct Completeness {
     pub late: i64,
 }
 
+/// A task that lags behind the calendar (预警).
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct Lagging {
+    /// Task id.
+    pub task_id: i64,
+    /// Task name.
+    pub task: String,
+    /// The responsible unit.
+    pub unit_id: i64,
+    /// Its name.
+    pub unit: String,
+    /// lagging / seriously_lagging.
+    pub status: String,
+    /// The completion that counts (verified, else read).
+    pub completion: Option<f64>,
+}
+
 /// A search hit.
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct SearchHit {
@@ -182,6 +199,36 @@ impl Store {
              LEFT JOIN progress_reports r ON r.task_id = t.id AND r.period_id = p.id \
              WHERE su.scheme_id = $1 AND su.unit_id IN ({}) \
              GROUP BY u.id, u.name ORDER BY u.name",
+            placeholders(3, units.len())
+        );
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(scheme_id)
+            .bind(period_id);
+        for u in units {
+            q = q.bind(*u);
+        }
+        Ok(q.fetch_all(self.pool()).await?)
+    }
+
+    /// Tasks of these units that lag (进度滞后, 严重滞后) in a period, the most serious first.
+    pub async fn lagging(
+        &self,
+        scheme_id: i64,
+        period_id: i64,
+        units: &[i64],
+    ) -> Result<Vec<Lagging>, StoreError> {
+        if units.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT t.id AS task_id, t.name AS task, u.id AS unit_id, u.name AS unit, r.status, \
+             COALESCE(r.verified_completion, r.completion) AS completion \
+             FROM progress_reports r JOIN tasks t ON t.id = r.task_id \
+             JOIN units u ON u.id = t.unit_id \
+             WHERE t.scheme_id = $1 AND r.period_id = $2 \
+               AND r.status IN ('lagging', 'seriously_lagging') AND t.unit_id IN ({}) \
+             ORDER BY CASE r.status WHEN 'seriously_lagging' THEN 0 ELSE 1 END, \
+               COALESCE(r.verified_completion, r.completion), u.name, t.position",
             placeholders(3, units.len())
         );
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))

@@ -9,6 +9,7 @@ mod account;
 mod admin;
 pub mod auth;
 mod deadlines;
+mod drilldown;
 mod error;
 pub mod evidence;
 pub mod export;

@@ -33,6 +33,11 @@ pub fn router() -> Router<AppState> {
         .route("/extensions/{id}/decide", post(crate::deadlines::decide))
         .route("/reports/{id}/grade", post(crate::task_page::grade_report))
         .route("/schemes/{id}/ranking", get(ranking))
+        .route("/schemes/{id}/warnings", get(crate::drilldown::warnings))
+        .route(
+            "/schemes/{id}/units/{unit}/score",
+            get(crate::drilldown::unit_score),
+        )
         .route(
             "/schemes/{id}/ranking/export/{format}",
             get(crate::export::ranking_download),

@@ -1,0 +1,206 @@
+//! 得分反查 (a unit's score traced down to each indicator and task, each figure with its
+//! explanation) and 预警 (the tasks that lag behind the calendar, with their units).
+
+use askama::Template;
+use axum::extract::{OriginalUri, Path, Query, State};
+use jixiao_domain::scoring::Score;
+use serde::Deserialize;
+
+use crate::auth::Session;
+use crate::error::LocalizedError;
+use crate::i18n::Locale;
+use crate::pages::{PageResult, id, render};
+use crate::views::{self, Frame};
+use crate::{AppState, WebError};
+
+struct TaskLineView {
+    name: String,
+    self_score: String,
+    reviewer_score: String,
+    final_score: String,
+    explanation: Vec<String>,
+}
+
+struct IndicatorView {
+    depth: usize,
+    name: String,
+    points: String,
+    sum: String,
+    score: String,
+    capped: bool,
+    pending: usize,
+    explanation: Vec<String>,
+    tasks: Vec<TaskLineView>,
+}
+
+#[derive(Template)]
+#[template(path = "drilldown.html")]
+struct DrilldownPage {
+    f: Frame,
+    scheme_id: i64,
+    unit_id: i64,
+    title: String,
+    unit: String,
+    period_code: String,
+    total: String,
+    explanation: Vec<String>,
+    indicators: Vec<IndicatorView>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PeriodQuery {
+    period: Option<String>,
+}
+
+fn shown(s: &Score, pending: &str) -> String {
+    s.points()
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| pending.to_string())
+}
+
+/// `GET /schemes/{id}/units/{unit}/score`.
+pub(crate) async fn unit_score(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    session: Session,
+    Path((raw_scheme, raw_unit)): Path<(String, String)>,
+    Query(q): Query<PeriodQuery>,
+) -> PageResult {
+    let err = |e: WebError| LocalizedError(locale, e);
+    let (scheme_id, unit_id) = (id(&raw_scheme).map_err(err)?, id(&raw_unit).map_err(err)?);
+    if !session.reaches(unit_id) {
+        return Err(err(WebError::NotFound));
+    }
+    let period = q.period.filter(|p| !p.is_empty());
+    let table = s
+        .store
+        .unit_table(scheme_id, unit_id, period.as_deref())
+        .await
+        .map_err(|e| err(e.into()))?
+        .ok_or(err(WebError::NotFound))?;
+    let result =
+        crate::scores::unit_result(&table).map_err(|e| err(WebError::Internal(e.to_string())))?;
+    let t = locale.catalog();
+    let pending = t.get("score.pending");
+    let indicators = crate::scores::flatten(&result.indicators)
+        .into_iter()
+        .map(|(depth, i)| IndicatorView {
+            depth,
+            name: i.name.to_string(),
+            points: i.points.map(|p| p.to_string()).unwrap_or_default(),
+            sum: i.sum.to_string(),
+            score: i.score.to_string(),
+            capped: i.capped,
+            pending: i.pending,
+            explanation: i.explanation.clone(),
+            tasks: i
+                .tasks
+                .iter()
+                .map(|(name, ts)| TaskLineView {
+                    name: name.to_string(),
+                    self_score: shown(&ts.self_score, pending),
+                    reviewer_score: shown(&ts.reviewer_score, pending),
+                    final_score: shown(&ts.final_score, pending),
+                    explanation: ts.final_score.explanation().to_vec(),
+                })
+                .collect(),
+        })
+        .collect();
+    render(
+        locale,
+        &DrilldownPage {
+            f: Frame::new(locale, &uri, Some(&session)),
+            scheme_id,
+            unit_id,
+            title: table.scheme.title.clone(),
+            unit: table.unit.name.clone(),
+            period_code: table
+                .period
+                .as_ref()
+                .map(|p| p.code.clone())
+                .unwrap_or_default(),
+            total: views::points(result.total),
+            explanation: result.explanation.clone(),
+            indicators,
+        },
+    )
+}
+
+struct WarningRow {
+    task_id: i64,
+    task: String,
+    unit_id: i64,
+    unit: String,
+    status: (String, String),
+    completion: String,
+}
+
+#[derive(Template)]
+#[template(path = "warnings.html")]
+struct WarningsPage {
+    f: Frame,
+    scheme_id: i64,
+    title: String,
+    period_code: String,
+    period_label: String,
+    rows: Vec<WarningRow>,
+}
+
+/// `GET /schemes/{id}/warnings`: 预警, the lagging and seriously lagging tasks within reach.
+pub(crate) async fn warnings(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    session: Session,
+    Path(raw): Path<String>,
+    Query(q): Query<PeriodQuery>,
+) -> PageResult {
+    let err = |e: WebError| LocalizedError(locale, e);
+    let scheme_id = id(&raw).map_err(err)?;
+    let scheme = s
+        .store
+        .scheme(scheme_id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .ok_or(err(WebError::NotFound))?;
+    let periods = s
+        .store
+        .periods(scheme_id)
+        .await
+        .map_err(|e| err(e.into()))?;
+    let period = match q.period.as_deref().filter(|p| !p.is_empty()) {
+        Some(code) => periods.iter().find(|p| p.code == code),
+        None => periods.last(),
+    }
+    .ok_or(err(WebError::NotFound))?;
+    let t = locale.catalog();
+    let rows = s
+        .store
+        .lagging(scheme_id, period.id, &session.reach)
+        .await
+        .map_err(|e| err(e.into()))?
+        .into_iter()
+        .filter_map(|l| {
+            Some(WarningRow {
+                status: views::status_label(&l.status, t)?,
+                completion: l.completion.map(views::percent).unwrap_or_default(),
+                task_id: l.task_id,
+                task: l.task,
+                unit_id: l.unit_id,
+                unit: l.unit,
+            })
+        })
+        .collect();
+    render(
+        locale,
+        &WarningsPage {
+            f: Frame::new(locale, &uri, Some(&session)),
+            scheme_id,
+            title: scheme.title,
+            period_label: views::period_label(&period.code, t),
+            period_code: period.code.clone(),
+            rows,
+        },
+    )
+}
