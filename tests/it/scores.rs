@@ -203,3 +203,31 @@ async fn the_drill_down_explains_each_figure_and_warnings_list_lagging_tasks() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_dashboard_draws_labelled_svg_charts_within_reach() {
+    for db in databases().await {
+        let out = jixiao(&db.url, &["import", fixture("seed.txt").to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let server = TestServer::start(db.store().await).await;
+        let (status, page) = server.get("/schemes/1/dashboard").await;
+        assert_eq!(status, 200, "{}", db.backend);
+        assert_eq!(page.matches("<svg ").count(), 3);
+        for label in [
+            "<title>任务状态分布</title>",
+            "<title>各一级指标平均完成率</title>",
+            "<title>平均完成率与时间进度</title>",
+        ] {
+            assert!(page.contains(label), "{label}");
+        }
+        assert!(page.contains(">严重滞后</text>") && page.contains(">待评估</text>"));
+        // Seven tasks wait for a reviewer (待评估) in the seed.
+        assert!(
+            page.contains("class=\"bar s-needs_review\"/><text"),
+            "a bar per status"
+        );
+        assert!(!page.contains("<script"), "no script");
+        let outsider = server.login_as("other", Role::Reporter, "别的单位").await;
+        assert_eq!(outsider.get("/schemes/1/dashboard").await.status, 404);
+    }
+}

@@ -204,3 +204,168 @@ pub(crate) async fn warnings(
         },
     )
 }
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    f: Frame,
+    scheme_id: i64,
+    title: String,
+    period_label: String,
+    status_chart: String,
+    indicator_chart: String,
+    trend_chart: String,
+    units: usize,
+}
+
+/// `GET /schemes/{id}/dashboard`: status counts, completion by level-1 indicator against time
+/// progress, and the trend of completion over the periods — for the units in reach.
+pub(crate) async fn dashboard(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    session: Session,
+    Path(raw): Path<String>,
+    Query(q): Query<PeriodQuery>,
+) -> PageResult {
+    use jixiao_domain::Status;
+    use std::collections::BTreeMap;
+    let err = |e: WebError| LocalizedError(locale, e);
+    let t = locale.catalog();
+    let scheme_id = id(&raw).map_err(err)?;
+    let scheme = s
+        .store
+        .scheme(scheme_id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .ok_or(err(WebError::NotFound))?;
+    let periods = s
+        .store
+        .periods(scheme_id)
+        .await
+        .map_err(|e| err(e.into()))?;
+    let period = match q.period.as_deref().filter(|p| !p.is_empty()) {
+        Some(code) => periods.iter().find(|p| p.code == code),
+        None => periods.last(),
+    }
+    .ok_or(err(WebError::NotFound))?
+    .clone();
+    let units: Vec<i64> = s
+        .store
+        .scheme_units(scheme_id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .into_iter()
+        .map(|u| u.unit_id)
+        .filter(|u| session.reaches(*u))
+        .collect();
+    if units.is_empty() && !session.user.role().may_administer() {
+        return Err(err(WebError::NotFound));
+    }
+
+    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut by_indicator: Vec<(String, Vec<f64>)> = Vec::new();
+    let mut trend = Vec::new();
+    for p in &periods {
+        let mut completions = Vec::new();
+        for u in &units {
+            let Some(table) = s
+                .store
+                .unit_table(scheme_id, *u, Some(&p.code))
+                .await
+                .map_err(|e| err(e.into()))?
+            else {
+                continue;
+            };
+            for task in &table.tasks {
+                let completion = task.report.as_ref().and_then(|r| r.effective_completion());
+                if let Some(c) = completion {
+                    completions.push(c.min(1.5));
+                }
+                if p.code != period.code {
+                    continue;
+                }
+                let status = match &task.report {
+                    Some(r) => r.status.as_deref().and_then(Status::parse),
+                    None => Some(Status::NotReported),
+                };
+                if let Some(st) = status {
+                    let pos = Status::ALL.iter().position(|x| *x == st).unwrap_or(0);
+                    *counts.entry(pos).or_default() += 1;
+                }
+                let level1 = table
+                    .path_of(task.indicator_id)
+                    .first()
+                    .map(|i| i.name.clone())
+                    .unwrap_or_default();
+                if let Some(c) = completion {
+                    match by_indicator.iter_mut().find(|(n, _)| *n == level1) {
+                        Some((_, v)) => v.push(c.min(1.5)),
+                        None => by_indicator.push((level1, vec![c.min(1.5)])),
+                    }
+                }
+            }
+        }
+        let tp = p.period().map(|x| x.time_progress().get()).unwrap_or(1.0);
+        let mean = if completions.is_empty() {
+            0.0
+        } else {
+            completions.iter().sum::<f64>() / completions.len() as f64
+        };
+        trend.push((views::period_label(&p.code, t), mean, tp));
+    }
+    let tp = period
+        .period()
+        .map(|x| x.time_progress().get())
+        .unwrap_or(1.0);
+    let status_bars: Vec<crate::svg::Bar> = Status::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, st)| {
+            let n = counts.get(&i).copied().unwrap_or(0);
+            crate::svg::Bar {
+                label: t.get(&format!("status.{}", st.code())).to_string(),
+                value: n as f64,
+                shown: n.to_string(),
+                class: format!("s-{}", st.code()),
+            }
+        })
+        .collect();
+    let max_count = status_bars.iter().map(|b| b.value).fold(1.0, f64::max);
+    let indicator_bars: Vec<crate::svg::Bar> = by_indicator
+        .iter()
+        .map(|(name, v)| {
+            let mean = v.iter().sum::<f64>() / v.len() as f64;
+            crate::svg::Bar {
+                label: name.chars().take(14).collect(),
+                value: mean,
+                shown: views::percent(mean),
+                class: "bar-main".into(),
+            }
+        })
+        .collect();
+    let tp_label = format!("{} {}", t.get("table.time_progress"), views::percent(tp));
+    render(
+        locale,
+        &DashboardPage {
+            f: Frame::new(locale, &uri, Some(&session)),
+            scheme_id,
+            title: scheme.title,
+            period_label: views::period_label(&period.code, t),
+            status_chart: crate::svg::bars(t.get("dash.status"), &status_bars, max_count, None),
+            indicator_chart: crate::svg::bars(
+                t.get("dash.by_indicator"),
+                &indicator_bars,
+                1.5,
+                Some((tp, &tp_label)),
+            ),
+            trend_chart: crate::svg::trend(
+                t.get("dash.trend"),
+                &trend,
+                1.5,
+                (t.get("table.col.completion"), t.get("table.time_progress")),
+            ),
+            units: units.len(),
+        },
+    )
+}

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{id}/grade", post(crate::task_page::grade_report))
         .route("/schemes/{id}/ranking", get(ranking))
         .route("/schemes/{id}/warnings", get(crate::drilldown::warnings))
+        .route("/schemes/{id}/dashboard", get(crate::drilldown::dashboard))
         .route(
             "/schemes/{id}/units/{unit}/score",
             get(crate::drilldown::unit_score),
