@@ -158,22 +158,9 @@ pub(crate) async fn warnings(
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
     let scheme_id = id(&raw).map_err(err)?;
-    let scheme = s
-        .store
-        .scheme(scheme_id)
+    let (scheme, period, _) = crate::pages::scheme_period(&s, scheme_id, q.period.as_deref())
         .await
-        .map_err(|e| err(e.into()))?
-        .ok_or(err(WebError::NotFound))?;
-    let periods = s
-        .store
-        .periods(scheme_id)
-        .await
-        .map_err(|e| err(e.into()))?;
-    let period = match q.period.as_deref().filter(|p| !p.is_empty()) {
-        Some(code) => periods.iter().find(|p| p.code == code),
-        None => periods.last(),
-    }
-    .ok_or(err(WebError::NotFound))?;
+        .map_err(err)?;
     let t = locale.catalog();
     let rows = s
         .store
@@ -233,23 +220,9 @@ pub(crate) async fn dashboard(
     let err = |e: WebError| LocalizedError(locale, e);
     let t = locale.catalog();
     let scheme_id = id(&raw).map_err(err)?;
-    let scheme = s
-        .store
-        .scheme(scheme_id)
+    let (scheme, period, periods) = crate::pages::scheme_period(&s, scheme_id, q.period.as_deref())
         .await
-        .map_err(|e| err(e.into()))?
-        .ok_or(err(WebError::NotFound))?;
-    let periods = s
-        .store
-        .periods(scheme_id)
-        .await
-        .map_err(|e| err(e.into()))?;
-    let period = match q.period.as_deref().filter(|p| !p.is_empty()) {
-        Some(code) => periods.iter().find(|p| p.code == code),
-        None => periods.last(),
-    }
-    .ok_or(err(WebError::NotFound))?
-    .clone();
+        .map_err(err)?;
     let units: Vec<i64> = s
         .store
         .scheme_units(scheme_id)

@@ -14,7 +14,7 @@ use crate::error::LocalizedError;
 use crate::i18n::{Catalog, LANG_COOKIE, Locale};
 use crate::views::{self, Frame, TableRowView};
 use crate::{AppState, WebError};
-use jixiao_store::{IndicatorRecord, PeriodRecord, SchemeSummary, UnitInScheme};
+use jixiao_store::{IndicatorRecord, PeriodRecord, SchemeRecord, SchemeSummary, UnitInScheme};
 
 pub(crate) type PageResult = Result<Html<String>, LocalizedError>;
 
@@ -94,6 +94,24 @@ pub(crate) fn id(raw: &str) -> Result<i64, WebError> {
         .ok()
         .filter(|v| *v > 0)
         .ok_or(WebError::NotFound)
+}
+
+/// A scheme with the period a page shows (the one asked for, else the latest) and all its
+/// periods; `NotFound` when either does not exist.
+pub(crate) async fn scheme_period(
+    s: &AppState,
+    scheme_id: i64,
+    asked: Option<&str>,
+) -> Result<(SchemeRecord, PeriodRecord, Vec<PeriodRecord>), WebError> {
+    let scheme = s.store.scheme(scheme_id).await?.ok_or(WebError::NotFound)?;
+    let periods = s.store.periods(scheme_id).await?;
+    let period = match asked.filter(|p| !p.is_empty()) {
+        Some(code) => periods.iter().find(|p| p.code == code),
+        None => periods.last(),
+    }
+    .cloned()
+    .ok_or(WebError::NotFound)?;
+    Ok((scheme, period, periods))
 }
 
 pub(crate) fn render(locale: Locale, page: &impl Template) -> PageResult {

@@ -125,22 +125,9 @@ pub(crate) async fn completeness(
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
     let scheme_id = id(&raw).map_err(err)?;
-    let scheme = s
-        .store
-        .scheme(scheme_id)
+    let (scheme, period, periods) = crate::pages::scheme_period(&s, scheme_id, q.period.as_deref())
         .await
-        .map_err(|e| err(e.into()))?
-        .ok_or(err(WebError::NotFound))?;
-    let periods = s
-        .store
-        .periods(scheme_id)
-        .await
-        .map_err(|e| err(e.into()))?;
-    let period = match q.period.as_deref().filter(|p| !p.is_empty()) {
-        Some(code) => periods.iter().find(|p| p.code == code),
-        None => periods.last(),
-    }
-    .ok_or(err(WebError::NotFound))?;
+        .map_err(err)?;
     let rows = s
         .store
         .completeness(scheme_id, period.id, &session.reach)
