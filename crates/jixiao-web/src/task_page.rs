@@ -208,6 +208,21 @@ async fn task_in_reach(
     Ok(d)
 }
 
+/// A report a reviewer acts on: it exists, its unit is in reach (else it does not exist for
+/// this user), and the role may review.
+async fn report_to_review(
+    s: &AppState,
+    session: &Session,
+    raw: &str,
+) -> Result<(ReportRecord, TaskDetail), WebError> {
+    let report = s.store.report(id(raw)?).await?.ok_or(WebError::NotFound)?;
+    let d = task_in_reach(s, session, report.task_id).await?;
+    if !session.user.role().may_review() {
+        return Err(WebError::Forbidden);
+    }
+    Ok((report, d))
+}
+
 /// The period a form works on: the one asked for, or the scheme's latest.
 async fn period_of(
     s: &AppState,
@@ -616,11 +631,7 @@ async fn review(
 ) -> Result<Response, WebError> {
     session.check_csrf(&form.csrf)?;
     let t = locale.catalog();
-    let report = s.store.report(id(raw)?).await?.ok_or(WebError::NotFound)?;
-    let d = task_in_reach(s, session, report.task_id).await?;
-    if !session.user.role().may_review() {
-        return Err(WebError::Forbidden);
-    }
+    let (report, d) = report_to_review(s, session, raw).await?;
     let decision = match form.decision.as_str() {
         "approve" => Decision::Approve,
         "return" if !form.reason.trim().is_empty() => Decision::Return {
@@ -693,11 +704,7 @@ async fn verify(
 ) -> Result<Response, WebError> {
     session.check_csrf(&form.csrf)?;
     let t = locale.catalog();
-    let report = s.store.report(id(raw)?).await?.ok_or(WebError::NotFound)?;
-    let d = task_in_reach(s, session, report.task_id).await?;
-    if !session.user.role().may_review() {
-        return Err(WebError::Forbidden);
-    }
+    let (report, d) = report_to_review(s, session, raw).await?;
     let text = form.completion.trim().trim_end_matches(['%', '％']);
     let completion = if text.is_empty() {
         None
@@ -775,11 +782,7 @@ pub(crate) async fn grade_report(
     let t = locale.catalog();
     let result = async {
         session.check_csrf(&form.csrf)?;
-        let report = s.store.report(id(&raw)?).await?.ok_or(WebError::NotFound)?;
-        let d = task_in_reach(&s, &session, report.task_id).await?;
-        if !session.user.role().may_review() {
-            return Err(WebError::Forbidden);
-        }
+        let (report, d) = report_to_review(&s, &session, &raw).await?;
         let grade = match form.grade.trim() {
             "" => None,
             g => Some(
