@@ -7,7 +7,7 @@
 
 use anyhow::{Context, bail};
 use jixiao_domain::scoring::Score;
-use jixiao_web::scores::{flatten, ranking, unit_result};
+use jixiao_web::scores::{SchemeScoring, flatten, ranking};
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -56,6 +56,7 @@ pub async fn score(db: &str, args: ScoreArgs) -> anyhow::Result<ExitCode> {
             .map(|u| u.unit_id)
             .collect(),
     };
+    let scoring = SchemeScoring::load(&store, scheme).await?;
     let mut out = Vec::new();
     for unit in units {
         let Some(table) = store
@@ -67,7 +68,7 @@ pub async fn score(db: &str, args: ScoreArgs) -> anyhow::Result<ExitCode> {
                 args.period.clone().unwrap_or_default()
             );
         };
-        let result = unit_result(&table)?;
+        let result = scoring.unit_result(&table)?;
         out.push((table, result, unit));
     }
     if args.json {

@@ -283,3 +283,108 @@ async fn a_report_is_filed_returned_and_approved_in_a_real_browser() {
     assert_eq!(report.state, "approved");
     assert_eq!(server.store.attachments(report.id).await.unwrap().len(), 1);
 }
+
+/// What the browser drew of a page's charts: each SVG's title, rendered width and height,
+/// and the labels it shows.
+async fn charts(c: &Client) -> Step<Vec<(String, f64, f64, Vec<String>)>> {
+    let v = c
+        .execute(
+            "return Array.from(document.querySelectorAll('figure svg')).map(s => { \
+               const r = s.getBoundingClientRect(); \
+               const t = s.querySelector('title'); \
+               return [t ? t.textContent : '', r.width, r.height, \
+                       Array.from(s.querySelectorAll('text')).map(x => x.textContent)]; })",
+            vec![],
+        )
+        .await
+        .map_err(|e| format!("script: {e}"))?;
+    serde_json::from_value(v).map_err(|e| format!("chart data: {e}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboards_draw_their_charts_labelled_in_chinese_in_a_real_browser() {
+    let Some((_driver, client)) = start_browser().await else {
+        return;
+    };
+    let db = databases().await.remove(0);
+    let out = jixiao(&db.url, &["import", fixture("seed.txt").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let server = TestServer::start(db.store().await).await;
+    server.add_user("kaoheban", Role::Admin, "枣庄市妇联").await;
+    let steps = Steps {
+        c: &client,
+        base: server.base.clone(),
+    };
+    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let result: Step<()> = async {
+        steps.login("kaoheban").await?;
+        for (path, shot, titles) in [
+            (
+                "/schemes/1/dashboard",
+                "dashboard.png",
+                [
+                    "任务状态分布",
+                    "各一级指标平均完成率",
+                    "平均完成率与时间进度",
+                ],
+            ),
+            (
+                "/schemes/1/units/1/dashboard",
+                "unit-dashboard.png",
+                [
+                    "任务状态分布",
+                    "各一级指标平均完成率",
+                    "平均完成率与时间进度",
+                ],
+            ),
+        ] {
+            steps.go(path).await?;
+            steps.expect("</svg>").await?;
+            let drawn = charts(&client).await?;
+            let got: Vec<&str> = drawn.iter().map(|(t, ..)| t.as_str()).collect();
+            if got != titles {
+                return Err(format!("{path}: chart titles {got:?}"));
+            }
+            for (title, w, h, labels) in &drawn {
+                if *w < 200.0 || *h < 100.0 {
+                    return Err(format!("{path}: {title} is drawn {w}×{h}"));
+                }
+                if !labels
+                    .iter()
+                    .any(|l| l.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+                {
+                    return Err(format!("{path}: {title} has no Chinese label: {labels:?}"));
+                }
+            }
+            let status_labels = &drawn[0].3;
+            if !["严重滞后", "待评估", "已完成"]
+                .iter()
+                .all(|l| status_labels.iter().any(|x| x == l))
+            {
+                return Err(format!("{path}: status labels {status_labels:?}"));
+            }
+            let png = client
+                .screenshot()
+                .await
+                .map_err(|e| format!("screenshot: {e}"))?;
+            std::fs::write(shots.join(shot), png).map_err(|e| e.to_string())?;
+        }
+        steps.expect("单位看板：枣庄市妇联").await?;
+        Ok(())
+    }
+    .await;
+    if let Err(step) = &result {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-failures");
+        std::fs::create_dir_all(&dir).ok();
+        if let Ok(png) = client.screenshot().await {
+            std::fs::write(dir.join("dashboard.png"), png).ok();
+        }
+        if let Ok(html) = client.source().await {
+            std::fs::write(dir.join("dashboard.html"), html).ok();
+        }
+        let _ = client.close().await;
+        panic!("browser step failed: {step}");
+    }
+    client.close().await.unwrap();
+}

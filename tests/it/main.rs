@@ -13,6 +13,7 @@ mod import;
 mod matrix;
 mod read;
 mod scores;
+mod setup;
 mod support;
 mod web;
 mod workflow;

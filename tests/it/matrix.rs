@@ -21,6 +21,8 @@ struct Own {
     task: i64,
     report: i64,
     attachment: i64,
+    adjustment: i64,
+    veto: i64,
 }
 
 #[tokio::test]
@@ -29,6 +31,14 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
     let store = two_departments(&db, TABLE).await;
     let by = Actor::cli();
     let server = TestServer::start(store.clone()).await;
+    let rule = store
+        .add_adjustment_rule(&by, 1, "表彰加分", Some(3.0), None)
+        .await
+        .unwrap();
+    let item = store
+        .add_veto_item(&by, 1, "重大事故", &jixiao_store::NewVetoEffect::Zero)
+        .await
+        .unwrap();
     let mut own = Vec::new();
     for unit in ["甲一单位", "乙一单位"] {
         let u = store.unit_by_name(unit).await.unwrap().unwrap();
@@ -44,11 +54,18 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             .add_attachment(&by, report.id, "证明.pdf", "application/pdf", b"%PDF-1.4 x")
             .await
             .unwrap();
+        let adjustment = store
+            .add_adjustment(&by, 1, u.id, rule, 1.0, "表彰")
+            .await
+            .unwrap();
+        let veto = store.add_veto(&by, 1, u.id, item, "事故").await.unwrap();
         own.push(Own {
             unit: u.id,
             task: task.id,
             report: report.id,
             attachment: att.id,
+            adjustment,
+            veto,
         });
     }
     let (ja, yi) = (&own[0], &own[1]);
@@ -127,6 +144,15 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             "/schemes/1/ranking/export/csv".into(),
             [303, 200, 200, 200, 200, 200],
         ),
+        (
+            format!("/schemes/1/units/{}/dashboard", ja.unit),
+            [303, 200, 200, 200, 200, 404],
+        ),
+        (
+            format!("/schemes/1/units/{}/dashboard", yi.unit),
+            [303, 200, 404, 404, 404, 200],
+        ),
+        ("/schemes/1/settings".into(), [303, 200, 403, 403, 403, 403]),
         ("/admin/import".into(), [303, 200, 403, 403, 403, 403]),
         ("/admin".into(), [303, 200, 403, 403, 403, 403]),
         ("/admin/audit".into(), [303, 200, 403, 403, 403, 403]),
@@ -172,6 +198,33 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             ],
         ),
         (format!("/attachments/{}/delete", yi.attachment), vec![]),
+        (
+            format!("/schemes/1/units/{}/adjustments", yi.unit),
+            vec![
+                ("rule", rule.to_string()),
+                ("kind", "add".into()),
+                ("amount", "1".into()),
+                ("reason", "x".into()),
+            ],
+        ),
+        (
+            format!("/schemes/1/units/{}/vetoes", yi.unit),
+            vec![("item", item.to_string()), ("reason", "x".into())],
+        ),
+        (format!("/adjustments/{}/delete", yi.adjustment), vec![]),
+        (format!("/vetoes/{}/delete", yi.veto), vec![]),
+        (
+            format!("/tasks/{}/rule", yi.task),
+            vec![("rule", "manual".into())],
+        ),
+        (
+            format!("/tasks/{}/override", yi.task),
+            vec![
+                ("period", "2023".into()),
+                ("points", "1".into()),
+                ("reason", "x".into()),
+            ],
+        ),
     ];
     for (path, fields) in &foreign_posts {
         for (name, b) in [
@@ -215,6 +268,71 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             [403, 403, 403],
         ),
         (
+            format!("/schemes/1/units/{}/adjustments", ja.unit),
+            vec![
+                ("rule", rule.to_string()),
+                ("kind", "add".into()),
+                ("amount", "1".into()),
+                ("reason", "x".into()),
+            ],
+            [403, 403, 404],
+        ),
+        (
+            format!("/schemes/1/units/{}/vetoes", ja.unit),
+            vec![("item", item.to_string()), ("reason", "x".into())],
+            [403, 403, 404],
+        ),
+        (
+            format!("/adjustments/{}/delete", ja.adjustment),
+            vec![],
+            [403, 403, 404],
+        ),
+        (
+            format!("/vetoes/{}/delete", ja.veto),
+            vec![],
+            [403, 403, 404],
+        ),
+        (
+            format!("/tasks/{}/rule", ja.task),
+            vec![("rule", "manual".into())],
+            [403, 403, 404],
+        ),
+        (
+            format!("/tasks/{}/override", ja.task),
+            vec![
+                ("period", "2023".into()),
+                ("points", "1".into()),
+                ("reason", "x".into()),
+            ],
+            [403, 403, 404],
+        ),
+        (
+            "/schemes/1/settings".into(),
+            vec![
+                ("tolerance", "10".into()),
+                ("excellent", "100".into()),
+                ("good", "85".into()),
+                ("fair", "70".into()),
+                ("poor", "50".into()),
+            ],
+            [403, 403, 403],
+        ),
+        (
+            "/schemes/1/adjustment-rules".into(),
+            vec![("name", "新规则".into())],
+            [403, 403, 403],
+        ),
+        (
+            "/schemes/1/veto-items".into(),
+            vec![("name", "新事项".into()), ("effect", "zero".into())],
+            [403, 403, 403],
+        ),
+        (
+            "/schemes/1/copy".into(),
+            vec![("title", "2024年度".into()), ("year", "2024".into())],
+            [403, 403, 403],
+        ),
+        (
             "/admin/units".into(),
             vec![("name", "新单位".into())],
             [403, 403, 403],
@@ -245,6 +363,12 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             assert_eq!(got, *want, "POST {path} as {name}");
         }
     }
+    // Nothing above changed the scheme's setup or the units' entries.
+    assert_eq!(store.adjustment_rules(1).await.unwrap().len(), 1);
+    assert_eq!(store.veto_items(1).await.unwrap().len(), 1);
+    assert_eq!(store.scheme_adjustments(1).await.unwrap().len(), 2);
+    assert_eq!(store.scheme_vetoes(1).await.unwrap().len(), 2);
+    assert_eq!(store.list_schemes().await.unwrap().len(), 1);
     // Nothing above changed the foreign unit's report.
     let report = store.report(yi.report).await.unwrap().unwrap();
     assert_eq!(

@@ -121,7 +121,7 @@ fn ranking_orders_units_by_total_then_mean_completion() {
     let lines: Vec<&str> = csv.trim_start_matches('\u{FEFF}').lines().collect();
     assert_eq!(
         lines[0],
-        "名次,类内名次,单位,单位类型,总分,平均完成率,待评项"
+        "名次,类内名次,单位,单位类型,总分,平均完成率,待评项,备注"
     );
     assert!(
         lines[1].starts_with("1,1,乙单位,未分类,100,1.5"),

@@ -104,6 +104,14 @@ impl Period {
         }
     }
 
+    /// The same part of another year (2023Q3 → 2024Q3); `None` when that year is out of range.
+    pub fn with_year(self, year: i32) -> Option<Period> {
+        Some(Period {
+            year: Year::try_from(year).ok()?,
+            kind: self.kind,
+        })
+    }
+
     /// The year.
     pub fn year(self) -> Year {
         self.year
@@ -198,6 +206,18 @@ impl FromStr for Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_moves_to_another_year_keeping_its_part() {
+        let q3: Period = "2023Q3".parse().unwrap();
+        assert_eq!(q3.with_year(2024).unwrap().code(), "2024Q3");
+        let m: Period = "2023-02".parse().unwrap();
+        assert_eq!(
+            m.with_year(2024).unwrap().ends_on().to_string(),
+            "2024-02-29"
+        );
+        assert!(q3.with_year(99999).is_none());
+    }
 
     #[test]
     fn periods_parse_from_the_usual_spellings() {

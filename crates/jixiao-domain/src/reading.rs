@@ -49,6 +49,21 @@ pub fn assess(
     Assessment { reading, status }
 }
 
+/// The status a stored report has: a reviewer's verified completion decides when there is
+/// one, else the reading of its text.
+pub fn report_status(
+    target: &str,
+    progress: &str,
+    verified_completion: Option<f64>,
+    time_progress: TimeProgress,
+    tolerance: f64,
+) -> Status {
+    match verified_completion {
+        Some(c) => status_of(Some(c), Wording::None, time_progress, tolerance),
+        None => assess(target, progress, time_progress, tolerance).status,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -157,6 +157,11 @@ impl GradeTable {
         }
     }
 
+    /// The percentages of 优秀, 良好, 一般, 较差.
+    pub fn percents(&self) -> [u8; 4] {
+        self.percents
+    }
+
     /// The percentage of the weight a grade earns.
     pub fn percent(&self, grade: Grade) -> u8 {
         let i = Grade::ALL
@@ -201,6 +206,30 @@ impl ScoringRule {
             ScoringRule::Graded(_) => "等次评分",
             ScoringRule::Manual => "人工评分",
         }
+    }
+
+    /// Every rule's stored code, in the order a form lists them.
+    pub const CODES: [&'static str; 4] = ["proportional", "all_or_nothing", "graded", "manual"];
+
+    /// The stored code of the rule (the grade table is the scheme's, stored apart).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ScoringRule::Proportional => "proportional",
+            ScoringRule::AllOrNothing => "all_or_nothing",
+            ScoringRule::Graded(_) => "graded",
+            ScoringRule::Manual => "manual",
+        }
+    }
+
+    /// The rule a stored code names, graded by the scheme's `table`; `None` for an unknown code.
+    pub fn from_code(code: &str, table: GradeTable) -> Option<ScoringRule> {
+        Some(match code {
+            "proportional" => ScoringRule::Proportional,
+            "all_or_nothing" => ScoringRule::AllOrNothing,
+            "graded" => ScoringRule::Graded(table),
+            "manual" => ScoringRule::Manual,
+            _ => return None,
+        })
     }
 }
 
@@ -1013,6 +1042,20 @@ fn sign(v: f64) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_rule_code_names_the_rule_it_came_from() {
+        let table = GradeTable::new(100, 80, 60, 40).unwrap();
+        for code in ScoringRule::CODES {
+            let rule = ScoringRule::from_code(code, table).unwrap();
+            assert_eq!(rule.code(), code);
+        }
+        assert_eq!(
+            ScoringRule::from_code("graded", table),
+            Some(ScoringRule::Graded(table))
+        );
+        assert_eq!(ScoringRule::from_code("按比例", table), None);
+    }
 
     fn n(s: &str) -> Name {
         Name::try_from(s).unwrap()

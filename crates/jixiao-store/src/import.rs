@@ -80,12 +80,12 @@ impl Store {
     }
 
     /// Stores a table in one transaction. `read` gives the reading of each task's progress
-    /// in its plan.
+    /// in its plan, under the scheme's status tolerance.
     pub async fn import_table(
         &self,
         by: &Actor,
         plan: &ImportPlan,
-        read: impl Fn(&ImportPlan, &TaskSpec) -> Option<StoredReading>,
+        read: impl Fn(&ImportPlan, &TaskSpec, f64) -> Option<StoredReading>,
     ) -> Result<ImportOutcome, StoreError> {
         let mut outcomes = self
             .import_tables(by, std::slice::from_ref(plan), read)
@@ -99,7 +99,7 @@ impl Store {
         &self,
         by: &Actor,
         plans: &[ImportPlan],
-        read: impl Fn(&ImportPlan, &TaskSpec) -> Option<StoredReading>,
+        read: impl Fn(&ImportPlan, &TaskSpec, f64) -> Option<StoredReading>,
     ) -> Result<Vec<ImportOutcome>, StoreError> {
         let mut tx = self.write_tx().await?;
         let stamp = now();
@@ -130,7 +130,7 @@ impl Store {
     }
 }
 
-async fn import_one<F: Fn(&ImportPlan, &TaskSpec) -> Option<StoredReading>>(
+async fn import_one<F: Fn(&ImportPlan, &TaskSpec, f64) -> Option<StoredReading>>(
     tx: &mut Transaction<'_, Any>,
     plan: &ImportPlan,
     stamp: &str,
@@ -188,8 +188,13 @@ async fn import_one<F: Fn(&ImportPlan, &TaskSpec) -> Option<StoredReading>>(
     .await?;
 
     let mut counts = Counts::default();
+    let tolerance: f64 = sqlx::query_scalar("SELECT tolerance FROM schemes WHERE id = $1")
+        .bind(scheme_id)
+        .fetch_one(&mut **tx)
+        .await?;
     let ctx = Ctx {
         plan,
+        tolerance,
         scheme_id,
         unit_id,
         period_id,
@@ -220,6 +225,7 @@ struct Counts {
 
 struct Ctx<'a, F> {
     plan: &'a ImportPlan,
+    tolerance: f64,
     scheme_id: i64,
     unit_id: i64,
     period_id: i64,
@@ -289,7 +295,7 @@ async fn upsert_unit(
 
 /// Stores an indicator (reusing the scheme's indicator of the same name under the same parent,
 /// since indicators are shared by every unit) and everything below it.
-async fn store_node<F: Fn(&ImportPlan, &TaskSpec) -> Option<StoredReading>>(
+async fn store_node<F: Fn(&ImportPlan, &TaskSpec, f64) -> Option<StoredReading>>(
     tx: &mut Transaction<'_, Any>,
     ctx: &Ctx<'_, F>,
     node: &IndicatorNode,
@@ -348,7 +354,7 @@ async fn store_node<F: Fn(&ImportPlan, &TaskSpec) -> Option<StoredReading>>(
         if task.progress.is_empty() {
             continue;
         }
-        let reading = (ctx.read)(ctx.plan, task);
+        let reading = (ctx.read)(ctx.plan, task, ctx.tolerance);
         sqlx::query(
             "INSERT INTO progress_reports \
              (task_id, period_id, text, state, reading, completion, status, updated_at) \

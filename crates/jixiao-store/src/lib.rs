@@ -17,6 +17,7 @@ mod pending;
 mod periods;
 mod read;
 mod reports;
+mod setup;
 mod worklist;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -31,10 +32,14 @@ pub use import::{ImportOutcome, ImportPlan, Replaced, StoredReading};
 pub use pending::PendingImport;
 pub use periods::{Extension, PendingExtension};
 pub use read::{
-    IndicatorRecord, PeriodRecord, ReportRecord, SchemeRecord, SchemeSummary, TaskDetail, TaskLine,
-    UnitInScheme, UnitRecord, UnitTable,
+    IndicatorRecord, OverrideRecord, PeriodRecord, ReportRecord, SchemeRecord, SchemeSummary,
+    TaskDetail, TaskLine, UnitInScheme, UnitRecord, UnitTable,
 };
 pub use reports::{Decision, ReportDraft};
+pub use setup::{
+    AdjustmentRecord, AdjustmentRuleRecord, NewVetoEffect, PeriodSpec, SchemeSettings, StatusInput,
+    VetoItemRecord, VetoRecord,
+};
 pub use worklist::{Completeness, Lagging, ReporterTodo, ReviewTodo, SearchHit, like_pattern};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

@@ -37,6 +37,14 @@ pub struct SchemeRecord {
     pub state: String,
     /// Status tolerance below time progress.
     pub tolerance: f64,
+    /// The graded rule's table: percent of the weight for 优秀.
+    pub grade_excellent: i64,
+    /// … for 良好.
+    pub grade_good: i64,
+    /// … for 一般.
+    pub grade_fair: i64,
+    /// … for 较差.
+    pub grade_poor: i64,
 }
 
 /// An indicator of a scheme.
@@ -139,6 +147,8 @@ pub struct ReportRecord {
     pub verified_reason: Option<String>,
     /// The reviewer's grade (优秀/良好/一般/较差) for a qualitative task.
     pub grade: Option<String>,
+    /// The reviewer's points under the manual rule.
+    pub reviewer_points: Option<f64>,
 }
 
 impl ReportRecord {
@@ -161,8 +171,25 @@ pub struct TaskLine {
     pub target: String,
     /// 分值权重.
     pub weight: f64,
+    /// The scoring rule's code, when the office chose one (else the default).
+    pub rule: Option<String>,
     /// Progress for the period, if reported.
     pub report: Option<ReportRecord>,
+    /// An admin's override of the final score for the period.
+    pub score_override: Option<OverrideRecord>,
+}
+
+/// An admin's override of a task's final score for a period.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct OverrideRecord {
+    /// The task.
+    pub task_id: i64,
+    /// The period.
+    pub period_id: i64,
+    /// The points that count.
+    pub points: f64,
+    /// Why; never empty.
+    pub reason: String,
 }
 
 #[derive(FromRow)]
@@ -172,6 +199,7 @@ struct TaskRowDb {
     name: String,
     target: String,
     weight: f64,
+    rule: Option<String>,
 }
 
 /// A unit's progress table for one period: what the seed's Word table shows.
@@ -260,11 +288,13 @@ pub struct TaskDetail {
     pub task: TaskLine,
     /// Every report, oldest period first.
     pub reports: Vec<ReportRecord>,
+    /// The admin's overrides of its final score, by period.
+    pub overrides: Vec<OverrideRecord>,
 }
 
 pub(crate) const REPORT_COLUMNS: &str = "r.id, r.task_id, p.code AS period_code, r.text, r.state, r.reading, \
      r.completion, r.status, r.version, r.updated_at, r.self_score, r.return_reason, r.period_id, \
-     r.verified_completion, r.verified_reason, r.grade";
+     r.verified_completion, r.verified_reason, r.grade, r.reviewer_points";
 
 impl Store {
     /// Every scheme, newest year first.
@@ -290,12 +320,13 @@ impl Store {
 
     /// One scheme.
     pub async fn scheme(&self, id: i64) -> Result<Option<SchemeRecord>, StoreError> {
-        Ok(
-            sqlx::query_as("SELECT id, title, year, state, tolerance FROM schemes WHERE id = $1")
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?,
+        Ok(sqlx::query_as(
+            "SELECT id, title, year, state, tolerance, grade_excellent, grade_good, grade_fair, \
+             grade_poor FROM schemes WHERE id = $1",
         )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
     }
 
     /// A scheme's indicators in order.
@@ -390,7 +421,7 @@ impl Store {
         };
         let indicators = self.indicators(scheme_id).await?;
         let rows: Vec<TaskRowDb> = sqlx::query_as(
-            "SELECT id, indicator_id, name, target, weight FROM tasks \
+            "SELECT id, indicator_id, name, target, weight, rule FROM tasks \
              WHERE scheme_id = $1 AND unit_id = $2 ORDER BY position, id",
         )
         .bind(scheme_id)
@@ -398,7 +429,17 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         let mut reports: HashMap<i64, ReportRecord> = HashMap::new();
+        let mut overrides: HashMap<i64, OverrideRecord> = HashMap::new();
         if let Some(p) = &period {
+            let found: Vec<OverrideRecord> = sqlx::query_as(
+                "SELECT o.task_id, o.period_id, o.points, o.reason FROM score_overrides o \
+                 JOIN tasks t ON t.id = o.task_id WHERE o.period_id = $1 AND t.unit_id = $2",
+            )
+            .bind(p.id)
+            .bind(unit_id)
+            .fetch_all(self.pool())
+            .await?;
+            overrides = found.into_iter().map(|o| (o.task_id, o)).collect();
             let found: Vec<ReportRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {REPORT_COLUMNS} FROM progress_reports r \
                  JOIN periods p ON p.id = r.period_id \
@@ -415,11 +456,13 @@ impl Store {
             .into_iter()
             .map(|t| TaskLine {
                 report: reports.remove(&t.id),
+                score_override: overrides.remove(&t.id),
                 id: t.id,
                 indicator_id: t.indicator_id,
                 name: t.name,
                 target: t.target,
                 weight: t.weight,
+                rule: t.rule,
             })
             .collect();
         Ok(Some(UnitTable {
@@ -444,9 +487,10 @@ impl Store {
             name: String,
             target: String,
             weight: f64,
+            rule: Option<String>,
         }
         let head: Option<Head> = sqlx::query_as(
-            "SELECT id, scheme_id, unit_id, indicator_id, name, target, weight FROM tasks \
+            "SELECT id, scheme_id, unit_id, indicator_id, name, target, weight, rule FROM tasks \
              WHERE id = $1",
         )
         .bind(id)
@@ -480,6 +524,13 @@ impl Store {
         .bind(id)
         .fetch_all(self.pool())
         .await?;
+        let overrides: Vec<OverrideRecord> = sqlx::query_as(
+            "SELECT task_id, period_id, points, reason FROM score_overrides WHERE task_id = $1",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        let latest = reports.last().map(|r| r.period_id);
         Ok(Some(TaskDetail {
             scheme,
             unit,
@@ -490,9 +541,15 @@ impl Store {
                 name: head.name,
                 target: head.target,
                 weight: head.weight,
+                rule: head.rule,
+                score_override: overrides
+                    .iter()
+                    .find(|o| Some(o.period_id) == latest)
+                    .cloned(),
                 report: reports.last().cloned(),
             },
             reports,
+            overrides,
         }))
     }
 }

@@ -61,7 +61,7 @@ fn snapshot(r: &ReportRecord) -> String {
         "self_score": r.self_score, "completion": r.completion, "status": r.status,
         "return_reason": r.return_reason, "version": r.version,
         "verified_completion": r.verified_completion, "verified_reason": r.verified_reason,
-        "grade": r.grade,
+        "grade": r.grade, "reviewer_points": r.reviewer_points,
     })
     .to_string()
 }
@@ -289,27 +289,30 @@ impl Store {
         finish(tx, by, &cur, n, "report.verify").await
     }
 
-    /// Records (or, with `None`, clears) the reviewer's grade of a qualitative task.
+    /// Records (or, with `None`, clears) the reviewer's grade of a qualitative task and the
+    /// reviewer's points under the manual rule.
     pub async fn grade_report(
         &self,
         by: &Actor,
         report_id: i64,
         version: i64,
         grade: Option<&str>,
+        points: Option<f64>,
     ) -> Result<ReportRecord, StoreError> {
         let mut tx = self.write_tx().await?;
         let cur = load(&mut tx, "r.id = $1", report_id, None)
             .await?
             .ok_or(StoreError::NotFound("进度报告"))?;
         let n = sqlx::query(
-            "UPDATE progress_reports SET grade = $1, version = version + 1, updated_at = $2, \
-             updated_by = $3 WHERE id = $4 AND version = $5",
+            "UPDATE progress_reports SET grade = $1, reviewer_points = $6, version = version + 1, \
+             updated_at = $2, updated_by = $3 WHERE id = $4 AND version = $5",
         )
         .bind(grade)
         .bind(now())
         .bind(by.id)
         .bind(report_id)
         .bind(version)
+        .bind(OptF64(points))
         .execute(&mut *tx)
         .await?
         .rows_affected();

@@ -45,6 +45,24 @@ struct DrilldownPage {
     total: String,
     explanation: Vec<String>,
     indicators: Vec<IndicatorView>,
+    adjustments: Vec<EntryView>,
+    vetoes: Vec<EntryView>,
+    adjustment_lines: Vec<String>,
+    veto_grade: Option<String>,
+    /// The admin's choices: adjustment rules and veto items; `None` for others.
+    admin: Option<(Vec<Choice>, Vec<Choice>)>,
+}
+
+/// An option of a select: id and name.
+type Choice = (i64, String);
+
+/// One adjustment or veto as listed.
+struct EntryView {
+    id: i64,
+    what: String,
+    amount: String,
+    reason: String,
+    date: String,
 }
 
 #[derive(Deserialize)]
@@ -79,8 +97,12 @@ pub(crate) async fn unit_score(
         .await
         .map_err(|e| err(e.into()))?
         .ok_or(err(WebError::NotFound))?;
-    let result =
-        crate::scores::unit_result(&table).map_err(|e| err(WebError::Internal(e.to_string())))?;
+    let scoring = crate::scores::SchemeScoring::load(&s.store, scheme_id)
+        .await
+        .map_err(|e| err(WebError::Internal(e.to_string())))?;
+    let result = scoring
+        .unit_result(&table)
+        .map_err(|e| err(WebError::Internal(e.to_string())))?;
     let t = locale.catalog();
     let pending = t.get("score.pending");
     let indicators = crate::scores::flatten(&result.indicators)
@@ -107,9 +129,64 @@ pub(crate) async fn unit_score(
                 .collect(),
         })
         .collect();
+    let date = |at: &str| at.get(..10).unwrap_or(at).to_string();
+    let adjustments = scoring
+        .adjustments_of(unit_id)
+        .map(|a| EntryView {
+            id: a.id,
+            what: a.rule.clone(),
+            amount: format!(
+                "{}{}",
+                if a.amount >= 0.0 { "+" } else { "−" },
+                views::points(a.amount.abs())
+            ),
+            reason: a.reason.clone(),
+            date: date(&a.created_at),
+        })
+        .collect();
+    let vetoes = scoring
+        .vetoes_of(unit_id)
+        .map(|v| EntryView {
+            id: v.id,
+            what: v.item.clone(),
+            amount: String::new(),
+            reason: v.reason.clone(),
+            date: date(&v.created_at),
+        })
+        .collect();
+    let admin = if session.user.role().may_administer() {
+        let rules = s
+            .store
+            .adjustment_rules(scheme_id)
+            .await
+            .map_err(|e| err(e.into()))?
+            .into_iter()
+            .map(|r| (r.id, r.name))
+            .collect();
+        let items = s
+            .store
+            .veto_items(scheme_id)
+            .await
+            .map_err(|e| err(e.into()))?
+            .into_iter()
+            .map(|i| (i.id, i.name))
+            .collect();
+        Some((rules, items))
+    } else {
+        None
+    };
     render(
         locale,
         &DrilldownPage {
+            adjustments,
+            vetoes,
+            adjustment_lines: result
+                .adjustments
+                .iter()
+                .flat_map(|a| a.explanation.iter().cloned())
+                .collect(),
+            veto_grade: result.veto_grade.as_ref().map(ToString::to_string),
+            admin,
             f: Frame::new(locale, &uri, Some(&session)),
             scheme_id,
             unit_id,
@@ -203,6 +280,9 @@ struct DashboardPage {
     indicator_chart: String,
     trend_chart: String,
     units: usize,
+    /// The unit, on a unit's dashboard.
+    unit: Option<(i64, String)>,
+    period_code: String,
 }
 
 /// `GET /schemes/{id}/dashboard`: status counts, completion by level-1 indicator against time
@@ -215,22 +295,63 @@ pub(crate) async fn dashboard(
     Path(raw): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> PageResult {
+    let scheme_id = id(&raw).map_err(|e| LocalizedError(locale, e))?;
+    dashboard_of(&s, locale, &uri, &session, scheme_id, None, q).await
+}
+
+/// `GET /schemes/{id}/units/{unit}/dashboard`: the same figures for one unit: its tasks by
+/// status, its completion by indicator and its trend against time progress.
+pub(crate) async fn unit_dashboard(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    session: Session,
+    Path((raw_scheme, raw_unit)): Path<(String, String)>,
+    Query(q): Query<PeriodQuery>,
+) -> PageResult {
+    let err = |e: WebError| LocalizedError(locale, e);
+    let (scheme_id, unit_id) = (id(&raw_scheme).map_err(err)?, id(&raw_unit).map_err(err)?);
+    if !session.reaches(unit_id) {
+        return Err(err(WebError::NotFound));
+    }
+    dashboard_of(&s, locale, &uri, &session, scheme_id, Some(unit_id), q).await
+}
+
+async fn dashboard_of(
+    s: &AppState,
+    locale: Locale,
+    uri: &OriginalUri,
+    session: &Session,
+    scheme_id: i64,
+    only: Option<i64>,
+    q: PeriodQuery,
+) -> PageResult {
     use jixiao_domain::Status;
     use std::collections::BTreeMap;
     let err = |e: WebError| LocalizedError(locale, e);
     let t = locale.catalog();
-    let scheme_id = id(&raw).map_err(err)?;
-    let (scheme, period, periods) = crate::pages::scheme_period(&s, scheme_id, q.period.as_deref())
+    let (scheme, period, periods) = crate::pages::scheme_period(s, scheme_id, q.period.as_deref())
         .await
         .map_err(err)?;
-    let units: Vec<i64> = s
+    let assessed = s
         .store
         .scheme_units(scheme_id)
         .await
-        .map_err(|e| err(e.into()))?
+        .map_err(|e| err(e.into()))?;
+    let unit = match only {
+        Some(u) => Some(
+            assessed
+                .iter()
+                .find(|x| x.unit_id == u)
+                .map(|x| (u, x.name.clone()))
+                .ok_or(err(WebError::NotFound))?,
+        ),
+        None => None,
+    };
+    let units: Vec<i64> = assessed
         .into_iter()
         .map(|u| u.unit_id)
-        .filter(|u| session.reaches(*u))
+        .filter(|u| session.reaches(*u) && only.is_none_or(|o| o == *u))
         .collect();
     if units.is_empty() && !session.user.role().may_administer() {
         return Err(err(WebError::NotFound));
@@ -321,7 +442,9 @@ pub(crate) async fn dashboard(
     render(
         locale,
         &DashboardPage {
-            f: Frame::new(locale, &uri, Some(&session)),
+            f: Frame::new(locale, uri, Some(session)),
+            unit,
+            period_code: period.code.clone(),
             scheme_id,
             title: scheme.title,
             period_label: views::period_label(&period.code, t),

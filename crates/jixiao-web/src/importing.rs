@@ -2,7 +2,6 @@
 //! stored: shared by `jixiao import` and the upload page.
 
 use jixiao_domain::reading::assess;
-use jixiao_domain::status::DEFAULT_TOLERANCE;
 use jixiao_domain::table::TreeError;
 use jixiao_domain::{IndicatorTree, Period, TaskRow, TaskSpec, Year};
 use jixiao_office::{Location, ParsedTable, Warning};
@@ -116,8 +115,9 @@ pub fn prepare(
     })
 }
 
-/// The reading of a task's progress for the plan's period, as the importer stores it.
-pub fn stored_reading(plan: &ImportPlan, task: &TaskSpec) -> Option<StoredReading> {
+/// The reading of a task's progress for the plan's period under the scheme's tolerance, as the
+/// importer stores it.
+pub fn stored_reading(plan: &ImportPlan, task: &TaskSpec, tolerance: f64) -> Option<StoredReading> {
     if task.progress.trim().is_empty() {
         return None;
     }
@@ -125,7 +125,7 @@ pub fn stored_reading(plan: &ImportPlan, task: &TaskSpec) -> Option<StoredReadin
         &task.target,
         &task.progress,
         plan.period.time_progress(),
-        DEFAULT_TOLERANCE,
+        tolerance,
     );
     let json = serde_json::to_string(&a.reading).ok()?;
     Some(StoredReading {

@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod importing;
 mod pages;
 pub mod scores;
+mod setup;
 mod svg;
 mod task_page;
 mod upload;

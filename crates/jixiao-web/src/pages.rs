@@ -36,6 +36,38 @@ pub fn router() -> Router<AppState> {
         .route("/schemes/{id}/warnings", get(crate::drilldown::warnings))
         .route("/schemes/{id}/dashboard", get(crate::drilldown::dashboard))
         .route(
+            "/schemes/{id}/units/{unit}/dashboard",
+            get(crate::drilldown::unit_dashboard),
+        )
+        .route(
+            "/schemes/{id}/settings",
+            get(crate::setup::settings).post(crate::setup::save_settings),
+        )
+        .route(
+            "/schemes/{id}/adjustment-rules",
+            post(crate::setup::add_rule),
+        )
+        .route(
+            "/schemes/{id}/veto-items",
+            post(crate::setup::add_veto_item),
+        )
+        .route("/schemes/{id}/copy", post(crate::setup::copy))
+        .route(
+            "/schemes/{id}/units/{unit}/adjustments",
+            post(crate::setup::add_adjustment),
+        )
+        .route(
+            "/schemes/{id}/units/{unit}/vetoes",
+            post(crate::setup::add_veto),
+        )
+        .route(
+            "/adjustments/{id}/delete",
+            post(crate::setup::delete_adjustment),
+        )
+        .route("/vetoes/{id}/delete", post(crate::setup::delete_veto))
+        .route("/tasks/{id}/rule", post(crate::setup::set_rule))
+        .route("/tasks/{id}/override", post(crate::setup::set_override))
+        .route(
             "/schemes/{id}/units/{unit}/score",
             get(crate::drilldown::unit_score),
         )
@@ -362,8 +394,12 @@ async fn unit_table(
         .collect();
     let mut rows = views::table_rows(&table, t);
     // The scores the scheme's rules give (待评 where a grade or a completion is missing).
-    let scores =
-        crate::scores::task_scores(&table).map_err(|e| err(WebError::Internal(e.to_string())))?;
+    let scoring = crate::scores::SchemeScoring::load(&s.store, scheme_id)
+        .await
+        .map_err(|e| err(WebError::Internal(e.to_string())))?;
+    let scores = scoring
+        .task_scores(&table)
+        .map_err(|e| err(WebError::Internal(e.to_string())))?;
     let mut score_total = 0.0;
     for r in &mut rows {
         if let Some(s) = scores.get(&r.task_id) {
@@ -376,7 +412,8 @@ async fn unit_table(
             });
         }
     }
-    let score_total = crate::scores::unit_result(&table)
+    let score_total = scoring
+        .unit_result(&table)
         .map(|u| views::points(u.total))
         .unwrap_or_else(|_| views::points(score_total));
     let has_status = table
@@ -500,6 +537,7 @@ struct RankRow {
     total: String,
     mean: String,
     pending: usize,
+    note: String,
 }
 
 #[derive(Template)]
@@ -569,6 +607,7 @@ async fn ranking(
                         .map(views::percent)
                         .unwrap_or_else(|| "—".into()),
                     pending: res.indicators.iter().map(|i| i.pending).sum(),
+                    note: crate::scores::veto_note(&res),
                 })
                 .collect(),
         },

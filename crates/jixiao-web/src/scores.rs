@@ -3,19 +3,24 @@
 //!
 //! Evidence: the reviewer's side is the completion that counts (a verified completion, else
 //! the reader's) and the reviewer's grade; the unit's side is the reader's completion and its
-//! self-score. A task has quantities when its target text states one; quantified tasks are
-//! scored proportionally, the others wait for a grade. Adjustments and vetoes are not stored
-//! yet, so totals are the level-1 scores.
+//! self-score. A task's rule is the one the office chose for it, else the default: quantified
+//! tasks (the target states a quantity) proportionally, the others by grade with the scheme's
+//! grade table. An admin's override with its reason wins for the final score. A unit's total is
+//! its level-1 scores plus its adjustments under the scheme's rules (capped), then its vetoes.
 
 use std::collections::HashMap;
 
 use jixiao_domain::prose;
 use jixiao_domain::scoring::{
-    Completion, Evidence, Grade, IndicatorInput, IndicatorScore, RankEntry, Ranked, ScoringError,
-    TaskInput, TaskScore, UnitInput, UnitResult, rank, score_task, score_unit,
+    Adjustment, AdjustmentRule, Completion, Evidence, Grade, GradeTable, IndicatorInput,
+    IndicatorScore, Override, RankEntry, Ranked, ScoringError, ScoringRule, TaskInput, TaskScore,
+    UnitInput, UnitResult, Veto, VetoEffect, rank, score_task, score_unit,
 };
 use jixiao_domain::{Name, Points};
-use jixiao_store::{Store, StoreError, TaskLine, UnitTable};
+use jixiao_store::{
+    AdjustmentRecord, SchemeRecord, Store, StoreError, TaskLine, UnitTable, VetoItemRecord,
+    VetoRecord,
+};
 
 /// Why a table cannot be scored.
 #[derive(Debug, thiserror::Error)]
@@ -31,14 +36,57 @@ pub enum ScoreError {
     EmptyName,
 }
 
+fn name(s: &str) -> Result<Name, ScoreError> {
+    Name::try_from(s).map_err(|_| ScoreError::EmptyName)
+}
+
+/// The scheme's grade table; a stored table that breaks the invariant falls back to the
+/// default (the settings form never stores one).
+pub fn grade_table(scheme: &SchemeRecord) -> GradeTable {
+    let pct = |v: i64| u8::try_from(v).unwrap_or(u8::MAX);
+    GradeTable::new(
+        pct(scheme.grade_excellent),
+        pct(scheme.grade_good),
+        pct(scheme.grade_fair),
+        pct(scheme.grade_poor),
+    )
+    .unwrap_or_default()
+}
+
+/// Whether the task's target states a quantity (then the default rule is proportional).
+pub fn has_quantities(target: &str) -> bool {
+    prose::assess(target, "")
+        .pairs
+        .iter()
+        .any(|p| p.target.is_some())
+}
+
+/// The rule a task is scored by: the office's choice, else the default for its target.
+pub fn rule_of(task: &TaskLine, grades: GradeTable) -> ScoringRule {
+    task.rule
+        .as_deref()
+        .and_then(|c| ScoringRule::from_code(c, grades))
+        .unwrap_or_else(
+            || match ScoringRule::default_for(has_quantities(&task.target)) {
+                ScoringRule::Graded(_) => ScoringRule::Graded(grades),
+                other => other,
+            },
+        )
+}
+
 /// The task's scoring input from what is stored.
-pub fn task_input(task: &TaskLine) -> Result<TaskInput, ScoreError> {
-    let name = Name::try_from(task.name.as_str()).map_err(|_| ScoreError::EmptyName)?;
+pub fn task_input(task: &TaskLine, grades: GradeTable) -> Result<TaskInput, ScoreError> {
     let weight = Points::try_from(task.weight).unwrap_or(Points::ZERO);
     let report = task.report.as_ref();
-    let reading = prose::assess(&task.target, report.map(|r| r.text.as_str()).unwrap_or(""));
-    let has_quantities = reading.pairs.iter().any(|p| p.target.is_some());
-    let mut input = TaskInput::new(name, weight, has_quantities);
+    let mut input = TaskInput::new(name(&task.name)?, weight, true);
+    input.rule = rule_of(task, grades);
+    input.admin_override = match &task.score_override {
+        Some(o) => Some(Override::new(
+            Points::try_from(o.points).map_err(|_| ScoringError::Amount(o.points))?,
+            &o.reason,
+        )?),
+        None => None,
+    };
     input.reviewer_evidence = Evidence {
         completion: report
             .and_then(|r| r.effective_completion())
@@ -46,7 +94,9 @@ pub fn task_input(task: &TaskLine) -> Result<TaskInput, ScoreError> {
         grade: report
             .and_then(|r| r.grade.as_deref())
             .and_then(Grade::parse),
-        points: None,
+        points: report
+            .and_then(|r| r.reviewer_points)
+            .and_then(|p| Points::try_from(p).ok()),
     };
     input.self_evidence = Evidence {
         completion: report.and_then(|r| r.completion).and_then(Completion::new),
@@ -58,69 +108,158 @@ pub fn task_input(task: &TaskLine) -> Result<TaskInput, ScoreError> {
     Ok(input)
 }
 
-/// Each task's scores, by task id.
-pub fn task_scores(table: &UnitTable) -> Result<HashMap<i64, TaskScore>, ScoreError> {
-    table
-        .tasks
-        .iter()
-        .map(|t| Ok((t.id, score_task(&task_input(t)?)?)))
-        .collect()
+/// What scoring needs of a scheme beyond one unit's table: its grade table, adjustment rules
+/// and veto items, and every adjustment and veto entered. Loaded once per page or command.
+#[derive(Debug, Clone)]
+pub struct SchemeScoring {
+    grades: GradeTable,
+    rules: Vec<AdjustmentRule>,
+    items: Vec<VetoItemRecord>,
+    adjustments: Vec<AdjustmentRecord>,
+    vetoes: Vec<VetoRecord>,
 }
 
-/// The unit's result: its indicator tree scored, capped, summed.
-pub fn unit_result(table: &UnitTable) -> Result<UnitResult, ScoreError> {
-    // Build the indicator tree the tasks hang in, keeping the scheme's order.
-    fn node(table: &UnitTable, id: i64) -> Result<IndicatorInput, ScoreError> {
-        let ind = table
-            .indicators
-            .iter()
-            .find(|i| i.id == id)
-            .ok_or(ScoreError::EmptyName)?;
-        let children = table
-            .indicators
-            .iter()
-            .filter(|c| c.parent_id == Some(id))
-            .filter(|c| has_tasks(table, c.id))
-            .map(|c| node(table, c.id))
-            .collect::<Result<Vec<_>, _>>()?;
-        let tasks = table
-            .tasks
-            .iter()
-            .filter(|t| t.indicator_id == id)
-            .map(task_input)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(IndicatorInput {
-            name: Name::try_from(ind.name.as_str()).map_err(|_| ScoreError::EmptyName)?,
-            points: ind.points.and_then(|p| Points::try_from(p).ok()),
-            children,
-            tasks,
+impl SchemeScoring {
+    /// Loads a scheme's scoring setup and entries.
+    pub async fn load(store: &Store, scheme_id: i64) -> Result<SchemeScoring, ScoreError> {
+        let grades = match store.scheme(scheme_id).await? {
+            Some(s) => grade_table(&s),
+            None => GradeTable::default(),
+        };
+        let rules = store
+            .adjustment_rules(scheme_id)
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok(AdjustmentRule {
+                    id: name(&r.name)?,
+                    max_addition: r.max_addition.and_then(|p| Points::try_from(p).ok()),
+                    max_deduction: r.max_deduction.and_then(|p| Points::try_from(p).ok()),
+                })
+            })
+            .collect::<Result<_, ScoreError>>()?;
+        Ok(SchemeScoring {
+            grades,
+            rules,
+            items: store.veto_items(scheme_id).await?,
+            adjustments: store.scheme_adjustments(scheme_id).await?,
+            vetoes: store.scheme_vetoes(scheme_id).await?,
         })
     }
-    fn has_tasks(table: &UnitTable, id: i64) -> bool {
+
+    /// The scheme's grade table.
+    pub fn grades(&self) -> GradeTable {
+        self.grades
+    }
+
+    /// The adjustments entered for a unit.
+    pub fn adjustments_of(&self, unit_id: i64) -> impl Iterator<Item = &AdjustmentRecord> {
+        self.adjustments
+            .iter()
+            .filter(move |a| a.unit_id == unit_id)
+    }
+
+    /// The vetoes found for a unit.
+    pub fn vetoes_of(&self, unit_id: i64) -> impl Iterator<Item = &VetoRecord> {
+        self.vetoes.iter().filter(move |v| v.unit_id == unit_id)
+    }
+
+    /// Each task's scores, by task id.
+    pub fn task_scores(&self, table: &UnitTable) -> Result<HashMap<i64, TaskScore>, ScoreError> {
         table
             .tasks
             .iter()
-            .any(|t| table.path_of(t.indicator_id).iter().any(|i| i.id == id))
+            .map(|t| Ok((t.id, score_task(&task_input(t, self.grades)?)?)))
+            .collect()
     }
-    let indicators = table
-        .indicators
-        .iter()
-        .filter(|i| i.parent_id.is_none() && has_tasks(table, i.id))
-        .map(|i| node(table, i.id))
-        .collect::<Result<Vec<_>, _>>()?;
-    let unit_type = if table.unit.kind.trim().is_empty() {
-        "未分类"
-    } else {
-        table.unit.kind.as_str()
-    };
-    let input = UnitInput {
-        unit: Name::try_from(table.unit.name.as_str()).map_err(|_| ScoreError::EmptyName)?,
-        unit_type: Name::try_from(unit_type).map_err(|_| ScoreError::EmptyName)?,
-        indicators,
-        adjustments: Vec::new(),
-        vetoes: Vec::new(),
-    };
-    Ok(score_unit(&input, &[])?)
+
+    fn veto(&self, v: &VetoRecord) -> Result<Veto, ScoreError> {
+        let item = self
+            .items
+            .iter()
+            .find(|i| i.id == v.item_id)
+            .ok_or(ScoreError::EmptyName)?;
+        let effect = match (item.effect.as_str(), item.cap_points, item.grade.as_deref()) {
+            ("cap", Some(p), _) => {
+                VetoEffect::CapTotal(Points::try_from(p).map_err(|_| ScoringError::Amount(p))?)
+            }
+            ("grade", _, Some(g)) => VetoEffect::Grade(name(g)?),
+            _ => VetoEffect::ZeroTotal,
+        };
+        Ok(Veto {
+            item: name(&item.name)?,
+            effect,
+        })
+    }
+
+    /// The unit's result: its indicator tree scored, capped, summed, adjusted, vetoed.
+    pub fn unit_result(&self, table: &UnitTable) -> Result<UnitResult, ScoreError> {
+        let grades = self.grades;
+        // Build the indicator tree the tasks hang in, keeping the scheme's order.
+        fn node(
+            table: &UnitTable,
+            id: i64,
+            grades: GradeTable,
+        ) -> Result<IndicatorInput, ScoreError> {
+            let ind = table
+                .indicators
+                .iter()
+                .find(|i| i.id == id)
+                .ok_or(ScoreError::EmptyName)?;
+            let children = table
+                .indicators
+                .iter()
+                .filter(|c| c.parent_id == Some(id))
+                .filter(|c| has_tasks(table, c.id))
+                .map(|c| node(table, c.id, grades))
+                .collect::<Result<Vec<_>, _>>()?;
+            let tasks = table
+                .tasks
+                .iter()
+                .filter(|t| t.indicator_id == id)
+                .map(|t| task_input(t, grades))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(IndicatorInput {
+                name: name(&ind.name)?,
+                points: ind.points.and_then(|p| Points::try_from(p).ok()),
+                children,
+                tasks,
+            })
+        }
+        fn has_tasks(table: &UnitTable, id: i64) -> bool {
+            table
+                .tasks
+                .iter()
+                .any(|t| table.path_of(t.indicator_id).iter().any(|i| i.id == id))
+        }
+        let indicators = table
+            .indicators
+            .iter()
+            .filter(|i| i.parent_id.is_none() && has_tasks(table, i.id))
+            .map(|i| node(table, i.id, grades))
+            .collect::<Result<Vec<_>, _>>()?;
+        let unit_type = if table.unit.kind.trim().is_empty() {
+            "未分类"
+        } else {
+            table.unit.kind.as_str()
+        };
+        let adjustments = self
+            .adjustments_of(table.unit.id)
+            .map(|a| Ok(Adjustment::new(name(&a.rule)?, a.amount, &a.reason)?))
+            .collect::<Result<Vec<_>, ScoreError>>()?;
+        let vetoes = self
+            .vetoes_of(table.unit.id)
+            .map(|v| self.veto(v))
+            .collect::<Result<Vec<_>, _>>()?;
+        let input = UnitInput {
+            unit: name(&table.unit.name)?,
+            unit_type: name(unit_type)?,
+            indicators,
+            adjustments,
+            vetoes,
+        };
+        Ok(score_unit(&input, &self.rules)?)
+    }
 }
 
 /// Every assessed unit of a scheme (among `units`, when given) scored for a period and ranked.
@@ -130,13 +269,14 @@ pub async fn ranking(
     period: Option<&str>,
     units: Option<&[i64]>,
 ) -> Result<Vec<(Ranked, UnitResult, i64)>, ScoreError> {
+    let scoring = SchemeScoring::load(store, scheme_id).await?;
     let mut results = Vec::new();
     for u in store.scheme_units(scheme_id).await? {
         if units.is_some_and(|allowed| !allowed.contains(&u.unit_id)) {
             continue;
         }
         if let Some(table) = store.unit_table(scheme_id, u.unit_id, period).await? {
-            results.push((unit_result(&table)?, u.unit_id));
+            results.push((scoring.unit_result(&table)?, u.unit_id));
         }
     }
     let entries: Vec<RankEntry> = results.iter().map(|(r, _)| r.rank_entry()).collect();
@@ -164,6 +304,18 @@ pub fn flatten(indicators: &[IndicatorScore]) -> Vec<(usize, &IndicatorScore)> {
         walk(i, 0, &mut out);
     }
     out
+}
+
+/// 备注 of a unit in the ranking: its vetoes and the grade one set, in Chinese.
+pub fn veto_note(res: &UnitResult) -> String {
+    if !res.vetoed {
+        return String::new();
+    }
+    let mut note = String::from("一票否决");
+    if let Some(g) = &res.veto_grade {
+        note.push_str(&format!("，等次{g}"));
+    }
+    note
 }
 
 /// The ranking as the office's ranking table (排名表), for export.
@@ -198,6 +350,7 @@ pub async fn ranking_table(
             total: (r.entry.total * 100.0).round() / 100.0,
             mean_completion: r.entry.mean_completion,
             pending: res.indicators.iter().map(|i| i.pending).sum(),
+            note: veto_note(&res),
         })
         .collect();
     Ok(jixiao_office::export::RankingTable {

@@ -124,12 +124,22 @@ pub fn trend(title: &str, points: &[(String, f64, f64)], max: f64, series: (&str
         line(&|p| p.2),
         line(&|p| p.1)
     ));
+    // Each period: the completion as a dot with its value, time progress as a tick, so a
+    // single period (no line yet) still reads.
     for (i, p) in points.iter().enumerate() {
         out.push_str(&format!(
-            "<circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"3.5\" class=\"dot\"/>\
+            "<line x1=\"{tx1:.1}\" y1=\"{ry:.1}\" x2=\"{tx2:.1}\" y2=\"{ry:.1}\" class=\"tick-ref\"/>\
+             <circle cx=\"{cx:.1}\" cy=\"{cy:.1}\" r=\"3.5\" class=\"dot\"/>\
+             <text x=\"{vx:.1}\" y=\"{vy:.1}\" class=\"chart-value\">{v}</text>\
              <text x=\"{cx:.1}\" y=\"{ly}\" text-anchor=\"middle\" class=\"chart-label\">{l}</text>",
+            tx1 = x(i) - 8.0,
+            tx2 = x(i) + 8.0,
+            ry = y(p.2),
             cx = x(i),
             cy = y(p.1),
+            vx = x(i) + 7.0,
+            vy = y(p.1) - 6.0,
+            v = esc(&format!("{:.1}%", p.1 * 100.0)),
             ly = top + plot_h + 18.0,
             l = esc(&p.0)
         ));

@@ -8,6 +8,7 @@ use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jixiao_domain::reading::assess;
+use jixiao_domain::scoring::ScoringRule;
 use jixiao_domain::status::status_of;
 use jixiao_domain::{Period, Points, TimeProgress, Wording};
 use jixiao_store::{
@@ -83,10 +84,45 @@ struct TaskPage {
     form: Option<FormView>,
     review: Option<(i64, i64)>,
     verify: Option<(i64, i64, String)>,
-    grade: Option<(i64, i64, String)>,
+    grade: Option<GradeView>,
+    scoring: Option<ScoringView>,
+    admin: Option<AdminView>,
     upload: Option<i64>,
     lock: Option<LockView>,
     period_code: String,
+}
+
+/// The reviewer's scoring form: a grade under the graded rule, points under the manual rule.
+struct GradeView {
+    report_id: i64,
+    version: i64,
+    current: String,
+    graded: bool,
+    manual: bool,
+    points: String,
+    /// 优秀 100%、良好 85% …, from the scheme's table.
+    table: String,
+}
+
+/// The task's scores for the period shown.
+struct ScoringView {
+    rule: String,
+    self_score: String,
+    reviewer_score: String,
+    final_score: String,
+    explanation: Vec<String>,
+    override_reason: Option<String>,
+}
+
+/// The admin's forms: the rule (empty: default) and the override for the period shown.
+struct AdminView {
+    rule: String,
+    default_rule: String,
+    rules: Vec<(String, String)>,
+    period_code: Option<String>,
+    override_points: String,
+    override_reason: String,
+    has_override: bool,
 }
 
 fn number(v: Option<f64>) -> String {
@@ -196,7 +232,7 @@ pub(crate) struct TaskQuery {
 }
 
 /// The task, if it exists and the session reaches its unit (otherwise it does not exist).
-async fn task_in_reach(
+pub(crate) async fn task_in_reach(
     s: &AppState,
     session: &Session,
     task_id: i64,
@@ -339,9 +375,75 @@ async fn render_task(
     let review = current
         .filter(|r| role.may_review() && r.state == "submitted")
         .map(|r| (r.id, r.version));
+    // The task as scoring sees it for the period shown.
+    let grades = crate::scores::grade_table(&d.scheme);
+    let mut line = d.task.clone();
+    line.report = current.cloned();
+    line.score_override = period_record
+        .as_ref()
+        .and_then(|p| d.overrides.iter().find(|o| o.period_id == p.id).cloned());
+    let rule = crate::scores::rule_of(&line, grades);
+    let pending = t.get("score.pending");
+    let shown = |sc: &jixiao_domain::scoring::Score| {
+        sc.points()
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| pending.to_string())
+    };
+    let scoring = crate::scores::task_input(&line, grades)
+        .ok()
+        .and_then(|i| jixiao_domain::scoring::score_task(&i).ok())
+        .map(|ts| ScoringView {
+            rule: t.get(&format!("rule.{}", rule.code())).to_string(),
+            self_score: shown(&ts.self_score),
+            reviewer_score: shown(&ts.reviewer_score),
+            final_score: shown(&ts.final_score),
+            explanation: ts.explanation.clone(),
+            override_reason: line.score_override.as_ref().map(|o| o.reason.clone()),
+        });
+    let table_text = jixiao_domain::scoring::Grade::ALL
+        .iter()
+        .map(|g| format!("{} {}%", g.label_zh(), grades.percent(*g)))
+        .collect::<Vec<_>>()
+        .join("、");
     let grade = current
         .filter(|_| role.may_review())
-        .map(|r| (r.id, r.version, r.grade.clone().unwrap_or_default()));
+        .filter(|_| matches!(rule, ScoringRule::Graded(_) | ScoringRule::Manual))
+        .map(|r| GradeView {
+            report_id: r.id,
+            version: r.version,
+            current: r.grade.clone().unwrap_or_default(),
+            graded: matches!(rule, ScoringRule::Graded(_)),
+            manual: matches!(rule, ScoringRule::Manual),
+            points: r.reviewer_points.map(views::points).unwrap_or_default(),
+            table: table_text.clone(),
+        });
+    let admin = role.may_administer().then(|| {
+        let default_rule = {
+            let mut plain = line.clone();
+            plain.rule = None;
+            crate::scores::rule_of(&plain, grades)
+        };
+        AdminView {
+            rule: d.task.rule.clone().unwrap_or_default(),
+            default_rule: t.get(&format!("rule.{}", default_rule.code())).to_string(),
+            rules: ScoringRule::CODES
+                .iter()
+                .map(|c| (c.to_string(), t.get(&format!("rule.{c}")).to_string()))
+                .collect(),
+            period_code: period.clone(),
+            override_points: line
+                .score_override
+                .as_ref()
+                .map(|o| views::points(o.points))
+                .unwrap_or_default(),
+            override_reason: line
+                .score_override
+                .as_ref()
+                .map(|o| o.reason.clone())
+                .unwrap_or_default(),
+            has_override: line.score_override.is_some(),
+        }
+    });
     let verify = current.filter(|_| role.may_review()).map(|r| {
         let shown = r
             .verified_completion
@@ -350,9 +452,8 @@ async fn render_task(
         (r.id, r.version, shown)
     });
     let flash = flash.and_then(|key| match key {
-        "saved" | "submitted" | "approved" | "returned" | "verified" | "attached" | "detached" => {
-            Some(t.get(&format!("report.done.{key}")).to_string())
-        }
+        "saved" | "submitted" | "approved" | "returned" | "verified" | "attached" | "detached"
+        | "graded" | "rule" | "override" => Some(t.get(&format!("report.done.{key}")).to_string()),
         _ => None,
     });
     render(
@@ -379,6 +480,8 @@ async fn render_task(
             review,
             verify,
             grade,
+            scoring,
+            admin,
             upload,
             lock,
             period_code: period.clone().unwrap_or_default(),
@@ -768,6 +871,8 @@ pub(crate) struct GradeForm {
     version: i64,
     #[serde(default)]
     grade: String,
+    #[serde(default)]
+    points: String,
 }
 
 /// `POST /reports/{id}/grade` (reviewer): grades a qualitative task (优秀/良好/一般/较差), or
@@ -791,9 +896,30 @@ pub(crate) async fn grade_report(
                     .label_zh(),
             ),
         };
+        let points = match form.points.trim() {
+            "" => None,
+            raw => Some(
+                raw.parse::<f64>()
+                    .ok()
+                    .filter(|p| p.is_finite() && *p >= 0.0 && *p <= d.task.weight + 1e-9)
+                    .ok_or_else(|| {
+                        WebError::BadRequest(format!(
+                            "{}（0–{}）：{raw}",
+                            t.get("override.error.range"),
+                            views::points(d.task.weight)
+                        ))
+                    })?,
+            ),
+        };
         match s
             .store
-            .grade_report(&session.user.actor(), report.id, form.version, grade)
+            .grade_report(
+                &session.user.actor(),
+                report.id,
+                form.version,
+                grade,
+                points,
+            )
             .await
         {
             Ok(_) => {}

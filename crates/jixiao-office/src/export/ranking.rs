@@ -1,5 +1,5 @@
 //! The ranking table (排名表) as .xlsx, .csv and printable .html: 名次, 类内名次, 单位, 单位类型,
-//! 总分, 平均完成率, 待评项.
+//! 总分, 平均完成率, 待评项, 备注 (e.g. 一票否决).
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
 
@@ -35,9 +35,11 @@ pub struct RankingRow {
     pub mean_completion: Option<f64>,
     /// Tasks still waiting for a score.
     pub pending: usize,
+    /// 备注: e.g. "一票否决（重大事故），等次不合格"; empty when nothing to note.
+    pub note: String,
 }
 
-const HEADERS: [&str; 7] = [
+const HEADERS: [&str; 8] = [
     "名次",
     "类内名次",
     "单位",
@@ -45,6 +47,7 @@ const HEADERS: [&str; 7] = [
     "总分",
     "平均完成率",
     "待评项",
+    "备注",
 ];
 
 fn title_line(t: &RankingTable) -> String {
@@ -65,7 +68,9 @@ pub fn ranking_to_csv(t: &RankingTable) -> Vec<u8> {
         out.push_str(&fmt_number(r.total));
         out.push(',');
         out.push_str(&r.mean_completion.map(fmt_number).unwrap_or_default());
-        out.push_str(&format!(",{}\r\n", r.pending));
+        out.push_str(&format!(",{},", r.pending));
+        csv_field(&mut out, &r.note, true);
+        out.push_str("\r\n");
     }
     out.into_bytes()
 }
@@ -99,11 +104,13 @@ pub fn ranking_to_html(t: &RankingTable) -> String {
         out.push_str("</td><td>");
         html_escape(&mut out, &r.unit_type);
         out.push_str(&format!(
-            "</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            "</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>",
             fmt_number(r.total),
             r.mean_completion.map(fmt_percent).unwrap_or_default(),
             r.pending
         ));
+        html_escape(&mut out, &r.note);
+        out.push_str("</td></tr>");
     }
     out.push_str("</tbody></table></body></html>");
     out
@@ -167,8 +174,11 @@ pub fn ranking_to_xlsx(t: &RankingTable) -> Result<Vec<u8>, ExportError> {
         sheet
             .write_number_with_format(row, 6, r.pending as f64, &cell)
             .map_err(x)?;
+        sheet
+            .write_string_with_format(row, 7, &r.note, &cell)
+            .map_err(x)?;
     }
-    for (c, w) in [6.0, 8.0, 28.0, 14.0, 10.0, 12.0, 8.0]
+    for (c, w) in [6.0, 8.0, 28.0, 14.0, 10.0, 12.0, 8.0, 30.0]
         .into_iter()
         .enumerate()
     {
@@ -197,6 +207,7 @@ mod tests {
                     total: 100.0,
                     mean_completion: Some(1.5),
                     pending: 0,
+                    note: String::new(),
                 },
                 RankingRow {
                     rank: 2,
@@ -206,6 +217,7 @@ mod tests {
                     total: 54.5,
                     mean_completion: None,
                     pending: 2,
+                    note: "一票否决（重大事故）".into(),
                 },
             ],
         }
@@ -217,10 +229,15 @@ mod tests {
         let lines: Vec<&str> = csv.trim_start_matches('\u{FEFF}').lines().collect();
         assert_eq!(
             lines[0],
-            "名次,类内名次,单位,单位类型,总分,平均完成率,待评项"
+            "名次,类内名次,单位,单位类型,总分,平均完成率,待评项,备注"
         );
-        assert_eq!(lines[1], "1,1,乙单位,政府部门,100,1.5,0");
+        assert_eq!(lines[1], "1,1,乙单位,政府部门,100,1.5,0,");
         assert!(lines[2].starts_with("2,1,\"'=cmd"), "{}", lines[2]);
+        assert!(
+            lines[2].ends_with(",2,一票否决（重大事故）"),
+            "{}",
+            lines[2]
+        );
     }
 
     #[test]
