@@ -54,6 +54,21 @@ pub enum UserCommand {
     Add(UserAddArgs),
     /// 列出账户
     List,
+    /// 为账户创建个人 API 令牌（只显示一次）
+    Token(UserTokenArgs),
+}
+
+/// `jixiao user token`.
+#[derive(Debug, Args)]
+pub struct UserTokenArgs {
+    /// 用户名
+    pub username: String,
+    /// 用途，如“统计平台”
+    #[arg(long)]
+    pub name: String,
+    /// 权限：read（只读，默认）或 write（读写）
+    #[arg(long, default_value = "read")]
+    pub scope: String,
 }
 
 /// `jixiao user add`.
@@ -181,6 +196,10 @@ pub struct ServeArgs {
     /// 会话 Cookie 加 Secure 标记（在 HTTPS 反向代理之后运行时使用）
     #[arg(long, env = "JIXIAO_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// 每个 API 令牌每分钟最多请求数
+    #[arg(long, env = "JIXIAO_API_REQUESTS_PER_MINUTE", default_value_t = 600,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub api_requests_per_minute: u32,
 }
 
 /// `jixiao import`.

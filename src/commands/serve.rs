@@ -48,6 +48,7 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         store: store.clone(),
         config: Arc::new(WebConfig {
             secure_cookies: args.secure_cookies,
+            api_limiter: jixiao_web::api::ApiLimiter::per_minute(args.api_requests_per_minute),
         }),
     };
     jixiao_web::serve(listener, state, shutdown_signal())

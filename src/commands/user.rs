@@ -6,13 +6,57 @@ use jixiao_domain::access::{AccountError, Password, Username};
 use jixiao_store::{Actor, NewUser, StoreError};
 use std::process::ExitCode;
 
-use crate::cli::{UserAddArgs, UserCommand};
+use crate::cli::{UserAddArgs, UserCommand, UserTokenArgs};
 
 pub async fn run(db: &str, cmd: UserCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         UserCommand::Add(args) => add(db, args).await,
         UserCommand::List => list(db).await,
+        UserCommand::Token(args) => token(db, args).await,
     }
+}
+
+async fn token(db: &str, args: UserTokenArgs) -> anyhow::Result<ExitCode> {
+    let Some(scope) = jixiao_web::api::Scope::parse(&args.scope) else {
+        bail!("权限「{}」无效：请用 read 或 write", args.scope);
+    };
+    let name = args.name.trim();
+    if name.is_empty() {
+        bail!("请用 --name 写明令牌的用途，如 --name 统计平台");
+    }
+    let store = super::open_store(db).await?;
+    let Some((user, _)) = store.user_for_login(&args.username).await? else {
+        bail!(
+            "没有账户「{}」（jixiao user list 列出全部账户）",
+            args.username
+        );
+    };
+    if user.active != 1 {
+        bail!("账户「{}」已停用", args.username);
+    }
+    let secret = jixiao_web::auth::new_token().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let token = format!("{}{secret}", jixiao_web::api::TOKEN_PREFIX);
+    store
+        .create_token(
+            &Actor::cli(),
+            user.id,
+            name,
+            scope.code(),
+            &jixiao_web::auth::token_hash(&token),
+        )
+        .await?;
+    // The token alone on stdout, so scripts can capture it; the note goes to stderr.
+    outln!("{token}");
+    eprintln!(
+        "已为 {} 创建{}令牌「{name}」；只显示这一次。",
+        user.username,
+        if scope == jixiao_web::api::Scope::Write {
+            "读写"
+        } else {
+            "只读"
+        }
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn add(db: &str, args: UserAddArgs) -> anyhow::Result<ExitCode> {

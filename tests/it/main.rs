@@ -5,6 +5,7 @@
 //! New tests go in the module named after the feature they exercise.
 
 mod admin;
+mod api;
 mod bad_input;
 mod browser;
 mod deadlines;

@@ -139,12 +139,17 @@ pub const PASSWORD: &str = "correct horse battery";
 impl TestServer {
     /// Serves `store` on 127.0.0.1 with a random port.
     pub async fn start(store: Store) -> TestServer {
+        TestServer::start_with(store, WebConfig::default()).await
+    }
+
+    /// The same with settings.
+    pub async fn start_with(store: Store, config: WebConfig) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let state = AppState {
             store: store.clone(),
-            config: std::sync::Arc::new(WebConfig::default()),
+            config: std::sync::Arc::new(config),
         };
         tokio::spawn(async move {
             jixiao_web::serve(listener, state, async {
@@ -281,7 +286,8 @@ impl Browser {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    /// The `Cookie` header this browser sends.
+    pub fn cookie_header(&self) -> String {
         self.cookies
             .lock()
             .unwrap()
@@ -433,6 +439,143 @@ impl Browser {
         let page = self.get("/account").await;
         input_value(&page.body, "csrf").expect("a logged-in page has a token")
     }
+}
+
+/// An API reply: status, headers and the body as JSON (`Null` when empty or not JSON).
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// The body.
+    pub json: serde_json::Value,
+}
+
+impl Reply {
+    /// The problem code of an error reply.
+    pub fn code(&self) -> &str {
+        self.json["code"].as_str().unwrap_or("")
+    }
+}
+
+/// A client of the JSON API: with a bearer token, or with a browser's session cookie.
+pub struct Api {
+    base: String,
+    client: reqwest::Client,
+    auth: Vec<(String, String)>,
+}
+
+impl Api {
+    /// A client sending `Authorization: Bearer TOKEN` (none: anonymous).
+    pub fn new(base: &str, token: Option<&str>) -> Api {
+        Api {
+            base: base.to_string(),
+            client: reqwest::Client::new(),
+            auth: token
+                .map(|t| vec![("authorization".to_string(), format!("Bearer {t}"))])
+                .unwrap_or_default(),
+        }
+    }
+
+    /// A client using a logged-in browser's cookies (and, for writes, its CSRF token).
+    pub fn with_session(base: &str, browser: &Browser, csrf: Option<&str>) -> Api {
+        let mut auth = vec![("cookie".to_string(), browser.cookie_header())];
+        if let Some(c) = csrf {
+            auth.push(("x-csrf-token".to_string(), c.to_string()));
+        }
+        Api {
+            base: base.to_string(),
+            client: reqwest::Client::new(),
+            auth,
+        }
+    }
+
+    /// Sends a request; `body` is JSON when given.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self
+            .client
+            .request(method, format!("{}/api/v1{path}", self.base));
+        for (k, v) in &self.auth {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(b) = body {
+            req = req
+                .header("content-type", "application/json")
+                .body(b.to_string());
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap();
+        Reply {
+            status,
+            headers,
+            json: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        }
+    }
+
+    /// GET.
+    pub async fn get(&self, path: &str) -> Reply {
+        self.call("GET", path, None, &[]).await
+    }
+
+    /// POST raw bytes.
+    pub async fn post_bytes(&self, path: &str, bytes: Vec<u8>) -> Reply {
+        let mut req = self
+            .client
+            .post(format!("{}/api/v1{path}", self.base))
+            .header("content-type", "application/octet-stream")
+            .body(bytes);
+        for (k, v) in &self.auth {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap();
+        Reply {
+            status,
+            headers,
+            json: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        }
+    }
+}
+
+/// A personal API token for `username` (created with `role` and `unit` if missing).
+pub async fn api_token(
+    server: &TestServer,
+    username: &str,
+    role: Role,
+    unit: &str,
+    scope: &str,
+) -> String {
+    let user = match server.store.user_for_login(username).await.unwrap() {
+        Some((u, _)) => u.id,
+        None => server.add_user(username, role, unit).await,
+    };
+    let token = format!("jx_{}", jixiao_web::auth::new_token().unwrap());
+    server
+        .store
+        .create_token(
+            &Actor::cli(),
+            user,
+            "测试",
+            scope,
+            &jixiao_web::auth::token_hash(&token),
+        )
+        .await
+        .unwrap();
+    token
 }
 
 /// The real binary serving on a random port; killed when dropped.

@@ -124,6 +124,16 @@ impl Store {
         Ok(Some((user, hash)))
     }
 
+    /// One user by id.
+    pub async fn user(&self, id: i64) -> Result<Option<UserRecord>, StoreError> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
     /// Every user, by unit then name.
     pub async fn users(&self) -> Result<Vec<UserRecord>, StoreError> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(

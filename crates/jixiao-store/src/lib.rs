@@ -9,6 +9,7 @@
 //! no HTTP.
 
 mod accounts;
+mod api;
 mod attachments;
 pub mod audit;
 mod import;
@@ -26,6 +27,7 @@ use sqlx::{AnyPool, Executor};
 use std::sync::Once;
 
 pub use accounts::{NewUser, UserRecord};
+pub use api::{ListFilter, Reach, ReportRow, TaskRecord, TokenRecord};
 pub use attachments::AttachmentInfo;
 pub use audit::{Actor, AuditEntry, ChainCheck};
 pub use import::{ImportOutcome, ImportPlan, Replaced, StoredReading};

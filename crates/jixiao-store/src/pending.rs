@@ -16,6 +16,28 @@ pub struct PendingImport {
 }
 
 impl Store {
+    /// An upload kept for `user_id`, left in place (for showing its preview again).
+    pub async fn pending_import(
+        &self,
+        token: &str,
+        user_id: i64,
+    ) -> Result<Option<PendingImport>, StoreError> {
+        let row: Option<(String, String, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT file_name, unit, period, data FROM pending_imports \
+             WHERE id = $1 AND user_id = $2",
+        )
+        .bind(token)
+        .bind(user_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|(file_name, unit, period, data)| PendingImport {
+            file_name,
+            unit,
+            period,
+            data,
+        }))
+    }
+
     /// Keeps an upload under `token` for `user_id`; uploads older than a day are dropped.
     pub async fn put_pending_import(
         &self,

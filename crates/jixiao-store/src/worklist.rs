@@ -99,7 +99,7 @@ pub struct SearchHit {
 }
 
 /// `$from, $from+1, …` placeholders for `n` values.
-fn placeholders(from: usize, n: usize) -> String {
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()

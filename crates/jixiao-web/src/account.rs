@@ -206,6 +206,15 @@ pub(crate) async fn logout_everywhere(
     logged_out(s.config.secure_cookies)
 }
 
+struct TokenRow {
+    id: i64,
+    name: String,
+    scope: String,
+    created: String,
+    last_used: String,
+    revoked: bool,
+}
+
 #[derive(Template)]
 #[template(path = "account.html")]
 struct AccountPage {
@@ -213,13 +222,17 @@ struct AccountPage {
     username: String,
     role: String,
     unit: String,
+    tokens: Vec<TokenRow>,
+    /// A token just created: shown this once.
+    new_token: Option<String>,
 }
 
-pub(crate) async fn account(
-    State(s): State<AppState>,
+async fn account_page(
+    s: &AppState,
     locale: Locale,
-    uri: OriginalUri,
-    session: Session,
+    uri: &OriginalUri,
+    session: &Session,
+    new_token: Option<String>,
 ) -> Result<axum::response::Html<String>, LocalizedError> {
     let err = |e: WebError| LocalizedError(locale, e);
     let unit = s
@@ -230,15 +243,113 @@ pub(crate) async fn account(
         .map(|u| u.name)
         .unwrap_or_default();
     let t = locale.catalog();
+    let day = |at: &str| at.get(..16).unwrap_or(at).replace('T', " ");
+    let tokens = s
+        .store
+        .tokens_of(session.user.id)
+        .await
+        .map_err(|e| err(e.into()))?
+        .into_iter()
+        .map(|k| TokenRow {
+            id: k.id,
+            scope: t.get(&format!("token.scope.{}", k.scope)).to_string(),
+            created: day(&k.created_at),
+            last_used: k.last_used_at.as_deref().map(day).unwrap_or_default(),
+            revoked: k.revoked_at.is_some(),
+            name: k.name,
+        })
+        .collect();
     let page = AccountPage {
-        f: Frame::new(locale, &uri, Some(&session)),
+        f: Frame::new(locale, uri, Some(session)),
         username: session.user.username.clone(),
         role: t
             .get(&format!("role.{}", session.user.role().code()))
             .to_string(),
         unit,
+        tokens,
+        new_token,
     };
     page.render()
         .map(axum::response::Html)
         .map_err(|e| err(e.into()))
+}
+
+pub(crate) async fn account(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    session: Session,
+) -> Result<axum::response::Html<String>, LocalizedError> {
+    account_page(&s, locale, &uri, &session, None).await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct TokenForm {
+    csrf: String,
+    name: String,
+    scope: String,
+}
+
+/// `POST /account/tokens`: a personal API token, shown once on the page that answers.
+pub(crate) async fn create_token(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    session: Session,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    let t = locale.catalog();
+    let result = async {
+        session.check_csrf(&form.csrf)?;
+        let name = form.name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(WebError::BadRequest(t.get("token.error.name").to_string()));
+        }
+        let scope = crate::api::Scope::parse(&form.scope)
+            .ok_or_else(|| WebError::BadRequest(form.scope.clone()))?;
+        let token = format!("{}{}", crate::api::TOKEN_PREFIX, auth::new_token()?);
+        s.store
+            .create_token(
+                &session.user.actor(),
+                session.user.id,
+                name,
+                scope.code(),
+                &auth::token_hash(&token),
+            )
+            .await?;
+        Ok(token)
+    }
+    .await;
+    match result {
+        Ok(token) => match account_page(&s, locale, &uri, &session, Some(token)).await {
+            Ok(page) => page.into_response(),
+            Err(e) => e.into_response(),
+        },
+        Err(e) => LocalizedError(locale, e).into_response(),
+    }
+}
+
+/// `POST /account/tokens/{id}/revoke`: one of the user's own tokens.
+pub(crate) async fn revoke_token(
+    State(s): State<AppState>,
+    locale: Locale,
+    session: Session,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let result = async {
+        session.check_csrf(&form.csrf)?;
+        let id = crate::pages::id(&raw)?;
+        match s
+            .store
+            .revoke_token(&session.user.actor(), session.user.id, id)
+            .await
+        {
+            Ok(()) => Ok(Redirect::to("/account").into_response()),
+            Err(jixiao_store::StoreError::NotFound(_)) => Err(WebError::NotFound),
+            Err(e) => Err(e.into()),
+        }
+    }
+    .await;
+    result.unwrap_or_else(|e: WebError| LocalizedError(locale, e).into_response())
 }

@@ -7,6 +7,7 @@
 
 mod account;
 mod admin;
+pub mod api;
 pub mod auth;
 mod deadlines;
 mod drilldown;
@@ -40,6 +41,8 @@ pub use error::WebError;
 pub struct WebConfig {
     /// Mark cookies `Secure` (set when served behind HTTPS).
     pub secure_cookies: bool,
+    /// The API's per-token request budget.
+    pub api_limiter: api::ApiLimiter,
 }
 
 /// What every handler gets.
@@ -56,6 +59,7 @@ pub fn app(state: AppState) -> Router {
     let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
     pages::router()
+        .merge(api::router().0)
         .with_state(state)
         .layer(axum::middleware::from_fn(same_origin))
         .layer(SetResponseHeaderLayer::overriding(

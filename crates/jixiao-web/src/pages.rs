@@ -115,6 +115,8 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(account::logout))
         .route("/logout/everywhere", post(account::logout_everywhere))
         .route("/account", get(account::account))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/lang/{tag}", get(switch_lang))
         .route("/static/jixiao.css", get(stylesheet))
         .route("/healthz", get(healthz))

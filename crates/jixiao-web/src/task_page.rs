@@ -231,6 +231,28 @@ pub(crate) struct TaskQuery {
     done: Option<String>,
 }
 
+/// The reading a report of `d` for `period` with `text` is stored with: the reader's pairs and
+/// completion, and the status (a reviewer's verified completion for that period decides it
+/// when there is one). Shared by the form and the API.
+pub(crate) fn reading_for(d: &TaskDetail, period: &str, text: &str) -> StoredReading {
+    let tp = time_progress_of(period);
+    let a = assess(&d.task.target, text, tp, d.scheme.tolerance);
+    let verified = d
+        .reports
+        .iter()
+        .find(|r| r.period_code == period)
+        .and_then(|r| r.verified_completion);
+    let status = match verified {
+        Some(c) => status_of(Some(c), Wording::None, tp, d.scheme.tolerance),
+        None => a.status,
+    };
+    StoredReading {
+        json: serde_json::to_string(&a.reading).unwrap_or_default(),
+        completion: a.reading.completion,
+        status: Some(status.code().to_string()),
+    }
+}
+
 /// The task, if it exists and the session reaches its unit (otherwise it does not exist).
 pub(crate) async fn task_in_reach(
     s: &AppState,
@@ -620,31 +642,7 @@ async fn save(
         .map_err(|LocalizedError(_, e)| e)?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let a = assess(
-        &d.task.target,
-        &text,
-        time_progress_of(&form.period),
-        d.scheme.tolerance,
-    );
-    let verified = d
-        .reports
-        .iter()
-        .find(|r| r.period_code == form.period)
-        .and_then(|r| r.verified_completion);
-    let status = match verified {
-        Some(c) => status_of(
-            Some(c),
-            Wording::None,
-            time_progress_of(&form.period),
-            d.scheme.tolerance,
-        ),
-        None => a.status,
-    };
-    let reading = StoredReading {
-        json: serde_json::to_string(&a.reading).unwrap_or_default(),
-        completion: a.reading.completion,
-        status: Some(status.code().to_string()),
-    };
+    let reading = reading_for(&d, &form.period, &text);
     let draft = ReportDraft {
         task_id,
         period_id,

@@ -1,0 +1,230 @@
+//! Scores and rankings, computed as the pages compute them (`crate::scores`), within reach.
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::{ApiPath, ApiQuery, Caller};
+use super::problem::Problem;
+use super::read::IdPath;
+use super::{ApiResult, ReadErrors};
+use crate::AppState;
+use crate::scores::{SchemeScoring, flatten, veto_note};
+
+/// An indicator's score in a unit's result.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct IndicatorScore {
+    /// 层级，0 为一级 / depth, 0 for level 1.
+    depth: usize,
+    /// 指标 / the indicator.
+    name: String,
+    /// 分值 / its points.
+    points: Option<f64>,
+    /// 下级合计 / the sum below, before the cap.
+    sum: f64,
+    /// 得分 / the score after the cap.
+    score: f64,
+    /// 是否封顶 / whether the cap applied.
+    capped: bool,
+    /// 待评任务数 / tasks still waiting for a score.
+    pending: usize,
+}
+
+/// A unit's result for a period.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct UnitScore {
+    /// 单位 / unit.
+    unit_id: i64,
+    /// 单位名称 / unit name.
+    unit: String,
+    /// 单位类型 / unit type.
+    unit_type: String,
+    /// 周期代码 / period code.
+    period: Option<String>,
+    /// 总分 / total.
+    total: f64,
+    /// 一级指标合计 / sum of level-1 scores.
+    indicator_sum: f64,
+    /// 加减分（封顶后）/ adjustments after caps.
+    adjustments: f64,
+    /// 是否一票否决 / vetoed.
+    vetoed: bool,
+    /// 否决定的等次 / the grade a veto set.
+    veto_grade: Option<String>,
+    /// 平均完成率 / mean completion.
+    mean_completion: Option<f64>,
+    /// 各指标得分 / indicator scores, depth first.
+    indicators: Vec<IndicatorScore>,
+    /// 计算说明 / how, in Chinese.
+    explanation: Vec<String>,
+}
+
+/// Which unit and period.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ScoreQuery {
+    /// 单位（不填为全部可见单位）/ unit (default: every unit in reach).
+    unit: Option<i64>,
+    /// 周期代码（不填为最新）/ period code (default: the latest).
+    period: Option<String>,
+}
+
+/// `GET /schemes/{id}/scores`.
+#[utoipa::path(get, path = "/schemes/{id}/scores", tag = "results", params(IdPath, ScoreQuery),
+    summary = "单位得分 / unit scores",
+    description = "按方案规则计算，逐项可追溯。/ Scored with the scheme's rules, every figure \
+                   explained.",
+    responses((status = 200, description = "得分 / scores", body = Vec<UnitScore>), ReadErrors))]
+pub(crate) async fn scores(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(p): ApiPath<IdPath>,
+    ApiQuery(q): ApiQuery<ScoreQuery>,
+) -> ApiResult<Vec<UnitScore>> {
+    s.store.scheme(p.id).await?.ok_or_else(Problem::not_found)?;
+    let scoring = SchemeScoring::load(&s.store, p.id)
+        .await
+        .map_err(Problem::internal)?;
+    let units: Vec<i64> = match q.unit {
+        Some(u) if !caller.session.reaches(u) => return Err(Problem::not_found()),
+        Some(u) => vec![u],
+        None => s
+            .store
+            .scheme_units(p.id)
+            .await?
+            .into_iter()
+            .map(|u| u.unit_id)
+            .filter(|u| caller.session.reaches(*u))
+            .collect(),
+    };
+    let mut out = Vec::new();
+    for unit in units {
+        let Some(table) = s
+            .store
+            .unit_table(p.id, unit, q.period.as_deref().filter(|x| !x.is_empty()))
+            .await?
+        else {
+            if q.unit.is_some() {
+                return Err(Problem::not_found());
+            }
+            continue;
+        };
+        let r = scoring.unit_result(&table).map_err(Problem::internal)?;
+        out.push(UnitScore {
+            unit_id: unit,
+            unit: r.unit.to_string(),
+            unit_type: r.unit_type.to_string(),
+            period: table.period.as_ref().map(|x| x.code.clone()),
+            total: r.total,
+            indicator_sum: r.indicator_sum.get(),
+            adjustments: r.adjustments.iter().map(|a| a.net).sum(),
+            vetoed: r.vetoed,
+            veto_grade: r.veto_grade.as_ref().map(ToString::to_string),
+            mean_completion: r.mean_completion,
+            indicators: flatten(&r.indicators)
+                .into_iter()
+                .map(|(depth, i)| IndicatorScore {
+                    depth,
+                    name: i.name.to_string(),
+                    points: i.points.map(|x| x.get()),
+                    sum: i.sum.get(),
+                    score: i.score.get(),
+                    capped: i.capped,
+                    pending: i.pending,
+                })
+                .collect(),
+            explanation: r.explanation.clone(),
+        });
+    }
+    Ok(Json(out))
+}
+
+/// A unit's place.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct RankRow {
+    /// 名次 / rank (1, 2, 2, 4).
+    rank: usize,
+    /// 类内名次 / rank within the unit type.
+    type_rank: usize,
+    /// 单位 / unit.
+    unit_id: i64,
+    /// 单位名称 / unit name.
+    unit: String,
+    /// 单位类型 / unit type.
+    unit_type: String,
+    /// 总分 / total.
+    total: f64,
+    /// 平均完成率 / mean completion.
+    mean_completion: Option<f64>,
+    /// 一票否决 / vetoed.
+    vetoed: bool,
+    /// 备注 / note.
+    note: String,
+}
+
+/// A scheme's ranking for a period.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Ranking {
+    /// 方案 / scheme.
+    scheme_id: i64,
+    /// 周期代码 / period code.
+    period: Option<String>,
+    /// 各单位，名次在前 / units, best first.
+    rows: Vec<RankRow>,
+}
+
+/// Which period.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct PeriodQuery {
+    /// 周期代码（不填为最新）/ period code (default: the latest).
+    period: Option<String>,
+}
+
+/// `GET /schemes/{id}/ranking`.
+#[utoipa::path(get, path = "/schemes/{id}/ranking", tag = "results", params(IdPath, PeriodQuery),
+    summary = "排名 / ranking",
+    description = "按总分，其次平均完成率；一票否决的单位排在最后；含分类排名。只含可见单位。/ By \
+                   total, then mean completion; vetoed units last; with the rank within each \
+                   unit type. Units in reach only.",
+    responses((status = 200, description = "排名 / the ranking", body = Ranking), ReadErrors))]
+pub(crate) async fn ranking(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(p): ApiPath<IdPath>,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> ApiResult<Ranking> {
+    s.store.scheme(p.id).await?.ok_or_else(Problem::not_found)?;
+    let period = q.period.filter(|x| !x.is_empty());
+    let periods = s.store.periods(p.id).await?;
+    let shown = match &period {
+        Some(code) if !periods.iter().any(|x| &x.code == code) => {
+            return Err(Problem::not_found().detail(format!("没有周期「{code}」")));
+        }
+        Some(code) => Some(code.clone()),
+        None => periods.last().map(|x| x.code.clone()),
+    };
+    let reach = (!caller.session.user.role().may_administer()).then_some(&caller.session.reach);
+    let rows = crate::scores::ranking(&s.store, p.id, period.as_deref(), reach.map(|v| &v[..]))
+        .await
+        .map_err(Problem::internal)?
+        .into_iter()
+        .map(|(r, res, unit_id)| RankRow {
+            rank: r.rank,
+            type_rank: r.type_rank,
+            unit_id,
+            unit: r.entry.unit.to_string(),
+            unit_type: r.entry.unit_type.to_string(),
+            total: r.entry.total,
+            mean_completion: r.entry.mean_completion,
+            vetoed: r.entry.vetoed,
+            note: veto_note(&res),
+        })
+        .collect();
+    Ok(Json(Ranking {
+        scheme_id: p.id,
+        period: shown,
+        rows,
+    }))
+}
