@@ -358,7 +358,7 @@ pub fn score(
         },
         ScoringRule::AllOrNothing => match evidence.completion {
             None => Score::pending("尚无完成率，待评分"),
-            Some(c) if c.get() >= 1.0 => Score::scored(
+            Some(c) if c.get() >= 1.0 - EPS => Score::scored(
                 w,
                 format!(
                     "完成得满分：完成率{} ≥ 100%，得{}分",

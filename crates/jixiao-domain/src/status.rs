@@ -116,6 +116,10 @@ impl TimeProgress {
 /// The default tolerance below time progress that still counts as 进度正常.
 pub const DEFAULT_TOLERANCE: f64 = 0.10;
 
+/// How far below a threshold a value may lie and still count as at it: far below any
+/// meaningful difference (completions are shown to 0.01 %), far above f64 rounding.
+const THRESHOLD_SLACK: f64 = 1e-9;
+
 /// The status of a reported task.
 ///
 /// `completion` is the reader's (or a reviewer's) completion, `None` when no number decides;
@@ -135,13 +139,16 @@ pub fn status_of(
         };
     };
     let f = time_progress.get();
-    if c > 1.0 {
+    // A value exactly at a threshold gets the better status. Thresholds are computed in f64
+    // (1.0 − 0.07 is 0.9299999999999999), so "exactly" allows the rounding of a few operations.
+    let at_least = |threshold: f64| c >= threshold - THRESHOLD_SLACK;
+    if c > 1.0 + THRESHOLD_SLACK {
         Status::Exceeded
-    } else if c >= 1.0 {
+    } else if at_least(1.0) {
         Status::Completed
-    } else if c >= f - tolerance {
+    } else if at_least(f - tolerance) {
         Status::OnTrack
-    } else if c >= f / 2.0 {
+    } else if at_least(f / 2.0) {
         Status::Lagging
     } else {
         Status::SeriouslyLagging
@@ -204,6 +211,32 @@ mod tests {
                 want,
                 "{why}"
             );
+        }
+    }
+
+    #[test]
+    fn a_value_exactly_at_a_threshold_gets_the_better_status() {
+        let y = TimeProgress::YEAR_END;
+        let cases = [
+            (0.95, 0.05, Status::OnTrack, "95% with a 5% tolerance"),
+            (
+                0.93,
+                0.07,
+                Status::OnTrack,
+                "93% with 7%: 1.0 − 0.07 rounds below 0.93",
+            ),
+            (0.9299, 0.07, Status::Lagging, "just under"),
+            (0.5, 0.1, Status::Lagging, "exactly f / 2"),
+            (930.0 / 1000.0, 0.07, Status::OnTrack, "930 of 1000"),
+            (
+                1.0 + 1e-12,
+                0.1,
+                Status::Completed,
+                "rounding above one is not exceeding",
+            ),
+        ];
+        for (c, tol, want, why) in cases {
+            assert_eq!(status_of(Some(c), Wording::None, y, tol), want, "{why}");
         }
     }
 

@@ -173,12 +173,16 @@ pub(crate) async fn get(
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct NewReport {
     /// 任务 / task.
+    #[schema(example = 1, minimum = 1)]
     task_id: i64,
     /// 周期代码 / period code.
+    #[schema(example = "2022")]
     period: String,
     /// 进度情况 / progress.
+    #[schema(example = "已培训妇女2000余人", min_length = 1)]
     text: String,
     /// 自评分（0–分值）/ self-score within the weight.
+    #[schema(example = 20, minimum = 0)]
     self_score: Option<f64>,
 }
 
@@ -300,6 +304,7 @@ pub(crate) async fn create(
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct ReportUpdate {
     /// 进度情况 / progress.
+    #[schema(example = "已培训妇女2000余人", min_length = 1)]
     text: String,
     /// 自评分 / self-score.
     self_score: Option<f64>,
@@ -412,6 +417,7 @@ pub(crate) struct ReviewBody {
     /// approve / return.
     decision: ReviewDecision,
     /// 退回原因 / why it is returned.
+    #[schema(example = "请补充培训签到表")]
     reason: Option<String>,
 }
 
