@@ -21,8 +21,8 @@ async fn token(db: &str, args: UserTokenArgs) -> anyhow::Result<ExitCode> {
         bail!("权限「{}」无效：请用 read 或 write", args.scope);
     };
     let name = args.name.trim();
-    if name.is_empty() {
-        bail!("请用 --name 写明令牌的用途，如 --name 统计平台");
+    if name.is_empty() || name.chars().count() > 100 {
+        bail!("请用 --name 写明令牌的用途（不超过 100 字），如 --name 统计平台");
     }
     let store = super::open_store(db).await?;
     let Some((user, _)) = store.user_for_login(&args.username).await? else {

@@ -137,6 +137,32 @@ async fn every_endpoint_answers_every_role_as_the_web_app_does() {
         );
     }
 
+    // A scheme in which only 乙一单位 is assessed does not exist for 甲's people.
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other.txt");
+    std::fs::write(&other, TABLE.replace("2023年度测试", "2024年度另一")).unwrap();
+    let out = jixiao(
+        &db.url,
+        &["import", other.to_str().unwrap(), "--unit", "乙一单位"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let hidden = [401, 200, 404, 404, 404, 200];
+    for path in [
+        "/schemes/2",
+        "/schemes/2/indicators",
+        "/schemes/2/periods",
+        "/schemes/2/ranking",
+        "/schemes/2/scores",
+    ] {
+        for ((who, api), want) in callers.iter().zip(&hidden) {
+            assert_eq!(api.get(path).await.status, *want, "GET {path} as {who}");
+        }
+    }
+    for ((who, api), n) in callers[1..].iter().zip([2, 1, 1, 1, 2]) {
+        let list = api.get("/schemes").await.json;
+        assert_eq!(list.as_array().unwrap().len(), n, "schemes of {who}");
+    }
+
     // Writes on the foreign unit's report: nobody of 甲 learns it exists.
     for (who, api) in &callers[2..5] {
         for (method, path, body) in [

@@ -314,6 +314,19 @@ async fn an_override_needs_a_reason_and_a_manual_rule_takes_the_reviewers_points
         assert_eq!(r.status, 303);
         assert_eq!(total().await, 134.83);
 
+        // A grade is for graded tasks only: 妇女儿童关爱服务工作 scores from its completion.
+        let care_report = care.report.clone().unwrap();
+        let r = send(
+            &reviewer,
+            &format!("/reports/{}/grade", care_report.id),
+            &[
+                ("version", &care_report.version.to_string()),
+                ("grade", "优秀"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, 400, "no grade on a proportional task");
+
         // 巾帼工业企业服务工作 (30 points, qualitative) scored by hand: the reviewer's 27 counts.
         let ent = task("巾帼工业企业服务工作");
         let r = send(

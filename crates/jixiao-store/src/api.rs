@@ -278,8 +278,7 @@ impl Store {
         Ok(())
     }
 
-    /// The live token with this hash and its active user. Notes the use, at most once a
-    /// minute per token (so reads do not turn into writes).
+    /// The live token with this hash and its active user.
     pub async fn token_user(
         &self,
         hash: &str,
@@ -293,17 +292,19 @@ impl Store {
         let Some(token) = token else { return Ok(None) };
         let user = self.user(token.user_id).await?.filter(|u| u.active == 1);
         let Some(user) = user else { return Ok(None) };
-        let stamp = now();
-        let minute = stamp.get(..16).unwrap_or(&stamp);
-        if token.last_used_at.as_deref().and_then(|t| t.get(..16)) != Some(minute) {
-            // Best effort: a busy database does not fail the request.
-            let _ = sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(&stamp)
-                .bind(token.id)
-                .execute(self.pool())
-                .await;
-        }
         Ok(Some((token, user)))
+    }
+
+    /// Notes that a token was used now. Bookkeeping, not an audited change: callers run it
+    /// beside the request, at most once a minute per token, so API reads do not queue for the
+    /// write lock.
+    pub async fn touch_token(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now())
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 
     /// A page of tasks in reach, in scheme and table order, with the total.

@@ -16,18 +16,21 @@ pub struct PendingImport {
 }
 
 impl Store {
-    /// An upload kept for `user_id`, left in place (for showing its preview again).
+    /// An upload kept for `user_id` since `not_before` (RFC 3339), left in place (for showing
+    /// its preview again).
     pub async fn pending_import(
         &self,
         token: &str,
         user_id: i64,
+        not_before: &str,
     ) -> Result<Option<PendingImport>, StoreError> {
         let row: Option<(String, String, String, Vec<u8>)> = sqlx::query_as(
             "SELECT file_name, unit, period, data FROM pending_imports \
-             WHERE id = $1 AND user_id = $2",
+             WHERE id = $1 AND user_id = $2 AND created_at >= $3",
         )
         .bind(token)
         .bind(user_id)
+        .bind(not_before)
         .fetch_optional(self.pool())
         .await?;
         Ok(row.map(|(file_name, unit, period, data)| PendingImport {

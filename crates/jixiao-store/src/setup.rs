@@ -494,28 +494,17 @@ impl Store {
         commit_logged(tx, by, (action, entity, id), Some(before.to_string()), None).await
     }
 
-    /// Every report of a scheme with what its status is computed from.
-    pub async fn status_inputs(&self, scheme_id: i64) -> Result<Vec<StatusInput>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT r.id AS report_id, t.target, r.text, r.verified_completion, \
-             p.code AS period_code FROM progress_reports r \
-             JOIN tasks t ON t.id = r.task_id JOIN periods p ON p.id = r.period_id \
-             WHERE t.scheme_id = $1 ORDER BY r.id",
-        )
-        .bind(scheme_id)
-        .fetch_all(self.pool())
-        .await?)
-    }
-
-    /// Changes the scheme's tolerance and grade table, storing the statuses recomputed under
-    /// the new tolerance in the same transaction (so no page shows a mix).
+    /// Changes the scheme's tolerance and grade table and recomputes every stored status of
+    /// the scheme under the new tolerance with `status_of` (the caller's domain rule), reading
+    /// the reports inside the same transaction: no report saved meanwhile keeps an old status,
+    /// and no page shows a mix.
     pub async fn set_scheme_settings(
         &self,
         by: &Actor,
         scheme_id: i64,
         settings: &SchemeSettings,
-        statuses: &[(i64, Option<String>)],
-    ) -> Result<(), StoreError> {
+        status_of: impl Fn(&StatusInput, f64) -> Option<String>,
+    ) -> Result<usize, StoreError> {
         let mut tx = self.write_tx().await?;
         #[derive(FromRow)]
         struct Before {
@@ -546,17 +535,22 @@ impl Store {
         .bind(scheme_id)
         .execute(&mut *tx)
         .await?;
-        for (report_id, status) in statuses {
+        let inputs: Vec<StatusInput> = sqlx::query_as(
+            "SELECT r.id AS report_id, t.target, r.text, r.verified_completion, \
+             p.code AS period_code FROM progress_reports r \
+             JOIN tasks t ON t.id = r.task_id JOIN periods p ON p.id = r.period_id \
+             WHERE t.scheme_id = $1 ORDER BY r.id",
+        )
+        .bind(scheme_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for input in &inputs {
             // The status is derived, not an edit of the report: its version stays.
-            sqlx::query(
-                "UPDATE progress_reports SET status = $1 WHERE id = $2 AND task_id IN \
-                 (SELECT id FROM tasks WHERE scheme_id = $3)",
-            )
-            .bind(status.as_deref())
-            .bind(report_id)
-            .bind(scheme_id)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query("UPDATE progress_reports SET status = $1 WHERE id = $2")
+                .bind(status_of(input, settings.tolerance))
+                .bind(input.report_id)
+                .execute(&mut *tx)
+                .await?;
         }
         commit_logged(
             tx,
@@ -573,13 +567,13 @@ impl Store {
             Some(
                 serde_json::json!({
                     "tolerance": settings.tolerance, "grades": settings.grades,
-                    "statuses_recomputed": statuses.len(),
+                    "statuses_recomputed": inputs.len(),
                 })
                 .to_string(),
             ),
         )
         .await?;
-        Ok(())
+        Ok(inputs.len())
     }
 
     /// Sets (or, with `None`, resets to the default) a task's scoring rule.

@@ -235,9 +235,10 @@ pub(crate) async fn warnings(
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
     let scheme_id = id(&raw).map_err(err)?;
-    let (scheme, period, _) = crate::pages::scheme_period(&s, scheme_id, q.period.as_deref())
-        .await
-        .map_err(err)?;
+    let (scheme, period, _) =
+        crate::pages::scheme_period(&s, &session, scheme_id, q.period.as_deref())
+            .await
+            .map_err(err)?;
     let t = locale.catalog();
     let rows = s
         .store
@@ -330,9 +331,10 @@ async fn dashboard_of(
     use std::collections::BTreeMap;
     let err = |e: WebError| LocalizedError(locale, e);
     let t = locale.catalog();
-    let (scheme, period, periods) = crate::pages::scheme_period(s, scheme_id, q.period.as_deref())
-        .await
-        .map_err(err)?;
+    let (scheme, period, periods) =
+        crate::pages::scheme_period(s, session, scheme_id, q.period.as_deref())
+            .await
+            .map_err(err)?;
     let assessed = s
         .store
         .scheme_units(scheme_id)

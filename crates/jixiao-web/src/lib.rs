@@ -107,6 +107,13 @@ async fn same_origin(
             .and_then(|o| o.split_once("://").map(|(_, rest)| rest));
         if origin_host.is_none() || origin_host != host {
             tracing::warn!(?origin, ?host, "cross-origin form refused");
+            if req.uri().path().starts_with("/api/") {
+                return api::problem::Problem::new(
+                    axum::http::StatusCode::FORBIDDEN,
+                    "cross_origin",
+                )
+                .into_response();
+            }
             return WebError::Forbidden.into_response();
         }
     }

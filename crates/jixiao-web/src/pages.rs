@@ -134,10 +134,11 @@ pub(crate) fn id(raw: &str) -> Result<i64, WebError> {
 /// periods; `NotFound` when either does not exist.
 pub(crate) async fn scheme_period(
     s: &AppState,
+    session: &Session,
     scheme_id: i64,
     asked: Option<&str>,
 ) -> Result<(SchemeRecord, PeriodRecord, Vec<PeriodRecord>), WebError> {
-    let scheme = s.store.scheme(scheme_id).await?.ok_or(WebError::NotFound)?;
+    let scheme = scheme_in_reach(s, session, scheme_id).await?;
     let periods = s.store.periods(scheme_id).await?;
     let period = match asked.filter(|p| !p.is_empty()) {
         Some(code) => periods.iter().find(|p| p.code == code),
@@ -146,6 +147,25 @@ pub(crate) async fn scheme_period(
     .cloned()
     .ok_or(WebError::NotFound)?;
     Ok((scheme, period, periods))
+}
+
+/// The scheme, if it exists and the session may see it: the office sees every scheme, anyone
+/// else a scheme in which a unit in reach is assessed (otherwise it does not exist).
+pub(crate) async fn scheme_in_reach(
+    s: &AppState,
+    session: &Session,
+    scheme_id: i64,
+) -> Result<SchemeRecord, WebError> {
+    let scheme = s.store.scheme(scheme_id).await?.ok_or(WebError::NotFound)?;
+    if session.user.role().may_administer() {
+        return Ok(scheme);
+    }
+    let assessed = s.store.scheme_units(scheme_id).await?;
+    if assessed.iter().any(|u| session.reaches(u.unit_id)) {
+        Ok(scheme)
+    } else {
+        Err(WebError::NotFound)
+    }
 }
 
 pub(crate) fn render(locale: Locale, page: &impl Template) -> PageResult {

@@ -262,7 +262,9 @@ impl SchemeScoring {
     }
 }
 
-/// Every assessed unit of a scheme (among `units`, when given) scored for a period and ranked.
+/// Every assessed unit of a scheme scored for a period and ranked; the rows of `units` only,
+/// when given (their ranks are still among all units: a unit's place is the same for whoever
+/// looks).
 pub async fn ranking(
     store: &Store,
     scheme_id: i64,
@@ -272,9 +274,6 @@ pub async fn ranking(
     let scoring = SchemeScoring::load(store, scheme_id).await?;
     let mut results = Vec::new();
     for u in store.scheme_units(scheme_id).await? {
-        if units.is_some_and(|allowed| !allowed.contains(&u.unit_id)) {
-            continue;
-        }
         if let Some(table) = store.unit_table(scheme_id, u.unit_id, period).await? {
             results.push((scoring.unit_result(&table)?, u.unit_id));
         }
@@ -285,7 +284,9 @@ pub async fn ranking(
     for r in ranked {
         if let Some(pos) = results.iter().position(|(res, _)| res.unit == r.entry.unit) {
             let (res, id) = results.swap_remove(pos);
-            out.push((r, res, id));
+            if units.is_none_or(|allowed| allowed.contains(&id)) {
+                out.push((r, res, id));
+            }
         }
     }
     Ok(out)

@@ -236,28 +236,21 @@ pub(crate) async fn save_settings(
         ];
         GradeTable::new(grades[0], grades[1], grades[2], grades[3])
             .map_err(|_| WebError::BadRequest(t.get("setup.error.grade_order").to_string()))?;
-        let statuses = s
-            .store
-            .status_inputs(scheme_id)
-            .await?
-            .into_iter()
-            .map(|r| {
-                let tp = r
-                    .period_code
-                    .parse::<Period>()
-                    .map(|p| p.time_progress())
-                    .unwrap_or(TimeProgress::YEAR_END);
-                let status =
-                    report_status(&r.target, &r.text, r.verified_completion, tp, tolerance);
-                (r.report_id, Some(status.code().to_string()))
-            })
-            .collect::<Vec<_>>();
         let settings = SchemeSettings {
             tolerance,
             grades: grades.map(i64::from),
         };
+        let status_of = |r: &jixiao_store::StatusInput, tolerance: f64| {
+            let tp = r
+                .period_code
+                .parse::<Period>()
+                .map(|p| p.time_progress())
+                .unwrap_or(TimeProgress::YEAR_END);
+            let status = report_status(&r.target, &r.text, r.verified_completion, tp, tolerance);
+            Some(status.code().to_string())
+        };
         s.store
-            .set_scheme_settings(&session.user.actor(), scheme_id, &settings, &statuses)
+            .set_scheme_settings(&session.user.actor(), scheme_id, &settings, status_of)
             .await?;
         Ok::<_, WebError>(
             Redirect::to(&format!("/schemes/{scheme_id}/settings?done=settings")).into_response(),

@@ -253,6 +253,9 @@ pub(crate) fn reading_for(d: &TaskDetail, period: &str, text: &str) -> StoredRea
     }
 }
 
+/// The longest progress text accepted (a table cell, not a report document).
+pub(crate) const MAX_REPORT_CHARS: usize = 20_000;
+
 /// The task, if it exists and the session reaches its unit (otherwise it does not exist).
 pub(crate) async fn task_in_reach(
     s: &AppState,
@@ -614,6 +617,11 @@ async fn save(
     };
     let error = if text.is_empty() {
         Some(t.get("report.error.empty").to_string())
+    } else if text.chars().count() > MAX_REPORT_CHARS {
+        Some(t.fill(
+            "report.error.long",
+            &[("max", &MAX_REPORT_CHARS.to_string())],
+        ))
     } else if self_score.is_err() {
         Some(t.fill("report.error.score", &[("max", &weight.to_string())]))
     } else {
@@ -886,6 +894,17 @@ pub(crate) async fn grade_report(
     let result = async {
         session.check_csrf(&form.csrf)?;
         let (report, d) = report_to_review(&s, &session, &raw).await?;
+        // A reviewer scores what was submitted; a draft is still the reporter's to change.
+        if report.state != "submitted" && report.state != "approved" {
+            return Err(WebError::BadRequest(t.get("grade.error.state").to_string()));
+        }
+        let rule = crate::scores::rule_of(&d.task, crate::scores::grade_table(&d.scheme));
+        let graded = matches!(rule, jixiao_domain::scoring::ScoringRule::Graded(_));
+        let manual = matches!(rule, jixiao_domain::scoring::ScoringRule::Manual);
+        if (!form.grade.trim().is_empty() && !graded) || (!form.points.trim().is_empty() && !manual)
+        {
+            return Err(WebError::BadRequest(t.get("grade.error.rule").to_string()));
+        }
         let grade = match form.grade.trim() {
             "" => None,
             g => Some(

@@ -125,9 +125,10 @@ pub(crate) async fn completeness(
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
     let scheme_id = id(&raw).map_err(err)?;
-    let (scheme, period, periods) = crate::pages::scheme_period(&s, scheme_id, q.period.as_deref())
-        .await
-        .map_err(err)?;
+    let (scheme, period, periods) =
+        crate::pages::scheme_period(&s, &session, scheme_id, q.period.as_deref())
+            .await
+            .map_err(err)?;
     let rows = s
         .store
         .completeness(scheme_id, period.id, &session.reach)

@@ -142,6 +142,15 @@ impl FromRequestParts<AppState> for Caller {
                         .detail(format!("{} 秒后再试 / retry in {secs} s", secs))
                 });
             }
+            let minute = chrono::Utc::now().format("%Y-%m-%dT%H:%M").to_string();
+            if record.last_used_at.as_deref().and_then(|t| t.get(..16)) != Some(minute.as_str()) {
+                let (store, id) = (state.store.clone(), record.id);
+                tokio::spawn(async move {
+                    if let Err(e) = store.touch_token(id).await {
+                        tracing::debug!(error = %e, "token use not noted");
+                    }
+                });
+            }
             let mut reach = state.store.units_in_reach(&user).await?;
             reach.sort_unstable();
             return Ok(Caller {
@@ -195,6 +204,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             )
             .detail("Content-Type 须为 application/json")),
             Err(JsonRejection::JsonDataError(e)) => Err(Problem::invalid(e.body_text())),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large")
+                    .detail("请求体过大 / the body is too large"))
+            }
             Err(e) => Err(Problem::bad_request(e.body_text())),
         }
     }

@@ -34,10 +34,13 @@ pub(crate) enum ReadErrors {
     /// 请求格式错误 / malformed request (`invalid_request`).
     #[response(status = 400, content_type = "application/problem+json")]
     BadRequest(ProblemBody),
-    /// 未登录或令牌无效 / no or an invalid token (`unauthenticated`, `invalid_token`).
+    /// 未登录或令牌无效 / no or an invalid token (`unauthenticated`, `invalid_token`); with
+    /// `WWW-Authenticate`.
     #[response(status = 401, content_type = "application/problem+json")]
     Unauthorized(ProblemBody),
-    /// 角色无权 / the role may not (`forbidden`).
+    /// 角色无权、令牌只读或缺 CSRF / the role may not (`forbidden`), a read-only token writes
+    /// (`insufficient_scope`), a session write lacks `X-CSRF-Token` (`csrf_required`), a write
+    /// from another site (`cross_origin`).
     #[response(status = 403, content_type = "application/problem+json")]
     Forbidden(ProblemBody),
     /// 不存在或无权查看 / no such record, or not in reach (`not_found`).
@@ -52,13 +55,16 @@ pub(crate) enum ReadErrors {
 #[derive(IntoResponses)]
 #[allow(dead_code)]
 pub(crate) enum WriteErrors {
-    /// 版本冲突或状态不允许 / stale version or wrong state (`version_conflict`, `wrong_state`,
-    /// `locked`, `duplicate`, `would_replace`).
+    /// 版本冲突或状态不允许 / stale version or wrong state (`version_conflict` with
+    /// `current_version`, `wrong_state`, `locked`, `exists`, `duplicate`, `would_replace`).
     #[response(status = 409, content_type = "application/problem+json")]
     Conflict(ProblemBody),
     /// If-Match 与当前版本不符 / `If-Match` is not the current version (`precondition_failed`).
     #[response(status = 412, content_type = "application/problem+json")]
     PreconditionFailed(ProblemBody),
+    /// 请求体过大 / the body is too large (`too_large`).
+    #[response(status = 413, content_type = "application/problem+json")]
+    TooLarge(ProblemBody),
     /// 须为 JSON / the body must be JSON (`unsupported_media_type`).
     #[response(status = 415, content_type = "application/problem+json")]
     UnsupportedMediaType(ProblemBody),
@@ -75,7 +81,7 @@ pub(crate) enum WriteErrors {
 #[into_params(parameter_in = Query)]
 pub(crate) struct Paging {
     /// 页码，从 1 开始 / page, from 1.
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<i64>,
     /// 每页条数（1–500，默认 50）/ items per page (1–500, default 50).
     #[param(minimum = 1, maximum = 500)]

@@ -189,7 +189,7 @@ pub(crate) async fn localize(
         .unwrap_or_default();
     let res = next.run(req).await;
     match (locale, res.extensions().get::<Problem>()) {
-        (Locale::En, Some(p)) => p.response(Locale::En),
+        (Locale::En, Some(p)) => p.response(locale),
         _ => res,
     }
 }

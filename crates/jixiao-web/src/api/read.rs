@@ -67,17 +67,26 @@ pub(crate) struct SchemeSummary {
 /// `GET /schemes`.
 #[utoipa::path(get, path = "/schemes", tag = "schemes",
     summary = "考核方案列表 / schemes",
-    description = "所有方案，新年度在前。/ Every scheme, newest year first.",
+    description = "可见的方案（有可见单位参与考核的方案；考核办看到全部），新年度在前。/ The \
+                   schemes in which a unit in reach is assessed (the office sees all), newest \
+                   year first.",
     responses((status = 200, description = "方案 / schemes", body = Vec<SchemeSummary>), ReadErrors))]
 pub(crate) async fn schemes(
     State(s): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
 ) -> ApiResult<Vec<SchemeSummary>> {
+    let all = caller.session.user.role().may_administer();
+    let pairs = s.store.scheme_unit_ids().await?;
     Ok(Json(
         s.store
             .list_schemes()
             .await?
             .into_iter()
+            .filter(|x| {
+                all || pairs
+                    .iter()
+                    .any(|(scheme, unit)| *scheme == x.id && caller.session.reaches(*unit))
+            })
             .map(|x| SchemeSummary {
                 id: x.id,
                 title: x.title,
@@ -132,16 +141,25 @@ async fn scheme_record(s: &AppState, id: i64) -> Result<jixiao_store::SchemeReco
     s.store.scheme(id).await?.ok_or_else(Problem::not_found)
 }
 
+/// The scheme if the caller may see it (as the pages decide), else 404.
+pub(crate) async fn scheme_for(
+    s: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<jixiao_store::SchemeRecord, Problem> {
+    Ok(crate::pages::scheme_in_reach(s, &caller.session, id).await?)
+}
+
 /// `GET /schemes/{id}`.
 #[utoipa::path(get, path = "/schemes/{id}", tag = "schemes", params(IdPath),
     summary = "一个方案及其设置 / a scheme and its settings",
     responses((status = 200, description = "方案 / the scheme", body = Scheme), ReadErrors))]
 pub(crate) async fn scheme(
     State(s): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     ApiPath(p): ApiPath<IdPath>,
 ) -> ApiResult<Scheme> {
-    let x = scheme_record(&s, p.id).await?;
+    let x = scheme_for(&s, &caller, p.id).await?;
     let [excellent, good, fair, poor] = crate::scores::grade_table(&x).percents();
     Ok(Json(Scheme {
         id: x.id,
@@ -180,10 +198,10 @@ pub(crate) struct Indicator {
     responses((status = 200, description = "指标 / indicators", body = Vec<Indicator>), ReadErrors))]
 pub(crate) async fn indicators(
     State(s): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     ApiPath(p): ApiPath<IdPath>,
 ) -> ApiResult<Vec<Indicator>> {
-    scheme_record(&s, p.id).await?;
+    scheme_for(&s, &caller, p.id).await?;
     Ok(Json(
         s.store
             .indicators(p.id)
@@ -221,10 +239,10 @@ pub(crate) struct PeriodOut {
     responses((status = 200, description = "周期，早的在前 / periods, oldest first", body = Vec<PeriodOut>), ReadErrors))]
 pub(crate) async fn periods(
     State(s): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     ApiPath(p): ApiPath<IdPath>,
 ) -> ApiResult<Vec<PeriodOut>> {
-    scheme_record(&s, p.id).await?;
+    scheme_for(&s, &caller, p.id).await?;
     Ok(Json(
         s.store
             .periods(p.id)

@@ -179,7 +179,7 @@ pub(crate) struct NewReport {
     #[schema(example = "2022")]
     period: String,
     /// 进度情况 / progress.
-    #[schema(example = "已培训妇女2000余人", min_length = 1)]
+    #[schema(example = "已培训妇女2000余人", min_length = 1, max_length = 20000)]
     text: String,
     /// 自评分（0–分值）/ self-score within the weight.
     #[schema(example = 20, minimum = 0)]
@@ -215,8 +215,8 @@ async fn writable(
     task_id: i64,
     period: &str,
 ) -> Result<(jixiao_store::TaskDetail, i64), Problem> {
-    caller.require_write()?;
     let d = crate::task_page::task_in_reach(s, &caller.session, task_id).await?;
+    caller.require_write()?;
     if !caller.session.user.role().may_report() {
         return Err(Problem::forbidden());
     }
@@ -304,7 +304,7 @@ pub(crate) async fn create(
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct ReportUpdate {
     /// 进度情况 / progress.
-    #[schema(example = "已培训妇女2000余人", min_length = 1)]
+    #[schema(example = "已培训妇女2000余人", min_length = 1, max_length = 20000)]
     text: String,
     /// 自评分 / self-score.
     self_score: Option<f64>,

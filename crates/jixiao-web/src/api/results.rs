@@ -82,7 +82,13 @@ pub(crate) async fn scores(
     ApiPath(p): ApiPath<IdPath>,
     ApiQuery(q): ApiQuery<ScoreQuery>,
 ) -> ApiResult<Vec<UnitScore>> {
-    s.store.scheme(p.id).await?.ok_or_else(Problem::not_found)?;
+    super::read::scheme_for(&s, &caller, p.id).await?;
+    let period = q.period.filter(|x| !x.is_empty());
+    if let Some(code) = &period
+        && !s.store.periods(p.id).await?.iter().any(|x| &x.code == code)
+    {
+        return Err(Problem::not_found().detail(format!("没有周期「{code}」")));
+    }
     let scoring = SchemeScoring::load(&s.store, p.id)
         .await
         .map_err(Problem::internal)?;
@@ -100,11 +106,7 @@ pub(crate) async fn scores(
     };
     let mut out = Vec::new();
     for unit in units {
-        let Some(table) = s
-            .store
-            .unit_table(p.id, unit, q.period.as_deref().filter(|x| !x.is_empty()))
-            .await?
-        else {
+        let Some(table) = s.store.unit_table(p.id, unit, period.as_deref()).await? else {
             if q.unit.is_some() {
                 return Err(Problem::not_found());
             }
@@ -185,9 +187,10 @@ pub(crate) struct PeriodQuery {
 /// `GET /schemes/{id}/ranking`.
 #[utoipa::path(get, path = "/schemes/{id}/ranking", tag = "results", params(IdPath, PeriodQuery),
     summary = "排名 / ranking",
-    description = "按总分，其次平均完成率；一票否决的单位排在最后；含分类排名。只含可见单位。/ By \
-                   total, then mean completion; vetoed units last; with the rank within each \
-                   unit type. Units in reach only.",
+    description = "按总分，其次平均完成率；一票否决的单位排在最后；含分类排名。名次在全部单位中\
+                   计算，只列出可见单位。/ By total, then mean completion; vetoed units last; \
+                   with the rank within each unit type. Ranks are among all units; only units \
+                   in reach are listed.",
     responses((status = 200, description = "排名 / the ranking", body = Ranking), ReadErrors))]
 pub(crate) async fn ranking(
     State(s): State<AppState>,
@@ -195,7 +198,7 @@ pub(crate) async fn ranking(
     ApiPath(p): ApiPath<IdPath>,
     ApiQuery(q): ApiQuery<PeriodQuery>,
 ) -> ApiResult<Ranking> {
-    s.store.scheme(p.id).await?.ok_or_else(Problem::not_found)?;
+    super::read::scheme_for(&s, &caller, p.id).await?;
     let period = q.period.filter(|x| !x.is_empty());
     let periods = s.store.periods(p.id).await?;
     let shown = match &period {

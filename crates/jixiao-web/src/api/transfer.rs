@@ -71,6 +71,11 @@ pub(crate) struct UploadQuery {
     period: Option<String>,
 }
 
+/// Uploads are kept a day.
+fn day_ago() -> String {
+    (Utc::now() - Duration::days(1)).to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
 fn admin(caller: &Caller) -> Result<(), Problem> {
     caller.require_write()?;
     if caller.session.user.role().may_administer() {
@@ -138,8 +143,6 @@ async fn preview_of(s: &AppState, id: String, p: &PendingImport) -> Result<Impor
     summary = "上传进度表，得到试导入结果 / upload a table, get the dry run",
     description = "不写入任何数据；确认后才导入。/ Nothing is written until confirmed.",
     responses((status = 201, description = "试导入结果 / the dry run", body = ImportPreview),
-        (status = 413, description = "文件过大 / the file is too large", body = super::problem::ProblemBody,
-            content_type = "application/problem+json"),
         ReadErrors, WriteErrors))]
 pub(crate) async fn upload(
     State(s): State<AppState>,
@@ -165,9 +168,8 @@ pub(crate) async fn upload(
     };
     read(&pending)?;
     let id = crate::auth::new_token()?;
-    let day_ago = (Utc::now() - Duration::days(1)).to_rfc3339_opts(SecondsFormat::Millis, true);
     s.store
-        .put_pending_import(&id, caller.session.user.id, &pending, &day_ago)
+        .put_pending_import(&id, caller.session.user.id, &pending, &day_ago())
         .await?;
     let preview = preview_of(&s, id, &pending).await?;
     Ok((StatusCode::CREATED, Json(preview)).into_response())
@@ -184,8 +186,11 @@ pub(crate) struct ImportPath {
 /// `GET /imports/{id}`.
 #[utoipa::path(get, path = "/imports/{id}", tag = "imports", params(ImportPath),
     summary = "再看试导入结果 / the dry run again",
+    description = "上传者本人一天内可看。/ For its uploader, for a day.",
     responses((status = 200, description = "试导入结果 / the dry run", body = ImportPreview),
-        ReadErrors, WriteErrors))]
+        ReadErrors, (status = 422, description = "文件无法导入 / the file cannot be imported \
+        (`import_failed`)", body = super::problem::ProblemBody,
+        content_type = "application/problem+json")))]
 pub(crate) async fn preview(
     State(s): State<AppState>,
     caller: Caller,
@@ -196,7 +201,7 @@ pub(crate) async fn preview(
     }
     let pending = s
         .store
-        .pending_import(&p.id, caller.session.user.id)
+        .pending_import(&p.id, caller.session.user.id, &day_ago())
         .await?
         .ok_or_else(Problem::not_found)?;
     Ok(Json(preview_of(&s, p.id, &pending).await?))
@@ -239,20 +244,39 @@ pub(crate) async fn confirm(
     ApiJson(body): ApiJson<ConfirmBody>,
 ) -> Result<Response, Problem> {
     admin(&caller)?;
+    if s.store
+        .pending_import(&p.id, caller.session.user.id, &day_ago())
+        .await?
+        .is_none()
+    {
+        return Err(Problem::not_found());
+    }
+    // Taken (deleted) before importing, so two confirmations cannot import it twice; put back
+    // when the import fails, so the caller can confirm again (e.g. with replace).
     let pending = s
         .store
-        .pending_import(&p.id, caller.session.user.id)
+        .take_pending_import(&p.id, caller.session.user.id)
         .await?
         .ok_or_else(Problem::not_found)?;
-    let mut prepared = read(&pending)?;
-    prepared.plan.replace = body.replace;
-    let outcome = s
-        .store
-        .import_table(&caller.session.user.actor(), &prepared.plan, stored_reading)
-        .await?;
-    s.store
-        .take_pending_import(&p.id, caller.session.user.id)
-        .await?;
+    let imported = async {
+        let mut prepared = read(&pending)?;
+        prepared.plan.replace = body.replace;
+        Ok::<_, Problem>(
+            s.store
+                .import_table(&caller.session.user.actor(), &prepared.plan, stored_reading)
+                .await?,
+        )
+    }
+    .await;
+    let outcome = match imported {
+        Ok(o) => o,
+        Err(e) => {
+            s.store
+                .put_pending_import(&p.id, caller.session.user.id, &pending, &day_ago())
+                .await?;
+            return Err(e);
+        }
+    };
     Ok((
         StatusCode::CREATED,
         Json(Imported {
