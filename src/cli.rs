@@ -45,6 +45,31 @@ pub enum Command {
     /// 审计日志
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// 生成演示用的模拟省份（单位树、方案、任务、各周期进度报告），写入空数据库
+    Demo(DemoArgs),
+}
+
+/// `jixiao demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// 被考核单位数
+    #[arg(long, default_value_t = 200)]
+    pub units: usize,
+    /// 每个单位的任务数
+    #[arg(long, default_value_t = 20)]
+    pub tasks_per_unit: usize,
+    /// 填报周期数：1（全年）、4（季度）或 12（月度）
+    #[arg(long, default_value_t = 4)]
+    pub periods: u32,
+    /// 随机种子：同样的参数和种子生成同样的数据
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// 方案年度
+    #[arg(long, default_value_t = 2024)]
+    pub year: i32,
+    /// 另建账户：admin（考核办）和前 N 个单位的填报员 r00001…；密码取自 JIXIAO_PASSWORD，未设置时随机生成并显示一次
+    #[arg(long, default_value_t = 0)]
+    pub accounts: usize,
 }
 
 /// `jixiao user …`.

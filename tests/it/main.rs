@@ -8,6 +8,7 @@ mod admin;
 mod bad_input;
 mod browser;
 mod deadlines;
+mod demo;
 mod export;
 mod import;
 mod matrix;

@@ -514,3 +514,12 @@ pub async fn two_departments(db: &TestDb, table: &str) -> Store {
     }
     store
 }
+
+/// A raw connection to a test database, for reading what the app stored.
+pub async fn raw_connection(url: &str) -> sqlx::AnyConnection {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    sqlx::AnyConnection::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("connect to {url}: {e}"))
+}

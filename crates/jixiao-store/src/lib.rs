@@ -11,6 +11,7 @@
 mod accounts;
 mod attachments;
 pub mod audit;
+mod bulk;
 mod import;
 mod nullable;
 mod pending;
@@ -28,6 +29,7 @@ use std::sync::Once;
 pub use accounts::{NewUser, UserRecord};
 pub use attachments::AttachmentInfo;
 pub use audit::{Actor, AuditEntry, ChainCheck};
+pub use bulk::{BulkLoad, NewIndicator, NewReport, NewScheme, NewTask, NewUnit, SchemeIds};
 pub use import::{ImportOutcome, ImportPlan, Replaced, StoredReading};
 pub use pending::PendingImport;
 pub use periods::{Extension, PendingExtension};
