@@ -47,6 +47,27 @@ pub enum Command {
     Audit(AuditCommand),
     /// 生成演示用的模拟省份（单位树、方案、任务、各周期进度报告），写入空数据库
     Demo(DemoArgs),
+    /// 备份数据库到文件（SQLite 可在服务运行时在线备份；PostgreSQL 请用 pg_dump）
+    Backup(BackupArgs),
+    /// 用备份文件恢复 SQLite 数据库（先停止服务；目标已有数据时需加 --force）
+    Restore(RestoreArgs),
+}
+
+/// `jixiao backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// 备份文件（不能已存在）
+    pub file: PathBuf,
+}
+
+/// `jixiao restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// 由 jixiao backup 生成的备份文件
+    pub file: PathBuf,
+    /// 目标数据库已有数据时也覆盖它
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `jixiao demo`.
@@ -206,6 +227,9 @@ pub struct ServeArgs {
     /// 会话 Cookie 加 Secure 标记（在 HTTPS 反向代理之后运行时使用）
     #[arg(long, env = "JIXIAO_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// 日志格式：text（默认，便于阅读）或 json（每行一个 JSON 对象，便于日志系统收集）
+    #[arg(long, env = "JIXIAO_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
 }
 
 /// `jixiao import`.
