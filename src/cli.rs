@@ -45,6 +45,52 @@ pub enum Command {
     /// 审计日志
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// 生成演示用的模拟省份（单位树、方案、任务、各周期进度报告），写入空数据库
+    Demo(DemoArgs),
+    /// 备份数据库到文件（SQLite 可在服务运行时在线备份；PostgreSQL 请用 pg_dump）
+    Backup(BackupArgs),
+    /// 用备份文件恢复 SQLite 数据库（先停止服务；目标已有数据时需加 --force）
+    Restore(RestoreArgs),
+}
+
+/// `jixiao backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// 备份文件（不能已存在）
+    pub file: PathBuf,
+}
+
+/// `jixiao restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// 由 jixiao backup 生成的备份文件
+    pub file: PathBuf,
+    /// 目标数据库已有数据时也覆盖它
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `jixiao demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// 被考核单位数
+    #[arg(long, default_value_t = 200)]
+    pub units: usize,
+    /// 每个单位的任务数
+    #[arg(long, default_value_t = 20)]
+    pub tasks_per_unit: usize,
+    /// 填报周期数：1（全年）、4（季度）或 12（月度）
+    #[arg(long, default_value_t = 4)]
+    pub periods: u32,
+    /// 随机种子：同样的参数和种子生成同样的数据
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// 方案年度
+    #[arg(long, default_value_t = 2024)]
+    pub year: i32,
+    /// 另建账户：admin（考核办）和前 N 个单位的填报员 r00001…；密码取自 JIXIAO_PASSWORD，未设置时随机生成并显示一次
+    #[arg(long, default_value_t = 0)]
+    pub accounts: usize,
 }
 
 /// `jixiao user …`.
@@ -200,6 +246,9 @@ pub struct ServeArgs {
     #[arg(long, env = "JIXIAO_API_REQUESTS_PER_MINUTE", default_value_t = 600,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub api_requests_per_minute: u32,
+    /// 日志格式：text（默认，便于阅读）或 json（每行一个 JSON 对象，便于日志系统收集）
+    #[arg(long, env = "JIXIAO_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
 }
 
 /// `jixiao import`.

@@ -56,9 +56,23 @@ fn init_logging(args: &cli::Cli) {
         _ => "warn",
     };
     let filter = EnvFilter::try_from_env("JIXIAO_LOG").unwrap_or_else(|_| EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
+    let json = matches!(&args.command, cli::Command::Serve(a) if a.log_format == "json");
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        // One JSON object a line, the event's fields at the top level, for log collectors.
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .try_init()
+    } else {
+        // Colours only for a person at a terminal, not in files and journals.
+        use std::io::IsTerminal as _;
+        builder
+            .with_target(false)
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init()
+    };
 }

@@ -1,6 +1,8 @@
 //! One module per subcommand. Each returns the exit code or an error for `run` to print.
 
 mod audit;
+mod backup;
+mod demo;
 mod export;
 mod import;
 mod read;
@@ -28,6 +30,9 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rank(args) => score::rank(&cli.db, args).await,
         Command::User(cmd) => user::run(&cli.db, cmd).await,
         Command::Audit(cmd) => audit::run(&cli.db, cmd).await,
+        Command::Demo(args) => demo::run(&cli.db, args).await,
+        Command::Backup(args) => backup::backup(&cli.db, args).await,
+        Command::Restore(args) => backup::restore(&cli.db, args).await,
     }
 }
 

@@ -361,6 +361,35 @@ impl Browser {
         self.page(resp).await
     }
 
+    /// POST a form; a connection error is returned, not a panic (for servers being killed).
+    pub async fn try_post(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<Page, reqwest::Error> {
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form_body(fields))
+            .send()
+            .await?;
+        self.keep_cookies(&resp);
+        let status = resp.status().as_u16();
+        let location = resp
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
+        // The status is the server's answer; a body cut off by a dying server changes nothing.
+        let body = resp.text().await.unwrap_or_default();
+        Ok(Page {
+            status,
+            location,
+            body,
+        })
+    }
+
     /// POST a multipart form with one file field named `file`.
     pub async fn post_file(
         &self,
@@ -585,22 +614,31 @@ pub struct ServeProcess {
     /// What it printed before the URL line.
     pub banner: String,
     child: Child,
+    stdout: std::sync::mpsc::Receiver<String>,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl ServeProcess {
     /// Starts `jixiao --db URL serve --bind 127.0.0.1:0 EXTRA…` and waits for its URL line.
     pub fn start(db: &str, extra: &[&str]) -> ServeProcess {
-        use std::io::{BufRead, BufReader};
+        ServeProcess::start_with(db, extra, &[])
+    }
+
+    /// [`ServeProcess::start`] with extra environment variables.
+    pub fn start_with(db: &str, extra: &[&str], env: &[(&str, &str)]) -> ServeProcess {
+        use std::io::{BufRead, BufReader, Read};
         let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
             .args(["--db", db, "serve", "--bind", "127.0.0.1:0"])
             .args(extra)
             .env_remove("JIXIAO_DATABASE_URL")
+            .env_remove("JIXIAO_LOG_FORMAT")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("spawn jixiao serve");
         let out = child.stdout.take().unwrap();
-        // A thread keeps reading so the server never writes into a closed pipe.
+        // Threads keep reading so the server never writes into a closed pipe.
         let (tx, rx) = std::sync::mpsc::channel::<String>();
         std::thread::spawn(move || {
             for line in BufReader::new(out).lines() {
@@ -608,6 +646,20 @@ impl ServeProcess {
                 if tx.send(line).is_err() {
                     // Nobody listens any more; keep draining.
                 }
+            }
+        });
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let mut err = child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         });
         let mut banner = String::new();
@@ -622,12 +674,52 @@ impl ServeProcess {
                     .chars()
                     .take_while(|c| !c.is_whitespace())
                     .collect();
-                return ServeProcess { url, banner, child };
+                return ServeProcess {
+                    url,
+                    banner,
+                    child,
+                    stdout: rx,
+                    stderr,
+                };
             }
         }
         let _ = child.kill();
         let _ = child.wait();
-        panic!("jixiao serve did not print its URL; it printed:\n{banner}");
+        panic!(
+            "jixiao serve did not print its URL; it printed:\n{banner}\n{}",
+            stderr.lock().unwrap()
+        );
+    }
+
+    /// The base URL without the trailing slash, for [`Browser::new`].
+    pub fn base(&self) -> String {
+        self.url.trim_end_matches('/').to_string()
+    }
+
+    /// Sends a signal (`TERM`, `KILL` …) to the server.
+    pub fn signal(&self, name: &str) {
+        let ok = Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("run kill");
+        assert!(ok.success(), "kill -{name} failed");
+    }
+
+    /// Waits for the server to exit; its exit status and what it printed after the URL line.
+    pub fn wait(&mut self) -> (std::process::ExitStatus, String) {
+        let status = self.child.wait().expect("wait for jixiao serve");
+        let mut rest = String::new();
+        while let Ok(line) = self.stdout.recv_timeout(std::time::Duration::from_secs(5)) {
+            rest.push_str(&line);
+            rest.push('\n');
+        }
+        (status, rest)
+    }
+
+    /// What it wrote to standard error so far (its log).
+    pub fn log(&self) -> String {
+        self.stderr.lock().unwrap().clone()
     }
 }
 
@@ -636,6 +728,27 @@ impl Drop for ServeProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Creates an account with [`PASSWORD`] in `unit` (created if missing).
+pub async fn create_account(store: &Store, username: &str, role: Role, unit: &str) -> i64 {
+    let unit_id = store.ensure_unit(&Actor::cli(), unit, None).await.unwrap();
+    let hash = jixiao_web::auth::hash_password(PASSWORD.to_string())
+        .await
+        .unwrap();
+    store
+        .create_user(
+            &Actor::cli(),
+            &NewUser {
+                username: username.to_string(),
+                display_name: format!("{username}的名字"),
+                password_hash: hash,
+                role,
+                unit_id,
+            },
+        )
+        .await
+        .unwrap()
 }
 
 /// The usual unit tree of the workflow tests — 市政府 → 甲部门 → 甲一单位 and 市政府 → 乙部门 →
@@ -656,4 +769,44 @@ pub async fn two_departments(db: &TestDb, table: &str) -> Store {
         assert!(out.status.success(), "{}", stderr(&out));
     }
     store
+}
+
+/// A raw connection to a test database, for reading what the app stored.
+pub async fn raw_connection(url: &str) -> sqlx::AnyConnection {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    sqlx::AnyConnection::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("connect to {url}: {e}"))
+}
+
+/// The tables of the app and their row counts, in a fixed order.
+pub async fn row_counts(url: &str) -> Vec<(&'static str, i64)> {
+    const TABLES: [&str; 14] = [
+        "units",
+        "schemes",
+        "scheme_units",
+        "indicators",
+        "tasks",
+        "periods",
+        "progress_reports",
+        "users",
+        "sessions",
+        "audit_log",
+        "attachments",
+        "extensions",
+        "score_overrides",
+        "unit_adjustments",
+    ];
+    let mut conn = raw_connection(url).await;
+    let mut out = Vec::new();
+    for table in TABLES {
+        let n: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+        out.push((table, n));
+    }
+    out
 }

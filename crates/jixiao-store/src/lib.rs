@@ -12,6 +12,8 @@ mod accounts;
 mod api;
 mod attachments;
 pub mod audit;
+mod backup;
+mod bulk;
 mod import;
 mod nullable;
 mod pending;
@@ -30,6 +32,8 @@ pub use accounts::{NewUser, UserRecord};
 pub use api::{ListFilter, Reach, ReportRow, TaskRecord, TokenRecord};
 pub use attachments::AttachmentInfo;
 pub use audit::{Actor, AuditEntry, ChainCheck};
+pub use backup::{BackupError, BackupInfo, TableCounts, check_sqlite_backup, sqlite_path};
+pub use bulk::{BulkLoad, NewIndicator, NewReport, NewScheme, NewTask, NewUnit, SchemeIds};
 pub use import::{ImportOutcome, ImportPlan, Replaced, StoredReading};
 pub use pending::PendingImport;
 pub use periods::{Extension, PendingExtension};
@@ -118,8 +122,7 @@ impl Store {
     /// `sqlite://PATH` (relative or absolute), `sqlite::memory:`, or `postgres://…`.
     #[tracing::instrument(skip_all, fields(db.backend))]
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        static DRIVERS: Once = Once::new();
-        DRIVERS.call_once(install_default_drivers);
+        install_drivers();
 
         let (url, backend) = normalise_url(url)?;
         tracing::Span::current().record("db.backend", format!("{backend:?}"));
@@ -154,6 +157,11 @@ impl Store {
         self.backend
     }
 
+    /// Connections the pool holds now, and how many of them are idle (for `/metrics`).
+    pub fn pool_connections(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
     /// Closes the pool, waiting for connections to be returned.
     pub async fn close(&self) {
         self.pool.close().await;
@@ -180,6 +188,12 @@ impl Store {
             Backend::Postgres => self.pool.begin().await?,
         })
     }
+}
+
+/// Installs sqlx's Any drivers once per process.
+pub(crate) fn install_drivers() {
+    static DRIVERS: Once = Once::new();
+    DRIVERS.call_once(install_default_drivers);
 }
 
 /// Accepts `sqlite://PATH`, `sqlite:PATH`, `sqlite::memory:` and `postgres(ql)://…`; SQLite

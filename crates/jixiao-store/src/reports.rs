@@ -182,10 +182,13 @@ impl Store {
                     // The caller edited a report that has since disappeared.
                     return Err(StoreError::Conflict { current: v });
                 }
-                sqlx::query_scalar(
+                // Two first saves at once (possible on PostgreSQL, where nothing serialises
+                // them before this point): the second finds the row and is a conflict.
+                let inserted: Option<i64> = sqlx::query_scalar(
                     "INSERT INTO progress_reports (task_id, period_id, text, state, reading, \
                      completion, status, self_score, version, updated_at, updated_by) \
-                     VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, 1, $8, $9) RETURNING id",
+                     VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, 1, $8, $9) \
+                     ON CONFLICT (task_id, period_id) DO NOTHING RETURNING id",
                 )
                 .bind(d.task_id)
                 .bind(d.period_id)
@@ -196,8 +199,22 @@ impl Store {
                 .bind(OptF64(d.self_score))
                 .bind(&stamp)
                 .bind(by.id)
-                .fetch_one(&mut *tx)
-                .await?
+                .fetch_optional(&mut *tx)
+                .await?;
+                match inserted {
+                    Some(id) => id,
+                    None => {
+                        let current: i64 = sqlx::query_scalar(
+                            "SELECT version FROM progress_reports \
+                             WHERE task_id = $1 AND period_id = $2",
+                        )
+                        .bind(d.task_id)
+                        .bind(d.period_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        return Err(StoreError::Conflict { current });
+                    }
+                }
             }
         };
         let saved = load(&mut tx, "r.id = $1", id, None)

@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod export;
 pub mod i18n;
 pub mod importing;
+mod metrics;
 mod pages;
 pub mod scores;
 mod setup;
@@ -58,9 +59,15 @@ pub struct AppState {
 pub fn app(state: AppState) -> Router {
     let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+    let metrics = Arc::new(metrics::Metrics::default());
     pages::router()
         .merge(api::router().0)
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            metrics.clone(),
+            metrics::track,
+        ))
+        .layer(axum::Extension(metrics))
         .layer(axum::middleware::from_fn(same_origin))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

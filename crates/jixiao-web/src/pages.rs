@@ -120,6 +120,7 @@ pub fn router() -> Router<AppState> {
         .route("/lang/{tag}", get(switch_lang))
         .route("/static/jixiao.css", get(stylesheet))
         .route("/healthz", get(healthz))
+        .route("/metrics", get(crate::metrics::metrics))
         .fallback(not_found)
 }
 

@@ -663,7 +663,11 @@ async fn save(
     let saved = match s.store.save_report(&actor, &draft).await {
         Ok(r) => r,
         Err(StoreError::Conflict { current }) => {
-            let theirs = d
+            // Read again: the page was loaded before the other save committed.
+            let fresh = s.store.task(task_id).await?;
+            let theirs = fresh
+                .as_ref()
+                .unwrap_or(&d)
                 .reports
                 .iter()
                 .find(|r| r.period_code == form.period)
