@@ -49,6 +49,7 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         config: Arc::new(WebConfig {
             secure_cookies: args.secure_cookies,
             api_limiter: jixiao_web::api::ApiLimiter::per_minute(args.api_requests_per_minute),
+            ..WebConfig::default()
         }),
     };
     jixiao_web::serve(listener, state, shutdown_signal())

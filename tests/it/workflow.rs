@@ -86,6 +86,38 @@ async fn the_fifth_failed_login_locks_the_account() {
 }
 
 #[tokio::test]
+async fn one_address_spraying_guesses_across_accounts_must_wait() {
+    let db = databases().await.remove(0);
+    let config = jixiao_web::WebConfig {
+        login_guard: std::sync::Arc::new(jixiao_web::auth::LoginGuard::with_limit(3)),
+        ..Default::default()
+    };
+    let server = TestServer::start_with(db.store().await, config).await;
+    for name in ["spray1", "spray2", "spray3", "spray4"] {
+        server.add_user(name, Role::Reporter, "甲一单位").await;
+    }
+    let mut b = server.anonymous();
+    for name in ["spray1", "spray2", "nobody"] {
+        let (status, body) = b.login(name, "wrong password!").await;
+        assert_eq!(status, 200, "{name}");
+        assert!(body.contains("用户名或密码错误"), "{name}");
+    }
+    // Three failures from this address: even a right password waits, on any account.
+    let (status, body) = b.login("spray4", PASSWORD).await;
+    assert_eq!(status, 429, "{body}");
+    assert!(body.contains("来自您网络地址的登录失败次数过多"));
+    // No account was locked by the spray.
+    let user = server
+        .store
+        .user_for_login("spray1")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    assert!(user.locked_until.is_none());
+}
+
+#[tokio::test]
 async fn logout_everywhere_ends_every_session() {
     let db = databases().await.remove(0);
     let (server, _, _) = arrange(&db).await;

@@ -82,11 +82,25 @@ pub(crate) async fn login(
     locale: Locale,
     uri: OriginalUri,
     headers: HeaderMap,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let t = locale.catalog();
     let next = auth::local_path(form.next.as_deref());
     let fail = |msg: String| login_page(&s, locale, &uri, &next, &form.username, Some(msg));
+    let ip = peer.map(|axum::Extension(c)| c.0.ip());
+    if let Some(secs) = ip.and_then(|ip| s.config.login_guard.wait(ip)) {
+        tracing::warn!(?ip, "login refused: too many failures from this address");
+        let minutes = secs.div_ceil(60).to_string();
+        let mut page = fail(t.fill("login.address_wait", &[("minutes", &minutes)]));
+        *page.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+        return page;
+    }
+    let failed_here = || {
+        if let Some(ip) = ip {
+            s.config.login_guard.failed(ip);
+        }
+    };
 
     let cookie_token = auth::cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
     if cookie_token.is_empty() || !auth::same_secret(cookie_token, &form.csrf) {
@@ -100,6 +114,7 @@ pub(crate) async fn login(
     let Some((user, hash)) = found.filter(|(u, _)| u.active == 1) else {
         // Spend the same time as a real check, so timing does not tell which names exist.
         let _ = auth::verify_password(form.password.clone(), DUMMY_HASH.clone()).await;
+        failed_here();
         return fail(t.get("login.failed").to_string());
     };
     let now = Utc::now();
@@ -114,6 +129,7 @@ pub(crate) async fn login(
         return fail(t.fill("login.locked", &[("minutes", &minutes.to_string())]));
     }
     if !auth::verify_password(form.password.clone(), hash).await {
+        failed_here();
         let lock_until = stamp(now + Duration::minutes(auth::LOCK_MINUTES));
         let failures = s
             .store

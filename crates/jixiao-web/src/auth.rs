@@ -25,6 +25,61 @@ pub const LOCK_AFTER: i64 = 5;
 /// How long a lock lasts.
 pub const LOCK_MINUTES: i64 = 15;
 
+/// Failed logins from one address that are allowed in a window before that address must wait.
+pub const ADDRESS_FAILURES: u32 = 50;
+/// The window over which failures from one address count.
+pub const ADDRESS_WINDOW: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Failed logins per client address, in memory (so per instance). The per-account lock stops
+/// guessing one password; this stops one address from spraying guesses across many accounts.
+/// It counts failures only, and generously, because a whole government office may reach the
+/// server from one NAT address. Behind a reverse proxy every client has the proxy's address:
+/// throttle there (documented in the README).
+#[derive(Debug)]
+pub struct LoginGuard {
+    limit: u32,
+    failures:
+        std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (std::time::Instant, u32)>>,
+}
+
+impl Default for LoginGuard {
+    /// [`ADDRESS_FAILURES`] failures per address and window.
+    fn default() -> LoginGuard {
+        LoginGuard::with_limit(ADDRESS_FAILURES)
+    }
+}
+
+impl LoginGuard {
+    /// A guard allowing `limit` failures per address and window.
+    pub fn with_limit(limit: u32) -> LoginGuard {
+        LoginGuard {
+            limit,
+            failures: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Seconds the address must still wait, if it is over its budget.
+    pub fn wait(&self, ip: std::net::IpAddr) -> Option<u64> {
+        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let (start, n) = map.get(&ip)?;
+        let left = ADDRESS_WINDOW.checked_sub(start.elapsed())?;
+        (*n >= self.limit).then(|| left.as_secs().max(1))
+    }
+
+    /// Counts a failed login from the address.
+    pub fn failed(&self, ip: std::net::IpAddr) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 100_000 {
+            map.retain(|_, (start, _)| start.elapsed() < ADDRESS_WINDOW);
+        }
+        let entry = map.entry(ip).or_insert((std::time::Instant::now(), 0));
+        if entry.0.elapsed() >= ADDRESS_WINDOW {
+            *entry = (std::time::Instant::now(), 0);
+        }
+        entry.1 += 1;
+    }
+}
+
 /// A fresh random token, hex.
 pub fn new_token() -> Result<String, WebError> {
     let mut buf = [0u8; 32];
@@ -201,6 +256,20 @@ mod tests {
             assert_eq!(local_path(Some(evil)), "/", "{evil}");
         }
         assert_eq!(local_path(None), "/");
+    }
+
+    #[test]
+    fn an_address_waits_after_its_failures_and_others_do_not() {
+        let guard = LoginGuard::default();
+        let (a, b): (std::net::IpAddr, std::net::IpAddr) =
+            ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+        for _ in 0..ADDRESS_FAILURES - 1 {
+            guard.failed(a);
+        }
+        assert_eq!(guard.wait(a), None, "one failure short of the budget");
+        guard.failed(a);
+        assert!(guard.wait(a).is_some_and(|s| s <= ADDRESS_WINDOW.as_secs()));
+        assert_eq!(guard.wait(b), None);
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// The API's per-token request budget.
     pub api_limiter: api::ApiLimiter,
+    /// Failed logins per client address.
+    pub login_guard: std::sync::Arc<auth::LoginGuard>,
 }
 
 /// What every handler gets.
