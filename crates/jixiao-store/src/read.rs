@@ -431,22 +431,30 @@ impl Store {
         let mut reports: HashMap<i64, ReportRecord> = HashMap::new();
         let mut overrides: HashMap<i64, OverrideRecord> = HashMap::new();
         if let Some(p) = &period {
+            // `CROSS JOIN` makes SQLite start from the unit's tasks (an index range) and look
+            // each report up by (task, period), whatever statistics it has; without it, a
+            // database never analysed walks every report of the period instead. PostgreSQL
+            // reads it as an inner join and plans it freely.
             let found: Vec<OverrideRecord> = sqlx::query_as(
-                "SELECT o.task_id, o.period_id, o.points, o.reason FROM score_overrides o \
-                 JOIN tasks t ON t.id = o.task_id WHERE o.period_id = $1 AND t.unit_id = $2",
+                "SELECT o.task_id, o.period_id, o.points, o.reason FROM tasks t \
+                 CROSS JOIN score_overrides o \
+                 WHERE o.task_id = t.id AND o.period_id = $1 AND t.scheme_id = $2 \
+                 AND t.unit_id = $3",
             )
             .bind(p.id)
+            .bind(scheme_id)
             .bind(unit_id)
             .fetch_all(self.pool())
             .await?;
             overrides = found.into_iter().map(|o| (o.task_id, o)).collect();
             let found: Vec<ReportRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {REPORT_COLUMNS} FROM progress_reports r \
+                "SELECT {REPORT_COLUMNS} FROM tasks t CROSS JOIN progress_reports r \
                  JOIN periods p ON p.id = r.period_id \
-                 JOIN tasks t ON t.id = r.task_id \
-                 WHERE r.period_id = $1 AND t.unit_id = $2"
+                 WHERE r.task_id = t.id AND r.period_id = $1 AND t.scheme_id = $2 \
+                 AND t.unit_id = $3"
             )))
             .bind(p.id)
+            .bind(scheme_id)
             .bind(unit_id)
             .fetch_all(self.pool())
             .await?;
@@ -474,6 +482,112 @@ impl Store {
             indicators,
             tasks,
         }))
+    }
+
+    /// The tables of every unit of a scheme for one period (the latest when `None`), in the
+    /// order of [`Store::scheme_units`], read in a fixed number of queries whatever the number
+    /// of units (for rankings and scheme-wide figures). The reports carry no reading
+    /// (`reading` is `None`; completion and status are there): a page that explains a reading
+    /// shows one unit and uses [`Store::unit_table`].
+    pub async fn unit_tables(
+        &self,
+        scheme_id: i64,
+        period_code: Option<&str>,
+    ) -> Result<Vec<UnitTable>, StoreError> {
+        #[derive(FromRow)]
+        struct UnitRow {
+            id: i64,
+            name: String,
+            kind: String,
+            parent_id: Option<i64>,
+            department: String,
+        }
+        #[derive(FromRow)]
+        struct TaskOfUnit {
+            unit_id: i64,
+            #[sqlx(flatten)]
+            task: TaskRowDb,
+        }
+        let Some(scheme) = self.scheme(scheme_id).await? else {
+            return Ok(Vec::new());
+        };
+        let periods = self.periods(scheme_id).await?;
+        let period = match period_code {
+            Some(code) => match periods.iter().find(|p| p.code == code) {
+                Some(p) => Some(p.clone()),
+                None => return Ok(Vec::new()),
+            },
+            None => periods.last().cloned(),
+        };
+        let indicators = self.indicators(scheme_id).await?;
+        let units: Vec<UnitRow> = sqlx::query_as(
+            "SELECT u.id, u.name, u.kind, u.parent_id, su.department \
+             FROM scheme_units su JOIN units u ON u.id = su.unit_id \
+             WHERE su.scheme_id = $1 ORDER BY u.name",
+        )
+        .bind(scheme_id)
+        .fetch_all(self.pool())
+        .await?;
+        let rows: Vec<TaskOfUnit> = sqlx::query_as(
+            "SELECT unit_id, id, indicator_id, name, target, weight, rule FROM tasks \
+             WHERE scheme_id = $1 ORDER BY unit_id, position, id",
+        )
+        .bind(scheme_id)
+        .fetch_all(self.pool())
+        .await?;
+        let mut reports: HashMap<i64, ReportRecord> = HashMap::new();
+        let mut overrides: HashMap<i64, OverrideRecord> = HashMap::new();
+        if let Some(p) = &period {
+            // The readings (JSON, a few hundred bytes each) stay in the database: hundreds of
+            // thousands of them would be most of the server's memory.
+            let columns = REPORT_COLUMNS.replace("r.reading,", "CAST(NULL AS TEXT) AS reading,");
+            let found: Vec<ReportRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {columns} FROM progress_reports r \
+                 JOIN periods p ON p.id = r.period_id WHERE r.period_id = $1"
+            )))
+            .bind(p.id)
+            .fetch_all(self.pool())
+            .await?;
+            reports = found.into_iter().map(|r| (r.task_id, r)).collect();
+            let found: Vec<OverrideRecord> = sqlx::query_as(
+                "SELECT task_id, period_id, points, reason FROM score_overrides \
+                 WHERE period_id = $1",
+            )
+            .bind(p.id)
+            .fetch_all(self.pool())
+            .await?;
+            overrides = found.into_iter().map(|o| (o.task_id, o)).collect();
+        }
+        let mut tasks_of: HashMap<i64, Vec<TaskLine>> = HashMap::new();
+        for TaskOfUnit { unit_id, task: t } in rows {
+            tasks_of.entry(unit_id).or_default().push(TaskLine {
+                report: reports.remove(&t.id),
+                score_override: overrides.remove(&t.id),
+                id: t.id,
+                indicator_id: t.indicator_id,
+                name: t.name,
+                target: t.target,
+                weight: t.weight,
+                rule: t.rule,
+            });
+        }
+        Ok(units
+            .into_iter()
+            .map(|u| UnitTable {
+                scheme: scheme.clone(),
+                tasks: tasks_of.remove(&u.id).unwrap_or_default(),
+                unit: UnitRecord {
+                    id: u.id,
+                    name: u.name,
+                    kind: u.kind,
+                    parent_id: u.parent_id,
+                },
+                department: u.department,
+                period: period.clone(),
+                periods: periods.clone(),
+                indicators: indicators.clone(),
+            })
+            .collect())
     }
 
     /// A task with its context and all its reports.

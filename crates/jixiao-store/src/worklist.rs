@@ -215,26 +215,27 @@ impl Store {
         &self,
         scheme_id: i64,
         period_id: i64,
-        units: &[i64],
+        units: Option<&[i64]>,
     ) -> Result<Vec<Lagging>, StoreError> {
-        if units.is_empty() {
-            return Ok(Vec::new());
-        }
+        let units_sql = match units {
+            Some([]) => return Ok(Vec::new()),
+            Some(units) => format!("AND t.unit_id IN ({})", placeholders(3, units.len())),
+            None => String::new(),
+        };
         let sql = format!(
             "SELECT t.id AS task_id, t.name AS task, u.id AS unit_id, u.name AS unit, r.status, \
              COALESCE(r.verified_completion, r.completion) AS completion \
              FROM progress_reports r JOIN tasks t ON t.id = r.task_id \
              JOIN units u ON u.id = t.unit_id \
              WHERE t.scheme_id = $1 AND r.period_id = $2 \
-               AND r.status IN ('lagging', 'seriously_lagging') AND t.unit_id IN ({}) \
+               AND r.status IN ('lagging', 'seriously_lagging') {units_sql} \
              ORDER BY CASE r.status WHEN 'seriously_lagging' THEN 0 ELSE 1 END, \
-               COALESCE(r.verified_completion, r.completion), u.name, t.position",
-            placeholders(3, units.len())
+               COALESCE(r.verified_completion, r.completion), u.name, t.position"
         );
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(scheme_id)
             .bind(period_id);
-        for u in units {
+        for u in units.unwrap_or_default() {
             q = q.bind(*u);
         }
         Ok(q.fetch_all(self.pool()).await?)

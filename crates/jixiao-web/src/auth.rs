@@ -152,14 +152,36 @@ pub struct Session {
     pub csrf: String,
     /// SHA-256 of the session cookie.
     pub token_hash: String,
-    /// Units the user may see (own, subtree, or all).
+    /// Units the user may see (own or subtree), sorted; empty when it sees everything.
     pub reach: Vec<i64>,
+    /// The user sees every unit (the office): no list is loaded for each request, which at a
+    /// province's 20,000 units would cost more than the page.
+    pub everything: bool,
 }
 
 impl Session {
     /// Whether the user reaches `unit_id`.
     pub fn reaches(&self, unit_id: i64) -> bool {
-        self.reach.binary_search(&unit_id).is_ok()
+        self.everything || self.reach.binary_search(&unit_id).is_ok()
+    }
+
+    /// The units in reach as a list; for the office, every unit's id, read now.
+    pub async fn reach_ids(
+        &self,
+        store: &jixiao_store::Store,
+    ) -> Result<std::borrow::Cow<'_, [i64]>, jixiao_store::StoreError> {
+        if self.everything {
+            Ok(std::borrow::Cow::Owned(
+                store.units_in_reach(&self.user).await?,
+            ))
+        } else {
+            Ok(std::borrow::Cow::Borrowed(&self.reach))
+        }
+    }
+
+    /// The units in reach, or `None` for all of them.
+    pub fn reach_list(&self) -> Option<&[i64]> {
+        (!self.everything).then_some(self.reach.as_slice())
     }
 
     /// Refuses a form whose token is not this session's.
@@ -198,14 +220,33 @@ pub async fn session_of(
     let Some((csrf, user)) = state.store.session(&hash, &now).await? else {
         return Ok(None);
     };
-    let mut reach = state.store.units_in_reach(&user).await?;
-    reach.sort_unstable();
-    Ok(Some(Session {
-        user,
-        csrf,
-        token_hash: hash,
-        reach,
-    }))
+    Ok(Some(Session::of(&state.store, user, csrf, hash).await?))
+}
+
+impl Session {
+    /// The session of `user`: the office sees everything (no list is loaded), anyone else
+    /// the sorted list of its units in reach.
+    pub async fn of(
+        store: &jixiao_store::Store,
+        user: UserRecord,
+        csrf: String,
+        token_hash: String,
+    ) -> Result<Session, jixiao_store::StoreError> {
+        let everything = user.role().reach() == jixiao_domain::Reach::Everything;
+        let mut reach = if everything {
+            Vec::new()
+        } else {
+            store.units_in_reach(&user).await?
+        };
+        reach.sort_unstable();
+        Ok(Session {
+            user,
+            csrf,
+            token_hash,
+            reach,
+            everything,
+        })
+    }
 }
 
 impl FromRequestParts<AppState> for Session {

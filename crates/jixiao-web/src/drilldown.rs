@@ -242,7 +242,7 @@ pub(crate) async fn warnings(
     let t = locale.catalog();
     let rows = s
         .store
-        .lagging(scheme_id, period.id, &session.reach)
+        .lagging(scheme_id, period.id, session.reach_list())
         .await
         .map_err(|e| err(e.into()))?
         .into_iter()

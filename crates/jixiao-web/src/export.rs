@@ -219,7 +219,7 @@ pub(crate) async fn ranking_download(
         let scheme_id = id(&raw_scheme)?;
         let format = Format::parse(&raw_format).ok_or(WebError::NotFound)?;
         let period = q.period.filter(|p| !p.is_empty());
-        let reach = (!session.user.role().may_administer()).then_some(session.reach.as_slice());
+        let reach = session.reach_list();
         let table = crate::scores::ranking_table(&s.store, scheme_id, period.as_deref(), reach)
             .await
             .map_err(|e| WebError::Internal(e.to_string()))?;

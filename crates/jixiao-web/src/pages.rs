@@ -289,16 +289,18 @@ async fn scheme(
         return Err(err(WebError::NotFound));
     }
     let mut warnings = Vec::new();
-    for u in &units {
-        if let Some(table) = s
-            .store
-            .unit_table(scheme_id, u.unit_id, None)
-            .await
-            .map_err(|e| err(e.into()))?
-        {
-            for m in table.weight_mismatches().map_err(|e| err(e.into()))? {
-                warnings.push(format!("{}：{m}", u.name));
-            }
+    let reached: std::collections::HashSet<i64> = units.iter().map(|u| u.unit_id).collect();
+    for table in s
+        .store
+        .unit_tables(scheme_id, None)
+        .await
+        .map_err(|e| err(e.into()))?
+    {
+        if !reached.contains(&table.unit.id) {
+            continue;
+        }
+        for m in table.weight_mismatches().map_err(|e| err(e.into()))? {
+            warnings.push(format!("{}：{m}", table.unit.name));
         }
     }
     let periods = s
@@ -590,7 +592,7 @@ async fn ranking(
         .map_err(|e| err(e.into()))?
         .ok_or(err(WebError::NotFound))?;
     let period = q.period.filter(|p| !p.is_empty());
-    let reach = (!session.user.role().may_administer()).then_some(session.reach.as_slice());
+    let reach = session.reach_list();
     let ranked = crate::scores::ranking(&s.store, scheme_id, period.as_deref(), reach)
         .await
         .map_err(|e| err(WebError::Internal(e.to_string())))?;

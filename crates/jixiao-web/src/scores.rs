@@ -196,10 +196,17 @@ impl SchemeScoring {
     pub fn unit_result(&self, table: &UnitTable) -> Result<UnitResult, ScoreError> {
         let grades = self.grades;
         // Build the indicator tree the tasks hang in, keeping the scheme's order.
+        // The indicators with a task at or below them, found once per unit.
+        let with_tasks: std::collections::HashSet<i64> = table
+            .tasks
+            .iter()
+            .flat_map(|t| table.path_of(t.indicator_id).into_iter().map(|i| i.id))
+            .collect();
         fn node(
             table: &UnitTable,
             id: i64,
             grades: GradeTable,
+            with_tasks: &std::collections::HashSet<i64>,
         ) -> Result<IndicatorInput, ScoreError> {
             let ind = table
                 .indicators
@@ -210,8 +217,8 @@ impl SchemeScoring {
                 .indicators
                 .iter()
                 .filter(|c| c.parent_id == Some(id))
-                .filter(|c| has_tasks(table, c.id))
-                .map(|c| node(table, c.id, grades))
+                .filter(|c| with_tasks.contains(&c.id))
+                .map(|c| node(table, c.id, grades, with_tasks))
                 .collect::<Result<Vec<_>, _>>()?;
             let tasks = table
                 .tasks
@@ -226,17 +233,11 @@ impl SchemeScoring {
                 tasks,
             })
         }
-        fn has_tasks(table: &UnitTable, id: i64) -> bool {
-            table
-                .tasks
-                .iter()
-                .any(|t| table.path_of(t.indicator_id).iter().any(|i| i.id == id))
-        }
         let indicators = table
             .indicators
             .iter()
-            .filter(|i| i.parent_id.is_none() && has_tasks(table, i.id))
-            .map(|i| node(table, i.id, grades))
+            .filter(|i| i.parent_id.is_none() && with_tasks.contains(&i.id))
+            .map(|i| node(table, i.id, grades, &with_tasks))
             .collect::<Result<Vec<_>, _>>()?;
         let unit_type = if table.unit.kind.trim().is_empty() {
             "未分类"
@@ -272,21 +273,26 @@ pub async fn ranking(
     units: Option<&[i64]>,
 ) -> Result<Vec<(Ranked, UnitResult, i64)>, ScoreError> {
     let scoring = SchemeScoring::load(store, scheme_id).await?;
+    let allowed: Option<std::collections::HashSet<i64>> =
+        units.map(|u| u.iter().copied().collect());
     let mut results = Vec::new();
-    for u in store.scheme_units(scheme_id).await? {
-        if let Some(table) = store.unit_table(scheme_id, u.unit_id, period).await? {
-            results.push((scoring.unit_result(&table)?, u.unit_id));
-        }
+    // One read for the whole scheme: a query per unit does not scale to a province. Every
+    // unit is scored and ranked; only the rows of `units` are kept.
+    for table in store.unit_tables(scheme_id, period).await? {
+        results.push((scoring.unit_result(&table)?, table.unit.id));
     }
     let entries: Vec<RankEntry> = results.iter().map(|(r, _)| r.rank_entry()).collect();
     let ranked = rank(&entries);
+    let mut by_unit: std::collections::HashMap<_, _> = results
+        .into_iter()
+        .map(|(res, id)| (res.unit.clone(), (res, id)))
+        .collect();
     let mut out = Vec::with_capacity(ranked.len());
     for r in ranked {
-        if let Some(pos) = results.iter().position(|(res, _)| res.unit == r.entry.unit) {
-            let (res, id) = results.swap_remove(pos);
-            if units.is_none_or(|allowed| allowed.contains(&id)) {
-                out.push((r, res, id));
-            }
+        if let Some((res, id)) = by_unit.remove(&r.entry.unit)
+            && allowed.as_ref().is_none_or(|a| a.contains(&id))
+        {
+            out.push((r, res, id));
         }
     }
     Ok(out)

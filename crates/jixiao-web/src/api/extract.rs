@@ -151,16 +151,10 @@ impl FromRequestParts<AppState> for Caller {
                     }
                 });
             }
-            let mut reach = state.store.units_in_reach(&user).await?;
-            reach.sort_unstable();
+            // A token caller has no form to carry a CSRF token; no value matches this one.
+            let csrf = auth::new_token().map_err(Problem::from)?;
             return Ok(Caller {
-                session: Session {
-                    user,
-                    // A token caller has no form to carry a CSRF token; no value matches.
-                    csrf: auth::new_token().map_err(Problem::from)?,
-                    token_hash: auth::token_hash(token),
-                    reach,
-                },
+                session: Session::of(&state.store, user, csrf, auth::token_hash(token)).await?,
                 scope: Scope::parse(&record.scope).unwrap_or(Scope::Read),
                 token_id: Some(record.id),
             });

@@ -24,7 +24,7 @@ pub(crate) struct Me {
     role: String,
     /// 所在单位 / the user's unit.
     unit_id: i64,
-    /// 可见单位数 / units in reach.
+    /// 可见单位数（考核办为全部单位）/ units in reach (the office: every unit).
     units_in_reach: usize,
     /// 权限范围：read / write.
     scope: String,
@@ -34,7 +34,8 @@ pub(crate) struct Me {
 #[utoipa::path(get, path = "/me", tag = "account",
     summary = "当前调用者 / the caller",
     responses((status = 200, description = "调用者 / the caller", body = Me), ReadErrors))]
-pub(crate) async fn me(caller: Caller) -> ApiResult<Me> {
+pub(crate) async fn me(State(s): State<AppState>, caller: Caller) -> ApiResult<Me> {
+    let units_in_reach = caller.session.reach_ids(&s.store).await?.len();
     let u = &caller.session.user;
     Ok(Json(Me {
         id: u.id,
@@ -42,7 +43,7 @@ pub(crate) async fn me(caller: Caller) -> ApiResult<Me> {
         display_name: u.display_name.clone(),
         role: u.role().code().to_string(),
         unit_id: u.unit_id,
-        units_in_reach: caller.session.reach.len(),
+        units_in_reach,
         scope: caller.scope.code().to_string(),
     }))
 }
@@ -390,10 +391,9 @@ pub(crate) struct TaskFilter {
 
 /// The reach a listing may show.
 pub(crate) fn reach(caller: &Caller) -> Reach<'_> {
-    if caller.session.user.role().may_administer() {
-        Reach::All
-    } else {
-        Reach::Units(&caller.session.reach)
+    match caller.session.reach_list() {
+        None => Reach::All,
+        Some(units) => Reach::Units(units),
     }
 }
 

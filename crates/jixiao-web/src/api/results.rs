@@ -208,23 +208,27 @@ pub(crate) async fn ranking(
         Some(code) => Some(code.clone()),
         None => periods.last().map(|x| x.code.clone()),
     };
-    let reach = (!caller.session.user.role().may_administer()).then_some(&caller.session.reach);
-    let rows = crate::scores::ranking(&s.store, p.id, period.as_deref(), reach.map(|v| &v[..]))
-        .await
-        .map_err(Problem::internal)?
-        .into_iter()
-        .map(|(r, res, unit_id)| RankRow {
-            rank: r.rank,
-            type_rank: r.type_rank,
-            unit_id,
-            unit: r.entry.unit.to_string(),
-            unit_type: r.entry.unit_type.to_string(),
-            total: r.entry.total,
-            mean_completion: r.entry.mean_completion,
-            vetoed: r.entry.vetoed,
-            note: veto_note(&res),
-        })
-        .collect();
+    let rows = crate::scores::ranking(
+        &s.store,
+        p.id,
+        period.as_deref(),
+        caller.session.reach_list(),
+    )
+    .await
+    .map_err(Problem::internal)?
+    .into_iter()
+    .map(|(r, res, unit_id)| RankRow {
+        rank: r.rank,
+        type_rank: r.type_rank,
+        unit_id,
+        unit: r.entry.unit.to_string(),
+        unit_type: r.entry.unit_type.to_string(),
+        total: r.entry.total,
+        mean_completion: r.entry.mean_completion,
+        vetoed: r.entry.vetoed,
+        note: veto_note(&res),
+    })
+    .collect();
     Ok(Json(Ranking {
         scheme_id: p.id,
         period: shown,
