@@ -186,7 +186,7 @@ pub struct ScoreArgs {
 /// `jixiao rank`.
 #[derive(Debug, Args)]
 pub struct RankArgs {
-    /// 导出排名表的格式：xlsx、csv 或 html（需同时给 -o）
+    /// 导出排名表的格式：docx、xlsx、csv 或 html（需同时给 -o）
     #[arg(long, requires = "output")]
     pub format: Option<String>,
     /// 排名表输出文件

@@ -133,12 +133,12 @@ pub async fn rank(db: &str, args: RankArgs) -> anyhow::Result<ExitCode> {
     let scheme = scheme_id(&store, args.scheme).await?;
     if let (Some(format), Some(output)) = (&args.format, &args.output) {
         let Some(fmt) = jixiao_web::export::Format::parse(format) else {
-            bail!("不支持的格式「{format}」：排名表可导出 xlsx、csv、html");
+            bail!("不支持的格式「{format}」：排名表可导出 docx、xlsx、csv、html");
         };
         let table =
             jixiao_web::scores::ranking_table(&store, scheme, args.period.as_deref(), None).await?;
         let Some(bytes) = jixiao_web::export::render_ranking(&table, fmt)? else {
-            bail!("排名表不支持「{format}」格式：可导出 xlsx、csv、html");
+            bail!("排名表不支持「{format}」格式：可导出 docx、xlsx、csv、html");
         };
         std::fs::write(output, &bytes).with_context(|| format!("无法写入 {}", output.display()))?;
         outln!(

@@ -108,7 +108,7 @@ fn ranking_orders_units_by_total_then_mean_completion() {
     assert_eq!(order, [("乙单位", 1), ("丙单位", 2), ("甲单位", 3)]);
 
     // The ranking table as the office files it.
-    for format in ["xlsx", "csv", "html"] {
+    for format in ["docx", "xlsx", "csv", "html"] {
         let file = dir.path().join(format!("rank.{format}"));
         let out = jixiao(
             &url,
@@ -133,13 +133,13 @@ fn ranking_orders_units_by_total_then_mean_completion() {
         &[
             "rank",
             "--format",
-            "docx",
+            "pdf",
             "-o",
-            dir.path().join("r.docx").to_str().unwrap(),
+            dir.path().join("r.pdf").to_str().unwrap(),
         ],
     );
     assert_eq!(bad.status.code(), Some(1));
-    assert!(stderr(&bad).contains("xlsx、csv、html"), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("docx、xlsx、csv、html"), "{}", stderr(&bad));
 }
 
 #[tokio::test]
@@ -157,6 +157,10 @@ async fn the_ranking_page_offers_its_table_within_reach() {
     assert!(String::from_utf8(bytes).unwrap().contains("枣庄市妇联"));
     assert_eq!(
         admin.get_bytes("/schemes/1/ranking/export/docx").await.0,
+        200
+    );
+    assert_eq!(
+        admin.get_bytes("/schemes/1/ranking/export/pdf").await.0,
         404
     );
     let outsider = server.login_as("other", Role::Reporter, "别的单位").await;

@@ -279,6 +279,31 @@ fn libreoffice_prints_every_task_and_weight_of_the_exported_docx_and_xlsx() {
         let text = soffice_pdf_text(&path, tmp.path());
         assert_has_every_task_and_weight(name, &text, table);
     }
+    // The ranking table in Word: LibreOffice prints every unit with its total and note.
+    let ranking = jixiao_office::export::RankingTable {
+        title: "2023年度绩效考核".into(),
+        period_label: "2023年全年".into(),
+        rows: (1..=40)
+            .map(|i| jixiao_office::export::RankingRow {
+                rank: i,
+                type_rank: i,
+                unit: format!("第{i}考核单位"),
+                unit_type: "政府部门".into(),
+                total: 100.0 - i as f64 / 4.0,
+                mean_completion: Some(0.9),
+                pending: 0,
+                note: if i == 40 { "一票否决".into() } else { String::new() },
+            })
+            .collect(),
+    };
+    let path = dir.join("ranking.docx");
+    std::fs::write(&path, jixiao_office::export::ranking_to_docx(&ranking).unwrap()).unwrap();
+    let text = squeeze(&soffice_pdf_text(&path, tmp.path()));
+    assert!(text.contains("2023年度绩效考核排名"), "{text}");
+    for r in &ranking.rows {
+        assert!(text.contains(&squeeze(&r.unit)), "ranking: {}", r.unit);
+    }
+    assert!(text.contains("90.25") && text.contains("一票否决"));
     if let Some(k) = &keep {
         std::fs::write(k.join("seed-extras.html"), to_html(&extras)).unwrap();
         std::fs::write(k.join("seed-extras.csv"), to_csv(&extras)).unwrap();

@@ -248,14 +248,15 @@ pub(crate) async fn ranking_download(
     result.unwrap_or_else(|e| LocalizedError(locale, e).into_response())
 }
 
-/// The ranking table in a format that has a ranking layout (.xlsx, .csv, .html); `None` for
-/// the others.
+/// The ranking table in a format that has a ranking layout (.docx, .xlsx, .csv, .html); `None`
+/// for the others.
 pub fn render_ranking(
     t: &jixiao_office::export::RankingTable,
     format: Format,
 ) -> Result<Option<Vec<u8>>, RenderError> {
     use jixiao_office::export as x;
     Ok(match format {
+        Format::Docx => Some(x::ranking_to_docx(t)?),
         Format::Xlsx => Some(x::ranking_to_xlsx(t)?),
         Format::Csv => Some(x::ranking_to_csv(t)),
         Format::Html => Some(x::ranking_to_html(t).into_bytes()),

@@ -352,9 +352,9 @@ fn footer() -> String {
     )
 }
 
-fn core(t: &ExportTable) -> String {
+fn core(title_text: &str) -> String {
     let mut title = String::new();
-    esc(&mut title, &one_line(&t.title));
+    esc(&mut title, &one_line(title_text));
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{title}</dc:title><dc:creator>jixiao</dc:creator></cp:coreProperties>"#
@@ -365,16 +365,21 @@ fn core(t: &ExportTable) -> String {
 /// table with a fixed grid, 一级/二级 merged down, the header row repeated on every page, a 合计
 /// row and a "第 N 页，共 M 页" footer.
 pub fn to_docx(t: &ExportTable) -> Result<Vec<u8>, ExportError> {
+    package(document(t), &t.title)
+}
+
+/// The .docx package around `document_xml`.
+fn package(document_xml: String, title: &str) -> Result<Vec<u8>, ExportError> {
     let parts: [(&str, String); 9] = [
         ("[Content_Types].xml", CONTENT_TYPES.to_string()),
         ("_rels/.rels", ROOT_RELS.to_string()),
-        ("word/document.xml", document(t)),
+        ("word/document.xml", document_xml),
         ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_string()),
         ("word/styles.xml", styles()),
         ("word/settings.xml", SETTINGS.to_string()),
         ("word/fontTable.xml", font_table()),
         ("word/footer1.xml", footer()),
-        ("docProps/core.xml", core(t)),
+        ("docProps/core.xml", core(title)),
     ];
     let err = |e: &dyn std::fmt::Display| ExportError::Docx(e.to_string());
     let mut zip = ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(32_768)));
@@ -391,6 +396,70 @@ pub fn to_docx(t: &ExportTable) -> Result<Vec<u8>, ExportError> {
     }
     let cursor = zip.finish().map_err(|e| err(&e))?;
     Ok(cursor.into_inner())
+}
+
+/// The ranking table (排名表) as a Word document: A4 portrait, the title, the header row
+/// repeated on every page, one row per unit, the page-number footer.
+pub fn ranking_to_docx(t: &super::RankingTable) -> Result<Vec<u8>, ExportError> {
+    const PORTRAIT_W: u32 = PAGE_H - 2 * MARGIN;
+    let widths: [u32; 8] = [700, 900, 2600, 1300, 900, 1100, 800, 0];
+    let used: u32 = widths.iter().sum();
+    let mut g = widths;
+    g[7] = PORTRAIT_W.saturating_sub(used);
+    let mut out = String::with_capacity(8_192 + t.rows.len() * 1_024);
+    out.push_str(concat!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+        "\n",
+        r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>"#
+    ));
+    let _ = write!(
+        out,
+        r#"<w:p><w:pPr><w:spacing w:before="0" w:after="200"/><w:jc w:val="center"/></w:pPr><w:r><w:rPr>{}<w:sz w:val="{TITLE_SZ}"/><w:szCs w:val="{TITLE_SZ}"/></w:rPr><w:t xml:space="preserve">"#,
+        rfonts(fonts::TITLE)
+    );
+    esc(&mut out, &super::ranking::title_line(t));
+    out.push_str("</w:t></w:r></w:p>");
+    let _ = write!(
+        out,
+        r#"<w:tbl><w:tblPr><w:tblW w:w="{PORTRAIT_W}" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="40" w:type="dxa"/><w:left w:w="80" w:type="dxa"/><w:bottom w:w="40" w:type="dxa"/><w:right w:w="80" w:type="dxa"/></w:tblCellMar><w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>"#
+    );
+    for w in &g {
+        let _ = write!(out, r#"<w:gridCol w:w="{w}"/>"#);
+    }
+    out.push_str("</w:tblGrid>");
+    row_start(&mut out, true);
+    for (h, w) in super::ranking::HEADERS.iter().zip(&g) {
+        cell(&mut out, *w, 1, Merge::None, h, HEAD);
+    }
+    out.push_str("</w:tr>");
+    for r in &t.rows {
+        row_start(&mut out, false);
+        let cells = [
+            (r.rank.to_string(), BODY_CENTER),
+            (r.type_rank.to_string(), BODY_CENTER),
+            (r.unit.clone(), BODY),
+            (r.unit_type.clone(), BODY_CENTER),
+            (fmt_number(r.total), BODY_CENTER),
+            (
+                r.mean_completion
+                    .map(super::fmt_percent)
+                    .unwrap_or_default(),
+                BODY_CENTER,
+            ),
+            (r.pending.to_string(), BODY_CENTER),
+            (r.note.clone(), BODY),
+        ];
+        for ((text, look), w) in cells.iter().zip(&g) {
+            cell(&mut out, *w, 1, Merge::None, text, *look);
+        }
+        out.push_str("</w:tr>");
+    }
+    out.push_str("</w:tbl>");
+    let _ = write!(
+        out,
+        r#"<w:sectPr><w:footerReference w:type="default" r:id="rIdFooter1"/><w:pgSz w:w="{PAGE_H}" w:h="{PAGE_W}"/><w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" w:header="567" w:footer="567" w:gutter="0"/><w:cols w:space="425"/></w:sectPr></w:body></w:document>"#
+    );
+    package(out, &super::ranking::title_line(t))
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ mod ranking;
 mod text;
 mod xlsx;
 
-pub use docx::to_docx;
+pub use docx::{ranking_to_docx, to_docx};
 pub use ranking::{RankingRow, RankingTable, ranking_to_csv, ranking_to_html, ranking_to_xlsx};
 pub use text::{to_csv, to_html, to_txt};
 pub use xlsx::to_xlsx;

@@ -39,7 +39,7 @@ pub struct RankingRow {
     pub note: String,
 }
 
-const HEADERS: [&str; 8] = [
+pub(crate) const HEADERS: [&str; 8] = [
     "名次",
     "类内名次",
     "单位",
@@ -50,7 +50,7 @@ const HEADERS: [&str; 8] = [
     "备注",
 ];
 
-fn title_line(t: &RankingTable) -> String {
+pub(crate) fn title_line(t: &RankingTable) -> String {
     format!("{}排名（{}）", t.title, t.period_label)
 }
 
@@ -245,6 +245,22 @@ mod tests {
         let html = ranking_to_html(&table());
         assert!(html.contains("&lt;b&gt;党群&lt;/b&gt;"));
         assert!(html.contains("150%") && html.contains("2023年度考核排名（2023年全年）"));
+    }
+
+    #[test]
+    fn the_ranking_docx_has_a_row_per_unit_with_the_note() {
+        let bytes = crate::export::ranking_to_docx(&table()).unwrap();
+        let back = crate::read_bytes("排名.docx", &bytes);
+        // Our reader wants the progress table's columns, so read the XML itself.
+        assert!(back.is_err());
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+            .unwrap();
+        assert_eq!(xml.matches("<w:tr>").count(), 3, "the header and a row per unit");
+        assert!(xml.contains("2023年度考核排名（2023年全年）"));
+        assert!(xml.contains("一票否决（重大事故）") && xml.contains("&lt;b&gt;党群"));
+        assert!(xml.contains("<w:tblHeader/>"), "the header repeats on each page");
     }
 
     #[test]
