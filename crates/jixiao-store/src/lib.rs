@@ -36,8 +36,8 @@ pub use import::{ImportOutcome, ImportPlan, Replaced, StoredReading};
 pub use pending::PendingImport;
 pub use periods::{Extension, PendingExtension};
 pub use read::{
-    IndicatorRecord, OverrideRecord, PeriodRecord, ReportRecord, SchemeRecord, SchemeSummary,
-    TaskDetail, TaskLine, UnitInScheme, UnitRecord, UnitTable,
+    IndicatorRecord, OverrideRecord, PeriodRecord, ReportRecord, SaveContext, SchemeRecord,
+    SchemeSummary, TaskDetail, TaskLine, UnitInScheme, UnitRecord, UnitTable,
 };
 pub use reports::{Decision, ReportDraft};
 pub use setup::{

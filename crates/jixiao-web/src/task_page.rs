@@ -563,22 +563,24 @@ async fn save(
 ) -> Result<Response, WebError> {
     session.check_csrf(&form.csrf)?;
     let task_id = id(raw)?;
-    let d = task_in_reach(s, session, task_id).await?;
+    // One query for what a save needs (the task page's full context only when shown again).
+    let c = s
+        .store
+        .save_context(task_id, &form.period)
+        .await?
+        .filter(|c| session.reaches(c.unit_id))
+        .ok_or(WebError::NotFound)?;
     if !session.user.role().may_report() {
         return Err(WebError::Forbidden);
     }
     let t = locale.catalog();
-    let period_id = s
-        .store
-        .period_id(d.scheme.id, &form.period)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let period_record = s.store.period(period_id).await?.ok_or(WebError::NotFound)?;
+    let period_record = c.period.clone().ok_or(WebError::NotFound)?;
+    let period_id = period_record.id;
     if crate::deadlines::task_locked(s, task_id, &period_record).await? {
         return Err(WebError::BadRequest(t.get("deadline.locked").to_string()));
     }
     let text = form.text.trim().to_string();
-    let weight = Points::try_from(d.task.weight).unwrap_or(Points::ZERO);
+    let weight = Points::try_from(c.weight).unwrap_or(Points::ZERO);
     let score = form.self_score.trim();
     let self_score = if score.is_empty() {
         Ok(None)
@@ -606,6 +608,7 @@ async fn save(
             self_score: form.self_score.clone(),
             error: Some(error),
         };
+        let d = task_in_reach(s, session, task_id).await?;
         let page = render_task(
             s,
             locale,
@@ -621,22 +624,18 @@ async fn save(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let a = assess(
-        &d.task.target,
+        &c.target,
         &text,
         time_progress_of(&form.period),
-        d.scheme.tolerance,
+        c.tolerance,
     );
-    let verified = d
-        .reports
-        .iter()
-        .find(|r| r.period_code == form.period)
-        .and_then(|r| r.verified_completion);
+    let verified = c.verified_completion;
     let status = match verified {
-        Some(c) => status_of(
-            Some(c),
+        Some(v) => status_of(
+            Some(v),
             Wording::None,
             time_progress_of(&form.period),
-            d.scheme.tolerance,
+            c.tolerance,
         ),
         None => a.status,
     };
@@ -660,17 +659,15 @@ async fn save(
             // Read again: the page was loaded before the other save committed.
             let fresh = s.store.task(task_id).await?;
             let theirs = fresh
-                .as_ref()
-                .unwrap_or(&d)
-                .reports
                 .iter()
+                .flat_map(|d| &d.reports)
                 .find(|r| r.period_code == form.period)
                 .map(|r| r.text.clone())
                 .unwrap_or_default();
             let page = ConflictPage {
                 f: Frame::new(locale, uri, Some(session)),
                 task_id,
-                name: d.task.name.clone(),
+                name: c.name.clone(),
                 period_code: form.period.clone(),
                 current_version: current,
                 yours: form.text.clone(),
