@@ -53,7 +53,8 @@ fn init_logging(args: &cli::Cli) {
     use tracing_subscriber::EnvFilter;
     let default = match args.command {
         cli::Command::Serve(_) => "info,sqlx=warn",
-        _ => "warn",
+        // sqlx warns of every statement over a second: a backup or a bulk load is one.
+        _ => "warn,sqlx=error",
     };
     let filter = EnvFilter::try_from_env("JIXIAO_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     let json = matches!(&args.command, cli::Command::Serve(a) if a.log_format == "json");

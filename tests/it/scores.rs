@@ -139,7 +139,11 @@ fn ranking_orders_units_by_total_then_mean_completion() {
         ],
     );
     assert_eq!(bad.status.code(), Some(1));
-    assert!(stderr(&bad).contains("docx、xlsx、csv、html"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("docx、xlsx、csv、html"),
+        "{}",
+        stderr(&bad)
+    );
 }
 
 #[tokio::test]

@@ -292,12 +292,20 @@ fn libreoffice_prints_every_task_and_weight_of_the_exported_docx_and_xlsx() {
                 total: 100.0 - i as f64 / 4.0,
                 mean_completion: Some(0.9),
                 pending: 0,
-                note: if i == 40 { "一票否决".into() } else { String::new() },
+                note: if i == 40 {
+                    "一票否决".into()
+                } else {
+                    String::new()
+                },
             })
             .collect(),
     };
     let path = dir.join("ranking.docx");
-    std::fs::write(&path, jixiao_office::export::ranking_to_docx(&ranking).unwrap()).unwrap();
+    std::fs::write(
+        &path,
+        jixiao_office::export::ranking_to_docx(&ranking).unwrap(),
+    )
+    .unwrap();
     let text = squeeze(&soffice_pdf_text(&path, tmp.path()));
     assert!(text.contains("2023年度绩效考核排名"), "{text}");
     for r in &ranking.rows {

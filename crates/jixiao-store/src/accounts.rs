@@ -219,24 +219,27 @@ impl Store {
         token_hash: &str,
         now_rfc3339: &str,
     ) -> Result<Option<(String, UserRecord)>, StoreError> {
-        let row: Option<(String, i64)> = sqlx::query_as(
-            "SELECT s.csrf, s.user_id FROM sessions s JOIN users u ON u.id = s.user_id \
+        // One query: it runs on every request.
+        #[derive(FromRow)]
+        struct Row {
+            csrf: String,
+            #[sqlx(flatten)]
+            user: UserRecord,
+        }
+        let columns: Vec<String> = USER_COLUMNS
+            .split(',')
+            .map(|c| format!("u.{}", c.trim()))
+            .collect();
+        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT s.csrf, {} FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.id = $1 AND s.expires_at > $2 AND u.active = 1",
-        )
+            columns.join(", ")
+        )))
         .bind(token_hash)
         .bind(now_rfc3339)
         .fetch_optional(self.pool())
         .await?;
-        let Some((csrf, user_id)) = row else {
-            return Ok(None);
-        };
-        let user: Option<UserRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE id = $1"
-        )))
-        .bind(user_id)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(user.map(|u| (csrf, u)))
+        Ok(row.map(|r| (r.csrf, r.user)))
     }
 
     /// Ends one session.

@@ -202,6 +202,29 @@ struct TaskRowDb {
     rule: Option<String>,
 }
 
+/// What the save of a report needs to know about its task and period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveContext {
+    /// The task.
+    pub task_id: i64,
+    /// Its unit, for the permission check.
+    pub unit_id: i64,
+    /// Its scheme.
+    pub scheme_id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its target, to read the progress against.
+    pub target: String,
+    /// Its weight, the most a self-score may be.
+    pub weight: f64,
+    /// The scheme's status tolerance.
+    pub tolerance: f64,
+    /// The period named, if the scheme has it.
+    pub period: Option<PeriodRecord>,
+    /// The reviewer's verified completion of this task's report in that period, if any.
+    pub verified_completion: Option<f64>,
+}
+
 /// A unit's progress table for one period: what the seed's Word table shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnitTable {
@@ -588,6 +611,61 @@ impl Store {
                 indicators: indicators.clone(),
             })
             .collect())
+    }
+
+    /// What saving a report of `task_id` for the period `period_code` needs, in one query: the
+    /// hot path of a deadline, where every statement costs a round trip to the database.
+    pub async fn save_context(
+        &self,
+        task_id: i64,
+        period_code: &str,
+    ) -> Result<Option<SaveContext>, StoreError> {
+        #[derive(FromRow)]
+        struct Row {
+            unit_id: i64,
+            scheme_id: i64,
+            name: String,
+            target: String,
+            weight: f64,
+            tolerance: f64,
+            period_id: Option<i64>,
+            period_code: Option<String>,
+            ends_on: Option<String>,
+            deadline: Option<String>,
+            verified_completion: Option<f64>,
+        }
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT t.unit_id, t.scheme_id, t.name, t.target, t.weight, s.tolerance, \
+             p.id AS period_id, p.code AS period_code, p.ends_on, p.deadline, \
+             r.verified_completion \
+             FROM tasks t JOIN schemes s ON s.id = t.scheme_id \
+             LEFT JOIN periods p ON p.scheme_id = t.scheme_id AND p.code = $2 \
+             LEFT JOIN progress_reports r ON r.task_id = t.id AND r.period_id = p.id \
+             WHERE t.id = $1",
+        )
+        .bind(task_id)
+        .bind(period_code)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|r| SaveContext {
+            task_id,
+            unit_id: r.unit_id,
+            scheme_id: r.scheme_id,
+            name: r.name,
+            target: r.target,
+            weight: r.weight,
+            tolerance: r.tolerance,
+            period: match (r.period_id, r.period_code, r.ends_on) {
+                (Some(id), Some(code), Some(ends_on)) => Some(PeriodRecord {
+                    id,
+                    code,
+                    ends_on,
+                    deadline: r.deadline,
+                }),
+                _ => None,
+            },
+            verified_completion: r.verified_completion,
+        }))
     }
 
     /// A task with its context and all its reports.

@@ -140,7 +140,8 @@ impl Store {
         .await?;
         let stamp = now();
         let reading = d.reading.as_ref();
-        let id = match &current {
+        // The report as saved: known without reading it back when it was updated.
+        let (id, known) = match &current {
             Some(cur) => {
                 if d.expected_version != Some(cur.version) {
                     return Err(StoreError::Conflict {
@@ -175,7 +176,17 @@ impl Store {
                         current: cur.version,
                     });
                 }
-                cur.id
+                let updated = ReportRecord {
+                    text: d.text.clone(),
+                    self_score: d.self_score,
+                    reading: reading.map(|r| r.json.clone()),
+                    completion: reading.and_then(|r| r.completion),
+                    status: reading.and_then(|r| r.status.clone()),
+                    version: cur.version + 1,
+                    updated_at: stamp.clone(),
+                    ..cur.clone()
+                };
+                (cur.id, Some(updated))
             }
             None => {
                 if let Some(v) = d.expected_version {
@@ -202,7 +213,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 match inserted {
-                    Some(id) => id,
+                    Some(id) => (id, None),
                     None => {
                         let current: i64 = sqlx::query_scalar(
                             "SELECT version FROM progress_reports \
@@ -217,9 +228,12 @@ impl Store {
                 }
             }
         };
-        let saved = load(&mut tx, "r.id = $1", id, None)
-            .await?
-            .ok_or(StoreError::NotFound("进度报告"))?;
+        let saved = match known {
+            Some(saved) => saved,
+            None => load(&mut tx, "r.id = $1", id, None)
+                .await?
+                .ok_or(StoreError::NotFound("进度报告"))?,
+        };
         audit::append(
             &mut tx,
             Record {

@@ -106,16 +106,60 @@ pub fn token_hash(token: &str) -> String {
 
 /// An argon2id hash of `password` (slow on purpose; run off the async threads).
 pub async fn hash_password(password: String) -> Result<String, WebError> {
-    tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
+    on_hashing_thread(move || password_auth::generate_hash(password))
         .await
-        .map_err(|e| WebError::Internal(format!("hashing: {e}")))
+        .ok_or_else(|| WebError::Internal("hashing thread gone".to_string()))
 }
 
 /// Whether `password` matches `hash`.
 pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok())
+    on_hashing_thread(move || password_auth::verify_password(password, &hash).is_ok())
         .await
         .unwrap_or(false)
+}
+
+type HashJob = Box<dyn FnOnce() + Send>;
+
+/// Threads that run every password hash, this many at a time.
+const HASHING_THREADS: usize = 2;
+
+/// Runs `job` on one of a few long-lived hashing threads. Each argon2id hash takes 19 MiB; on
+/// tokio's blocking pool every login could land on another thread, and the C allocator keeps
+/// what each thread freed, so two hundred logins at a deadline left the server at 480 MB.
+/// Two threads keep that to a few tens of MB, and as many hashes run as there are cores here.
+async fn on_hashing_thread<T: Send + 'static>(
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    use std::sync::{Mutex, OnceLock, mpsc};
+    static QUEUE: OnceLock<Mutex<mpsc::Sender<HashJob>>> = OnceLock::new();
+    let queue = QUEUE.get_or_init(|| {
+        let (tx, rx) = mpsc::channel::<HashJob>();
+        let rx = std::sync::Arc::new(Mutex::new(rx));
+        for n in 0..HASHING_THREADS {
+            let rx = rx.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("jixiao-hash-{n}"))
+                .spawn(move || {
+                    loop {
+                        let next = rx.lock().map(|r| r.recv());
+                        match next {
+                            Ok(Ok(job)) => job(),
+                            _ => return,
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a hashing thread");
+            }
+        }
+        Mutex::new(tx)
+    });
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: HashJob = Box::new(move || {
+        let _ = done.send(job());
+    });
+    queue.lock().ok()?.send(job).ok()?;
+    result.await.ok()
 }
 
 /// Compares two secrets in time independent of where they differ.

@@ -289,16 +289,12 @@ async fn scheme(
         return Err(err(WebError::NotFound));
     }
     let mut warnings = Vec::new();
-    let reached: std::collections::HashSet<i64> = units.iter().map(|u| u.unit_id).collect();
-    for table in s
-        .store
-        .unit_tables(scheme_id, None)
+    let reached: Vec<i64> = units.iter().map(|u| u.unit_id).collect();
+    let reach = session.reach_list().map(|_| reached.as_slice());
+    for table in crate::scores::tables_in_reach(&s.store, scheme_id, None, reach)
         .await
         .map_err(|e| err(e.into()))?
     {
-        if !reached.contains(&table.unit.id) {
-            continue;
-        }
         for m in table.weight_mismatches().map_err(|e| err(e.into()))? {
             warnings.push(format!("{}：{m}", table.unit.name));
         }

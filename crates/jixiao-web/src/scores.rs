@@ -263,6 +263,44 @@ impl SchemeScoring {
     }
 }
 
+/// Below this many units in reach, their tables are read one by one; above it (and for the
+/// office) the whole scheme's in a fixed number of queries.
+const FEW_UNITS: usize = 200;
+
+/// The tables of the scheme's units among `units` (all when `None`), in the scheme's order.
+pub async fn tables_in_reach(
+    store: &Store,
+    scheme_id: i64,
+    period: Option<&str>,
+    units: Option<&[i64]>,
+) -> Result<Vec<UnitTable>, StoreError> {
+    let allowed: Option<std::collections::HashSet<i64>> =
+        units.map(|u| u.iter().copied().collect());
+    let mut tables = Vec::new();
+    match &allowed {
+        // A department's reviewer: a few units of a province, each read on its own.
+        Some(allowed) if allowed.len() < FEW_UNITS => {
+            for u in store.scheme_units(scheme_id).await? {
+                if !allowed.contains(&u.unit_id) {
+                    continue;
+                }
+                if let Some(table) = store.unit_table(scheme_id, u.unit_id, period).await? {
+                    tables.push(table);
+                }
+            }
+        }
+        // One read for the whole scheme: a query per unit does not scale to a province.
+        _ => {
+            for table in store.unit_tables(scheme_id, period).await? {
+                if allowed.as_ref().is_none_or(|a| a.contains(&table.unit.id)) {
+                    tables.push(table);
+                }
+            }
+        }
+    }
+    Ok(tables)
+}
+
 /// Every assessed unit of a scheme scored for a period and ranked; the rows of `units` only,
 /// when given (their ranks are still among all units: a unit's place is the same for whoever
 /// looks).

@@ -235,15 +235,27 @@ pub(crate) struct TaskQuery {
 /// completion, and the status (a reviewer's verified completion for that period decides it
 /// when there is one). Shared by the form and the API.
 pub(crate) fn reading_for(d: &TaskDetail, period: &str, text: &str) -> StoredReading {
-    let tp = time_progress_of(period);
-    let a = assess(&d.task.target, text, tp, d.scheme.tolerance);
     let verified = d
         .reports
         .iter()
         .find(|r| r.period_code == period)
         .and_then(|r| r.verified_completion);
+    reading_of(&d.task.target, period, text, d.scheme.tolerance, verified)
+}
+
+/// The same from the parts: the task's target, the scheme's tolerance and the reviewer's
+/// verified completion for that period.
+pub(crate) fn reading_of(
+    target: &str,
+    period: &str,
+    text: &str,
+    tolerance: f64,
+    verified: Option<f64>,
+) -> StoredReading {
+    let tp = time_progress_of(period);
+    let a = assess(target, text, tp, tolerance);
     let status = match verified {
-        Some(c) => status_of(Some(c), Wording::None, tp, d.scheme.tolerance),
+        Some(c) => status_of(Some(c), Wording::None, tp, tolerance),
         None => a.status,
     };
     StoredReading {
@@ -588,22 +600,24 @@ async fn save(
 ) -> Result<Response, WebError> {
     session.check_csrf(&form.csrf)?;
     let task_id = id(raw)?;
-    let d = task_in_reach(s, session, task_id).await?;
+    // One query for what a save needs (the task page's full context only when shown again).
+    let c = s
+        .store
+        .save_context(task_id, &form.period)
+        .await?
+        .filter(|c| session.reaches(c.unit_id))
+        .ok_or(WebError::NotFound)?;
     if !session.user.role().may_report() {
         return Err(WebError::Forbidden);
     }
     let t = locale.catalog();
-    let period_id = s
-        .store
-        .period_id(d.scheme.id, &form.period)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let period_record = s.store.period(period_id).await?.ok_or(WebError::NotFound)?;
+    let period_record = c.period.clone().ok_or(WebError::NotFound)?;
+    let period_id = period_record.id;
     if crate::deadlines::task_locked(s, task_id, &period_record).await? {
         return Err(WebError::BadRequest(t.get("deadline.locked").to_string()));
     }
     let text = form.text.trim().to_string();
-    let weight = Points::try_from(d.task.weight).unwrap_or(Points::ZERO);
+    let weight = Points::try_from(c.weight).unwrap_or(Points::ZERO);
     let score = form.self_score.trim();
     let self_score = if score.is_empty() {
         Ok(None)
@@ -636,6 +650,7 @@ async fn save(
             self_score: form.self_score.clone(),
             error: Some(error),
         };
+        let d = task_in_reach(s, session, task_id).await?;
         let page = render_task(
             s,
             locale,
@@ -650,7 +665,13 @@ async fn save(
         .map_err(|LocalizedError(_, e)| e)?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let reading = reading_for(&d, &form.period, &text);
+    let reading = reading_of(
+        &c.target,
+        &form.period,
+        &text,
+        c.tolerance,
+        c.verified_completion,
+    );
     let draft = ReportDraft {
         task_id,
         period_id,
@@ -666,17 +687,15 @@ async fn save(
             // Read again: the page was loaded before the other save committed.
             let fresh = s.store.task(task_id).await?;
             let theirs = fresh
-                .as_ref()
-                .unwrap_or(&d)
-                .reports
                 .iter()
+                .flat_map(|d| &d.reports)
                 .find(|r| r.period_code == form.period)
                 .map(|r| r.text.clone())
                 .unwrap_or_default();
             let page = ConflictPage {
                 f: Frame::new(locale, uri, Some(session)),
                 task_id,
-                name: d.task.name.clone(),
+                name: c.name.clone(),
                 period_code: form.period.clone(),
                 current_version: current,
                 yours: form.text.clone(),

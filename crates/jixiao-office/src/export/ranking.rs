@@ -257,10 +257,17 @@ mod tests {
         let mut xml = String::new();
         std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
             .unwrap();
-        assert_eq!(xml.matches("<w:tr>").count(), 3, "the header and a row per unit");
+        assert_eq!(
+            xml.matches("<w:tr>").count(),
+            3,
+            "the header and a row per unit"
+        );
         assert!(xml.contains("2023年度考核排名（2023年全年）"));
         assert!(xml.contains("一票否决（重大事故）") && xml.contains("&lt;b&gt;党群"));
-        assert!(xml.contains("<w:tblHeader/>"), "the header repeats on each page");
+        assert!(
+            xml.contains("<w:tblHeader/>"),
+            "the header repeats on each page"
+        );
     }
 
     #[test]
