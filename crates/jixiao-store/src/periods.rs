@@ -251,24 +251,20 @@ impl Store {
     /// Pending extension requests of these units, oldest first.
     pub async fn pending_extensions(
         &self,
-        units: &[i64],
+        units: Option<&[i64]>,
     ) -> Result<Vec<PendingExtension>, StoreError> {
-        if units.is_empty() {
+        let Some(in_units) = crate::worklist::unit_clause(units, "t.unit_id", 1) else {
             return Ok(Vec::new());
-        }
-        let marks = (1..=units.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        };
         let sql = format!(
             "SELECT e.id, e.task_id, t.name AS task, u.name AS unit, p.code AS period, \
              e.reason, e.until FROM extensions e \
              JOIN tasks t ON t.id = e.task_id JOIN units u ON u.id = t.unit_id \
              JOIN periods p ON p.id = e.period_id \
-             WHERE e.state = 'pending' AND t.unit_id IN ({marks}) ORDER BY e.id"
+             WHERE e.state = 'pending' {in_units} ORDER BY e.id"
         );
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-        for u in units {
+        for u in units.unwrap_or_default() {
             q = q.bind(*u);
         }
         Ok(q.fetch_all(self.pool()).await?)

@@ -120,13 +120,30 @@ pub fn like_pattern(term: &str) -> String {
     p
 }
 
+/// `AND t.unit_id IN ($from, …)` for a list of units, nothing for every unit (the office: no
+/// list of 20,000 ids, which SQLite's 32,766 parameters could not hold); `None` when the list
+/// is empty and the answer is nothing.
+pub(crate) fn unit_clause(units: Option<&[i64]>, column: &str, from: usize) -> Option<String> {
+    match units {
+        Some([]) => None,
+        Some(list) => Some(format!(
+            "AND {column} IN ({})",
+            placeholders(from, list.len())
+        )),
+        None => Some(String::new()),
+    }
+}
+
 impl Store {
     /// Tasks of these units still to fill, finish or correct, in each active scheme's latest
     /// period; earliest deadline first.
-    pub async fn reporter_todo(&self, units: &[i64]) -> Result<Vec<ReporterTodo>, StoreError> {
-        if units.is_empty() {
+    pub async fn reporter_todo(
+        &self,
+        units: Option<&[i64]>,
+    ) -> Result<Vec<ReporterTodo>, StoreError> {
+        let Some(in_units) = unit_clause(units, "t.unit_id", 1) else {
             return Ok(Vec::new());
-        }
+        };
         let sql = format!(
             "SELECT t.id AS task_id, t.name AS task, u.name AS unit, s.title AS scheme, \
              p.code AS period, p.deadline, r.state, r.return_reason \
@@ -136,23 +153,22 @@ impl Store {
              JOIN periods p ON p.scheme_id = s.id \
                AND p.ends_on = (SELECT MAX(p2.ends_on) FROM periods p2 WHERE p2.scheme_id = s.id) \
              LEFT JOIN progress_reports r ON r.task_id = t.id AND r.period_id = p.id \
-             WHERE s.state = 'active' AND t.unit_id IN ({}) \
+             WHERE s.state = 'active' {in_units} \
                AND (r.id IS NULL OR r.state IN ('draft', 'returned')) \
-             ORDER BY COALESCE(p.deadline, '9999'), s.id, t.unit_id, t.position",
-            placeholders(1, units.len())
+             ORDER BY COALESCE(p.deadline, '9999'), s.id, t.unit_id, t.position"
         );
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-        for u in units {
+        for u in units.unwrap_or_default() {
             q = q.bind(*u);
         }
         Ok(q.fetch_all(self.pool()).await?)
     }
 
     /// Submitted reports of these units, oldest submission first.
-    pub async fn review_todo(&self, units: &[i64]) -> Result<Vec<ReviewTodo>, StoreError> {
-        if units.is_empty() {
+    pub async fn review_todo(&self, units: Option<&[i64]>) -> Result<Vec<ReviewTodo>, StoreError> {
+        let Some(in_units) = unit_clause(units, "t.unit_id", 1) else {
             return Ok(Vec::new());
-        }
+        };
         let sql = format!(
             "SELECT t.id AS task_id, t.name AS task, u.name AS unit, s.title AS scheme, \
              p.code AS period, r.submitted_at \
@@ -161,12 +177,11 @@ impl Store {
              JOIN schemes s ON s.id = t.scheme_id \
              JOIN units u ON u.id = t.unit_id \
              JOIN periods p ON p.id = r.period_id \
-             WHERE r.state = 'submitted' AND t.unit_id IN ({}) \
-             ORDER BY r.submitted_at, r.id",
-            placeholders(1, units.len())
+             WHERE r.state = 'submitted' {in_units} \
+             ORDER BY r.submitted_at, r.id"
         );
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-        for u in units {
+        for u in units.unwrap_or_default() {
             q = q.bind(*u);
         }
         Ok(q.fetch_all(self.pool()).await?)
@@ -177,11 +192,11 @@ impl Store {
         &self,
         scheme_id: i64,
         period_id: i64,
-        units: &[i64],
+        units: Option<&[i64]>,
     ) -> Result<Vec<Completeness>, StoreError> {
-        if units.is_empty() {
+        let Some(in_units) = unit_clause(units, "su.unit_id", 3) else {
             return Ok(Vec::new());
-        }
+        };
         let sql = format!(
             "SELECT u.id AS unit_id, u.name AS unit, COUNT(t.id) AS tasks, \
              COALESCE(SUM(CASE WHEN r.state IN ('submitted', 'approved') THEN 1 ELSE 0 END), 0) \
@@ -197,14 +212,13 @@ impl Store {
              JOIN tasks t ON t.scheme_id = su.scheme_id AND t.unit_id = su.unit_id \
              JOIN periods p ON p.id = $2 \
              LEFT JOIN progress_reports r ON r.task_id = t.id AND r.period_id = p.id \
-             WHERE su.scheme_id = $1 AND su.unit_id IN ({}) \
-             GROUP BY u.id, u.name ORDER BY u.name",
-            placeholders(3, units.len())
+             WHERE su.scheme_id = $1 {in_units} \
+             GROUP BY u.id, u.name ORDER BY u.name"
         );
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(scheme_id)
             .bind(period_id);
-        for u in units {
+        for u in units.unwrap_or_default() {
             q = q.bind(*u);
         }
         Ok(q.fetch_all(self.pool()).await?)
@@ -217,10 +231,8 @@ impl Store {
         period_id: i64,
         units: Option<&[i64]>,
     ) -> Result<Vec<Lagging>, StoreError> {
-        let units_sql = match units {
-            Some([]) => return Ok(Vec::new()),
-            Some(units) => format!("AND t.unit_id IN ({})", placeholders(3, units.len())),
-            None => String::new(),
+        let Some(units_sql) = unit_clause(units, "t.unit_id", 3) else {
+            return Ok(Vec::new());
         };
         let sql = format!(
             "SELECT t.id AS task_id, t.name AS task, u.id AS unit_id, u.name AS unit, r.status, \
@@ -246,12 +258,13 @@ impl Store {
     pub async fn search(
         &self,
         terms: &[String],
-        units: &[i64],
+        units: Option<&[i64]>,
         limit: i64,
     ) -> Result<Vec<SearchHit>, StoreError> {
-        if units.is_empty() || terms.is_empty() {
+        if terms.is_empty() {
             return Ok(Vec::new());
         }
+        let n_units = units.map_or(0, <[i64]>::len);
         let mut next = 1;
         let mut conditions = Vec::new();
         for _ in terms {
@@ -265,17 +278,20 @@ impl Store {
         let sql = format!(
             "SELECT t.id AS task_id, t.name AS task, t.target, u.name AS unit, s.title AS scheme \
              FROM tasks t JOIN units u ON u.id = t.unit_id JOIN schemes s ON s.id = t.scheme_id \
-             WHERE {} AND t.unit_id IN ({}) \
+             WHERE {} {} \
              ORDER BY s.year DESC, s.id, t.unit_id, t.position LIMIT ${}",
             conditions.join(" AND "),
-            placeholders(next, units.len()),
-            next + units.len()
+            match unit_clause(units, "t.unit_id", next) {
+                Some(clause) => clause,
+                None => return Ok(Vec::new()),
+            },
+            next + n_units
         );
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
         for t in terms {
             q = q.bind(like_pattern(t));
         }
-        for u in units {
+        for u in units.unwrap_or_default() {
             q = q.bind(*u);
         }
         Ok(q.bind(limit).fetch_all(self.pool()).await?)
@@ -291,6 +307,16 @@ mod tests {
         assert_eq!(like_pattern("就业"), "%就业%");
         assert_eq!(like_pattern("50%_a\\"), "%50\\%\\_a\\\\%");
         assert_eq!(like_pattern("ABC"), "%abc%");
+    }
+
+    #[test]
+    fn every_unit_needs_no_list_and_no_unit_needs_no_query() {
+        assert_eq!(unit_clause(None, "t.unit_id", 3).as_deref(), Some(""));
+        assert_eq!(unit_clause(Some(&[]), "t.unit_id", 3), None);
+        assert_eq!(
+            unit_clause(Some(&[7, 9]), "su.unit_id", 3).as_deref(),
+            Some("AND su.unit_id IN ($3, $4)")
+        );
     }
 
     #[test]

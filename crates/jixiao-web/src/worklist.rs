@@ -44,19 +44,19 @@ pub(crate) async fn todo(
     let err = |e: jixiao_store::StoreError| LocalizedError(locale, e.into());
     let t = locale.catalog();
     let role = session.user.role();
-    let reach = session.reach_ids(&s.store).await.map_err(err)?;
+    let reach = session.reach_list();
     let to_report = if role.may_report() {
-        s.store.reporter_todo(&reach).await.map_err(err)?
+        s.store.reporter_todo(reach).await.map_err(err)?
     } else {
         Vec::new()
     };
     let to_review = if role.may_review() {
-        s.store.review_todo(&reach).await.map_err(err)?
+        s.store.review_todo(reach).await.map_err(err)?
     } else {
         Vec::new()
     };
     let extensions = if role.may_review() {
-        s.store.pending_extensions(&reach).await.map_err(err)?
+        s.store.pending_extensions(reach).await.map_err(err)?
     } else {
         Vec::new()
     };
@@ -127,13 +127,9 @@ pub(crate) async fn completeness(
         crate::pages::scheme_period(&s, &session, scheme_id, q.period.as_deref())
             .await
             .map_err(err)?;
-    let reach = session
-        .reach_ids(&s.store)
-        .await
-        .map_err(|e| err(e.into()))?;
     let rows = s
         .store
-        .completeness(scheme_id, period.id, &reach)
+        .completeness(scheme_id, period.id, session.reach_list())
         .await
         .map_err(|e| err(e.into()))?;
     if rows.is_empty() && !session.user.role().may_administer() {
@@ -212,13 +208,9 @@ pub(crate) async fn search(
         .take(5)
         .map(str::to_string)
         .collect();
-    let reach = session
-        .reach_ids(&s.store)
-        .await
-        .map_err(|e| LocalizedError(locale, e.into()))?;
     let hits = s
         .store
-        .search(&terms, &reach, 100)
+        .search(&terms, session.reach_list(), 100)
         .await
         .map_err(|e| LocalizedError(locale, e.into()))?;
     render(
