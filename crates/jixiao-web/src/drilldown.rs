@@ -362,17 +362,19 @@ async fn dashboard_of(
     let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
     let mut by_indicator: Vec<(String, Vec<f64>)> = Vec::new();
     let mut trend = Vec::new();
+    // The units shown: one (a unit's dashboard), those in reach, or every unit (the office),
+    // read per period in a fixed number of queries (`tables_in_reach`), not one unit at a time.
+    let filter: Option<Vec<i64>> = match only {
+        Some(u) => Some(vec![u]),
+        None => session.reach_list().map(<[i64]>::to_vec),
+    };
     for p in &periods {
         let mut completions = Vec::new();
-        for u in &units {
-            let Some(table) = s
-                .store
-                .unit_table(scheme_id, *u, Some(&p.code))
+        let tables =
+            crate::scores::tables_in_reach(&s.store, scheme_id, Some(&p.code), filter.as_deref())
                 .await
-                .map_err(|e| err(e.into()))?
-            else {
-                continue;
-            };
+                .map_err(|e| err(e.into()))?;
+        for table in &tables {
             for task in &table.tasks {
                 let completion = task.report.as_ref().and_then(|r| r.effective_completion());
                 if let Some(c) = completion {
