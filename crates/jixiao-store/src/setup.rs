@@ -122,7 +122,7 @@ pub struct PeriodSpec {
     pub ends_on: String,
 }
 
-/// A unit's entry that can be withdrawn.
+/// A unit's entry (an adjustment under a rule, or a veto under an item).
 #[derive(Debug, Clone, Copy)]
 enum Entry {
     Adjustment,
@@ -343,6 +343,31 @@ impl Store {
         found.map(|_| ()).ok_or(StoreError::NotFound("考核单位"))
     }
 
+    /// Refuses an adjustment rule or veto item that is not the scheme's.
+    async fn of_scheme(
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        entry: Entry,
+        id: i64,
+        scheme_id: i64,
+    ) -> Result<(), StoreError> {
+        let (sql, what) = match entry {
+            Entry::Adjustment => (
+                "SELECT id FROM adjustment_rules WHERE id = $1 AND scheme_id = $2",
+                "加减分规则",
+            ),
+            Entry::Veto => (
+                "SELECT id FROM veto_items WHERE id = $1 AND scheme_id = $2",
+                "一票否决事项",
+            ),
+        };
+        let found: Option<i64> = sqlx::query_scalar(sql)
+            .bind(id)
+            .bind(scheme_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        found.map(|_| ()).ok_or(StoreError::NotFound(what))
+    }
+
     /// Enters a 加分 (positive) or 扣分 (negative) for a unit under one of the scheme's rules.
     pub async fn add_adjustment(
         &self,
@@ -355,13 +380,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let mut tx = self.write_tx().await?;
         Self::unit_in_scheme(&mut tx, scheme_id, unit_id).await?;
-        let rule: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM adjustment_rules WHERE id = $1 AND scheme_id = $2")
-                .bind(rule_id)
-                .bind(scheme_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        rule.ok_or(StoreError::NotFound("加减分规则"))?;
+        Self::of_scheme(&mut tx, Entry::Adjustment, rule_id, scheme_id).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO unit_adjustments (scheme_id, unit_id, rule_id, amount, reason, \
              created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -414,13 +433,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let mut tx = self.write_tx().await?;
         Self::unit_in_scheme(&mut tx, scheme_id, unit_id).await?;
-        let item: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM veto_items WHERE id = $1 AND scheme_id = $2")
-                .bind(item_id)
-                .bind(scheme_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        item.ok_or(StoreError::NotFound("一票否决事项"))?;
+        Self::of_scheme(&mut tx, Entry::Veto, item_id, scheme_id).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO unit_vetoes (scheme_id, unit_id, item_id, reason, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

@@ -16,14 +16,6 @@ use crate::pages::{PageResult, id, render};
 use crate::views::Frame;
 use crate::{AppState, WebError};
 
-fn admin_only(session: &Session) -> Result<(), WebError> {
-    if session.user.role().may_administer() {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden)
-    }
-}
-
 struct UnitRow {
     unit: UnitRecord,
     depth: usize,
@@ -81,7 +73,7 @@ async fn admin_page(
     notice: Option<String>,
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
-    admin_only(session).map_err(err)?;
+    session.require_admin().map_err(err)?;
     let t = locale.catalog();
     let units = s.store.units().await.map_err(|e| err(e.into()))?;
     let users = s
@@ -144,7 +136,7 @@ pub(crate) async fn add_unit(
     let t = locale.catalog();
     let result = async {
         session.check_csrf(&form.csrf)?;
-        admin_only(&session)?;
+        session.require_admin()?;
         let name = form.name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(WebError::BadRequest(
@@ -187,7 +179,7 @@ pub(crate) async fn add_user(
     let t = locale.catalog();
     let result = async {
         session.check_csrf(&form.csrf)?;
-        admin_only(&session)?;
+        session.require_admin()?;
         let username = Username::try_from(form.username.as_str())
             .map_err(|e| WebError::BadRequest(e.to_string()))?;
         let role =
@@ -248,7 +240,7 @@ pub(crate) async fn user_action(
     let t = locale.catalog();
     let result = async {
         session.check_csrf(&form.csrf)?;
-        admin_only(&session)?;
+        session.require_admin()?;
         let user_id = id(&raw)?;
         let by = session.user.actor();
         let notice = match form.action.as_str() {
@@ -298,7 +290,7 @@ pub(crate) async fn audit(
     session: Session,
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
-    admin_only(&session).map_err(err)?;
+    session.require_admin().map_err(err)?;
     let entries = s
         .store
         .audit_entries(200)

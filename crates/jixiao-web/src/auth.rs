@@ -228,6 +228,15 @@ impl Session {
         (!self.everything).then_some(self.reach.as_slice())
     }
 
+    /// Refuses anyone but the office (admins).
+    pub fn require_admin(&self) -> Result<(), WebError> {
+        if self.user.role().may_administer() {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden)
+        }
+    }
+
     /// Refuses a form whose token is not this session's.
     pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
         if same_secret(&self.csrf, token) {

@@ -87,22 +87,11 @@ pub(crate) async fn unit_score(
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
     let (scheme_id, unit_id) = (id(&raw_scheme).map_err(err)?, id(&raw_unit).map_err(err)?);
-    if !session.reaches(unit_id) {
-        return Err(err(WebError::NotFound));
-    }
-    let period = q.period.filter(|p| !p.is_empty());
-    let table = s
-        .store
-        .unit_table(scheme_id, unit_id, period.as_deref())
-        .await
-        .map_err(|e| err(e.into()))?
-        .ok_or(err(WebError::NotFound))?;
-    let scoring = crate::scores::SchemeScoring::load(&s.store, scheme_id)
-        .await
-        .map_err(|e| err(WebError::Internal(e.to_string())))?;
-    let result = scoring
-        .unit_result(&table)
-        .map_err(|e| err(WebError::Internal(e.to_string())))?;
+    let (table, scoring) =
+        crate::pages::scored_unit_table(&s, &session, scheme_id, unit_id, q.period)
+            .await
+            .map_err(err)?;
+    let result = scoring.unit_result(&table).map_err(|e| err(e.into()))?;
     let t = locale.catalog();
     let pending = t.get("score.pending");
     let indicators = crate::scores::flatten(&result.indicators)

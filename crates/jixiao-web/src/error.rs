@@ -30,6 +30,12 @@ impl From<jixiao_store::StoreError> for WebError {
     }
 }
 
+impl From<crate::scores::ScoreError> for WebError {
+    fn from(e: crate::scores::ScoreError) -> Self {
+        WebError::Internal(e.to_string())
+    }
+}
+
 impl From<askama::Error> for WebError {
     fn from(e: askama::Error) -> Self {
         WebError::Internal(format!("template: {e}"))

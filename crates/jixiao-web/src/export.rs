@@ -222,7 +222,7 @@ pub(crate) async fn ranking_download(
         let reach = session.reach_list();
         let table = crate::scores::ranking_table(&s.store, scheme_id, period.as_deref(), reach)
             .await
-            .map_err(|e| WebError::Internal(e.to_string()))?;
+            .map_err(WebError::from)?;
         if table.rows.is_empty() && !session.user.role().may_administer() {
             return Err(WebError::NotFound);
         }

@@ -150,6 +150,28 @@ pub(crate) async fn scheme_period(
     Ok((scheme, period, periods))
 }
 
+/// A unit's table for a period (empty: the latest) with its scheme's scoring, if the session
+/// reaches the unit and the unit is assessed in the scheme (otherwise it does not exist).
+pub(crate) async fn scored_unit_table(
+    s: &AppState,
+    session: &Session,
+    scheme_id: i64,
+    unit_id: i64,
+    period: Option<String>,
+) -> Result<(jixiao_store::UnitTable, crate::scores::SchemeScoring), WebError> {
+    if !session.reaches(unit_id) {
+        return Err(WebError::NotFound);
+    }
+    let period = period.filter(|p| !p.is_empty());
+    let table = s
+        .store
+        .unit_table(scheme_id, unit_id, period.as_deref())
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let scoring = crate::scores::SchemeScoring::load(&s.store, scheme_id).await?;
+    Ok((table, scoring))
+}
+
 /// The scheme, if it exists and the session may see it: the office sees every scheme, anyone
 /// else a scheme in which a unit in reach is assessed (otherwise it does not exist).
 pub(crate) async fn scheme_in_reach(
@@ -396,16 +418,9 @@ async fn unit_table(
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
     let (scheme_id, unit_id) = (id(&raw_scheme).map_err(err)?, id(&raw_unit).map_err(err)?);
-    if !session.reaches(unit_id) {
-        return Err(err(WebError::NotFound));
-    }
-    let period = q.period.filter(|p| !p.is_empty());
-    let table = s
-        .store
-        .unit_table(scheme_id, unit_id, period.as_deref())
+    let (table, scoring) = scored_unit_table(&s, &session, scheme_id, unit_id, q.period)
         .await
-        .map_err(|e| err(e.into()))?
-        .ok_or(err(WebError::NotFound))?;
+        .map_err(err)?;
     let t = locale.catalog();
     let warnings = table
         .weight_mismatches()
@@ -415,12 +430,7 @@ async fn unit_table(
         .collect();
     let mut rows = views::table_rows(&table, t);
     // The scores the scheme's rules give (待评 where a grade or a completion is missing).
-    let scoring = crate::scores::SchemeScoring::load(&s.store, scheme_id)
-        .await
-        .map_err(|e| err(WebError::Internal(e.to_string())))?;
-    let scores = scoring
-        .task_scores(&table)
-        .map_err(|e| err(WebError::Internal(e.to_string())))?;
+    let scores = scoring.task_scores(&table).map_err(|e| err(e.into()))?;
     let mut score_total = 0.0;
     for r in &mut rows {
         if let Some(s) = scores.get(&r.task_id) {
@@ -591,7 +601,7 @@ async fn ranking(
     let reach = session.reach_list();
     let ranked = crate::scores::ranking(&s.store, scheme_id, period.as_deref(), reach)
         .await
-        .map_err(|e| err(WebError::Internal(e.to_string())))?;
+        .map_err(|e| err(e.into()))?;
     if ranked.is_empty() && !session.user.role().may_administer() {
         return Err(err(WebError::NotFound));
     }

@@ -25,14 +25,6 @@ use crate::pages::{PageResult, id, render};
 use crate::views::{self, Frame};
 use crate::{AppState, WebError};
 
-fn admin_only(session: &Session) -> Result<(), WebError> {
-    if session.user.role().may_administer() {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden)
-    }
-}
-
 /// A store error a form can cause, shown as the form's error; the rest are internal.
 fn form_error(e: StoreError, t: &Catalog) -> WebError {
     match e {
@@ -132,7 +124,7 @@ pub(crate) async fn settings(
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
     let scheme_id = id(&raw).map_err(err)?;
-    admin_only(&session).map_err(err)?;
+    session.require_admin().map_err(err)?;
     let t = locale.catalog();
     let scheme = s
         .store
@@ -216,7 +208,7 @@ pub(crate) async fn save_settings(
     let result = async {
         session.check_csrf(&form.csrf)?;
         let scheme_id = id(&raw)?;
-        admin_only(&session)?;
+        session.require_admin()?;
         s.store.scheme(scheme_id).await?.ok_or(WebError::NotFound)?;
         let tolerance = decimal(&form.tolerance, t.get("setup.tolerance"), t)?
             .filter(|v| (0.0..=100.0).contains(v))
@@ -282,7 +274,7 @@ pub(crate) async fn add_rule(
     let result = async {
         session.check_csrf(&form.csrf)?;
         let scheme_id = id(&raw)?;
-        admin_only(&session)?;
+        session.require_admin()?;
         s.store.scheme(scheme_id).await?.ok_or(WebError::NotFound)?;
         let name = name_of(&form.name, t.get("setup.rule.name"), t)?;
         let add = points(&form.max_addition, t.get("setup.rule.max_addition"), t)?;
@@ -328,7 +320,7 @@ pub(crate) async fn add_veto_item(
     let result = async {
         session.check_csrf(&form.csrf)?;
         let scheme_id = id(&raw)?;
-        admin_only(&session)?;
+        session.require_admin()?;
         s.store.scheme(scheme_id).await?.ok_or(WebError::NotFound)?;
         let name = name_of(&form.name, t.get("setup.veto.name"), t)?;
         let effect = match form.effect.as_str() {
@@ -390,7 +382,7 @@ pub(crate) async fn copy(
     let result = async {
         session.check_csrf(&form.csrf)?;
         let scheme_id = id(&raw)?;
-        admin_only(&session)?;
+        session.require_admin()?;
         s.store.scheme(scheme_id).await?.ok_or(WebError::NotFound)?;
         let title = name_of(&form.title, t.get("setup.copy.title_field"), t)?;
         let year = form
@@ -480,7 +472,7 @@ pub(crate) async fn add_adjustment(
     let result = async {
         session.check_csrf(&form.csrf)?;
         let (scheme_id, unit_id) = unit_in_reach(&s, &session, &raw_scheme, &raw_unit).await?;
-        admin_only(&session)?;
+        session.require_admin()?;
         let rule = id(&form.rule)?;
         let amount = points(&form.amount, t.get("adjust.amount"), t)?
             .filter(|p| p.get() > 0.0)
@@ -528,7 +520,7 @@ pub(crate) async fn add_veto(
     let result = async {
         session.check_csrf(&form.csrf)?;
         let (scheme_id, unit_id) = unit_in_reach(&s, &session, &raw_scheme, &raw_unit).await?;
-        admin_only(&session)?;
+        session.require_admin()?;
         let item = id(&form.item)?;
         let reason = reason_of(&form.reason, t)?;
         s.store
@@ -564,7 +556,7 @@ pub(crate) async fn delete_adjustment(
         if !session.reaches(a.unit_id) {
             return Err(WebError::NotFound);
         }
-        admin_only(&session)?;
+        session.require_admin()?;
         s.store
             .delete_adjustment(&session.user.actor(), a.id)
             .await?;
@@ -588,7 +580,7 @@ pub(crate) async fn delete_veto(
         if !session.reaches(v.unit_id) {
             return Err(WebError::NotFound);
         }
-        admin_only(&session)?;
+        session.require_admin()?;
         s.store.delete_veto(&session.user.actor(), v.id).await?;
         Ok::<_, WebError>(Redirect::to(&score_page(v.scheme_id, v.unit_id)).into_response())
     }
@@ -614,7 +606,7 @@ pub(crate) async fn set_rule(
     let result = async {
         session.check_csrf(&form.csrf)?;
         let d = crate::task_page::task_in_reach(&s, &session, id(&raw)?).await?;
-        admin_only(&session)?;
+        session.require_admin()?;
         let rule = match form.rule.trim() {
             "" => None,
             code => Some(
@@ -657,7 +649,7 @@ pub(crate) async fn set_override(
     let result = async {
         session.check_csrf(&form.csrf)?;
         let d = crate::task_page::task_in_reach(&s, &session, id(&raw)?).await?;
-        admin_only(&session)?;
+        session.require_admin()?;
         let period_id = s
             .store
             .period_id(d.scheme.id, &form.period)

@@ -50,14 +50,6 @@ struct Preview {
     replaces: i64,
 }
 
-fn admin_only(session: &Session) -> Result<(), WebError> {
-    if session.user.role().may_administer() {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden)
-    }
-}
-
 fn page(
     locale: Locale,
     uri: &OriginalUri,
@@ -83,7 +75,7 @@ fn page(
 
 /// `GET /admin/import`.
 pub(crate) async fn form(locale: Locale, uri: OriginalUri, session: Session) -> Response {
-    match admin_only(&session) {
+    match session.require_admin() {
         Ok(()) => page(locale, &uri, &session, None, None),
         Err(e) => LocalizedError(locale, e).into_response(),
     }
@@ -97,7 +89,7 @@ pub(crate) async fn preview(
     session: Session,
     mut multipart: Multipart,
 ) -> Response {
-    if let Err(e) = admin_only(&session) {
+    if let Err(e) = session.require_admin() {
         return LocalizedError(locale, e).into_response();
     }
     let t = locale.catalog();
@@ -234,7 +226,7 @@ pub(crate) async fn confirm(
     let t = locale.catalog();
     let result = async {
         session.check_csrf(&form.csrf)?;
-        admin_only(&session)?;
+        session.require_admin()?;
         let pending = s
             .store
             .take_pending_import(&form.token, session.user.id)

@@ -273,6 +273,17 @@ pub(crate) struct Unit {
     parent_id: Option<i64>,
 }
 
+impl From<jixiao_store::UnitRecord> for Unit {
+    fn from(u: jixiao_store::UnitRecord) -> Unit {
+        Unit {
+            id: u.id,
+            name: u.name,
+            kind: u.kind,
+            parent_id: u.parent_id,
+        }
+    }
+}
+
 /// `GET /units`.
 #[utoipa::path(get, path = "/units", tag = "units", params(Paging),
     summary = "可见的单位 / units in reach",
@@ -289,12 +300,7 @@ pub(crate) async fn units(
         .await?
         .into_iter()
         .filter(|u| caller.session.reaches(u.id))
-        .map(|u| Unit {
-            id: u.id,
-            name: u.name,
-            kind: u.kind,
-            parent_id: u.parent_id,
-        })
+        .map(Unit::from)
         .collect();
     let total = all.len() as i64;
     let items = all
@@ -323,12 +329,7 @@ pub(crate) async fn unit(
         return Err(Problem::not_found());
     }
     let u = s.store.unit(p.id).await?.ok_or_else(Problem::not_found)?;
-    Ok(Json(Unit {
-        id: u.id,
-        name: u.name,
-        kind: u.kind,
-        parent_id: u.parent_id,
-    }))
+    Ok(Json(Unit::from(u)))
 }
 
 /// A task (任务要点) of a unit.

@@ -78,11 +78,7 @@ fn day_ago() -> String {
 
 fn admin(caller: &Caller) -> Result<(), Problem> {
     caller.require_write()?;
-    if caller.session.user.role().may_administer() {
-        Ok(())
-    } else {
-        Err(Problem::forbidden())
-    }
+    Ok(caller.session.require_admin()?)
 }
 
 fn read(p: &PendingImport) -> Result<Prepared, Problem> {
@@ -196,9 +192,7 @@ pub(crate) async fn preview(
     caller: Caller,
     ApiPath(p): ApiPath<ImportPath>,
 ) -> ApiResult<ImportPreview> {
-    if !caller.session.user.role().may_administer() {
-        return Err(Problem::forbidden());
-    }
+    caller.session.require_admin()?;
     let pending = s
         .store
         .pending_import(&p.id, caller.session.user.id, &day_ago())
