@@ -176,3 +176,91 @@ async fn the_demo_refuses_bad_arguments_and_a_database_with_a_scheme() {
         stderr(&again)
     );
 }
+
+/// The rows of a ranking page: (rank, unit, unit type).
+fn ranking_rows(html: &str) -> Vec<(u64, String, String)> {
+    let cell = |row: &str, label: &str| -> String {
+        let start = row.find(&format!("data-label=\"{label}\">")).unwrap() + label.len() + 14;
+        let text = &row[start..];
+        let text = text
+            .strip_prefix("<a href=")
+            .map_or(text, |t| &t[t.find('>').unwrap() + 1..]);
+        text[..text.find('<').unwrap()].to_string()
+    };
+    html.split("<tr>")
+        .filter(|row| row.contains("data-label=\"名次\""))
+        .map(|row| {
+            (
+                cell(row, "名次").parse().unwrap(),
+                cell(row, "单位"),
+                cell(row, "单位类型"),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_province_ranking_is_paged_and_filtered_by_unit_type() {
+    let db = databases().await.remove(0);
+    let out = jixiao(
+        &db.url,
+        &[
+            "demo",
+            "--units",
+            "250",
+            "--tasks-per-unit",
+            "2",
+            "--periods",
+            "1",
+            "--seed",
+            "5",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rank = jixiao(&db.url, &["rank", "--json"]);
+    let all: serde_json::Value = serde_json::from_str(&stdout(&rank)).unwrap();
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 250, "every assessed unit");
+
+    let server = TestServer::start(db.store().await).await;
+    let (status, first) = server.get("/schemes/1/ranking").await;
+    assert_eq!(status, 200);
+    let rows = ranking_rows(&first);
+    assert_eq!(rows.len(), 200, "one page");
+    assert_eq!(rows[0].1, all[0]["unit"].as_str().unwrap());
+    let pages = all.len().div_ceil(200);
+    assert!(
+        first.contains(&format!("第 1 / {pages} 页，共 {} 项", all.len())),
+        "the pager"
+    );
+    let (_, second) = server.get("/schemes/1/ranking?page=2").await;
+    let rows = ranking_rows(&second);
+    assert_eq!(rows.len(), all.len() - 200);
+    assert_eq!(rows[0].1, all[200]["unit"].as_str().unwrap(), "row 201");
+    assert_eq!(rows[0].0, all[200]["rank"].as_u64().unwrap());
+    let (_, past) = server.get("/schemes/1/ranking?page=99").await;
+    assert_eq!(
+        ranking_rows(&past),
+        ranking_rows(&first),
+        "past the end: the first page"
+    );
+
+    let kind = "政府部门";
+    let of_kind: Vec<&serde_json::Value> = all.iter().filter(|r| r["unit_type"] == kind).collect();
+    assert!(!of_kind.is_empty());
+    let (_, typed) = server
+        .get("/schemes/1/ranking?type=%E6%94%BF%E5%BA%9C%E9%83%A8%E9%97%A8")
+        .await;
+    let rows = ranking_rows(&typed);
+    assert_eq!(rows.len(), of_kind.len().min(200));
+    assert!(rows.iter().all(|(_, _, t)| t == kind), "only {kind}");
+    assert_eq!(rows[0].1, of_kind[0]["unit"].as_str().unwrap());
+    assert!(typed.contains(&format!("<strong>{kind}（{}）</strong>", of_kind.len())));
+
+    let (_, scheme) = server.get("/schemes/1").await;
+    assert!(
+        scheme.contains("第 1 / 2 页"),
+        "the scheme's units are paged too"
+    );
+    assert_eq!(scheme.matches("/schemes/1/units/").count(), 200);
+}

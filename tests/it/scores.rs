@@ -239,3 +239,208 @@ async fn the_dashboard_draws_labelled_svg_charts_within_reach() {
         assert_eq!(outsider.get("/schemes/1/dashboard").await.status, 404);
     }
 }
+
+/// What a fresh scoring of every unit's table says, without the stored summaries.
+async fn fresh(
+    store: &jixiao_store::Store,
+    scheme: i64,
+) -> Vec<(i64, jixiao_web::scores::UnitSummary)> {
+    let scoring = jixiao_web::scores::SchemeScoring::load(store, scheme)
+        .await
+        .unwrap();
+    store
+        .unit_tables(scheme, None)
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t.unit.id,
+                jixiao_web::scores::UnitSummary::of(&scoring, t).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// After each kind of write that can move a score, the summaries the ranking reads (stored,
+/// or recomputed because a write raised their mark) equal a fresh scoring of the tables. A
+/// write that forgot its mark leaves the old summary and fails here.
+#[tokio::test]
+async fn stored_summaries_follow_every_kind_of_write() {
+    use jixiao_store::{
+        Actor, Decision, NewVetoEffect, ReportDraft, SchemeSettings, StoredReading,
+    };
+    use jixiao_web::scores::summaries;
+    for db in databases().await {
+        let done = |n: &str| {
+            format!(
+                " 2023年度测试考核工作任务要点完成进度情况\n\n主管部门：测试局\n\n\t一级指标\n\t二级指标\n\t任务要点名称\n\t年度目标\n\t进度情况\n\t分值权重\n\n\t履职尽责（100分）\n\t重点工作\n\t技能培训\n\t培训妇女1000人\n\t已培训妇女{n}人\n\t60分\n\t履职尽责（100分）\n\t重点工作\n\t作风建设\n\t加强作风建设\n\t开展作风建设活动\n\t40分\n"
+            )
+        };
+        let store = two_departments(&db, &done("500")).await;
+        let by = Actor::cli();
+        let scheme = 1;
+        let unit = store.unit_by_name("甲一单位").await.unwrap().unwrap().id;
+        let table = store.unit_table(scheme, unit, None).await.unwrap().unwrap();
+        let period = store.periods(scheme).await.unwrap().last().unwrap().id;
+        let quantified = table.tasks[0].clone();
+        let graded = table.tasks[1].clone();
+        let check = |what: &'static str| {
+            let store = store.clone();
+            let backend = db.backend;
+            async move {
+                // Twice: the first may compute and store, the second reads what was stored.
+                for _ in 0..2 {
+                    let stored = summaries(&store, scheme, None, None).await.unwrap();
+                    assert_eq!(
+                        stored,
+                        fresh(&store, scheme).await,
+                        "{backend}: after {what}"
+                    );
+                }
+            }
+        };
+        check("the import").await;
+        let first = summaries(&store, scheme, None, None).await.unwrap();
+        assert_eq!(first.len(), 2);
+        assert!(
+            (first[0].1.total - 30.0).abs() < 1e-9,
+            "60 × 50%: {first:?}"
+        );
+
+        let report = quantified.report.clone().unwrap();
+        let report = store
+            .review_report(
+                &by,
+                report.id,
+                report.version,
+                &Decision::Return {
+                    reason: "请补充数据".into(),
+                },
+            )
+            .await
+            .unwrap();
+        check("a return").await;
+        let saved = store
+            .save_report(
+                &by,
+                &ReportDraft {
+                    task_id: quantified.id,
+                    period_id: period,
+                    text: "已培训妇女800人".into(),
+                    self_score: Some(50.0),
+                    expected_version: Some(report.version),
+                    reading: Some(StoredReading {
+                        json: "{}".into(),
+                        completion: Some(0.8),
+                        status: Some("on_track".into()),
+                    }),
+                },
+            )
+            .await
+            .unwrap();
+        check("a saved report").await;
+        let submitted = store
+            .submit_report(&by, saved.id, saved.version)
+            .await
+            .unwrap();
+        check("a submission").await;
+        let verified = store
+            .verify_report(
+                &by,
+                saved.id,
+                submitted.version,
+                Some(0.9),
+                "核实",
+                "on_track",
+            )
+            .await
+            .unwrap();
+        check("a verified completion").await;
+        store
+            .review_report(&by, saved.id, verified.version, &Decision::Approve)
+            .await
+            .unwrap();
+        check("an approval").await;
+
+        let g = graded.report.clone().unwrap();
+        store
+            .grade_report(&by, g.id, g.version, Some("良好"), None)
+            .await
+            .unwrap();
+        check("a grade").await;
+        store
+            .set_task_rule(&by, quantified.id, Some("all_or_nothing"))
+            .await
+            .unwrap();
+        check("a task's rule").await;
+        store
+            .set_override(&by, graded.id, period, Some((10.0, "复核调整")))
+            .await
+            .unwrap();
+        check("an override").await;
+        let rule = store
+            .add_adjustment_rule(&by, scheme, "加分项", Some(3.0), None)
+            .await
+            .unwrap();
+        check("an adjustment rule").await;
+        let adj = store
+            .add_adjustment(&by, scheme, unit, rule, 5.0, "获省级表彰")
+            .await
+            .unwrap();
+        check("an adjustment").await;
+        store.delete_adjustment(&by, adj).await.unwrap();
+        check("a withdrawn adjustment").await;
+        let item = store
+            .add_veto_item(&by, scheme, "安全事故", &NewVetoEffect::Cap(60.0))
+            .await
+            .unwrap();
+        check("a veto item").await;
+        let veto = store
+            .add_veto(&by, scheme, unit, item, "发生安全事故")
+            .await
+            .unwrap();
+        check("a veto").await;
+        let vetoed = summaries(&store, scheme, None, None).await.unwrap();
+        assert!(vetoed.iter().any(|(u, s)| *u == unit && s.vetoed));
+        store.delete_veto(&by, veto).await.unwrap();
+        check("a withdrawn veto").await;
+        store
+            .set_scheme_settings(
+                &by,
+                scheme,
+                &SchemeSettings {
+                    tolerance: 0.2,
+                    grades: [100, 90, 70, 50],
+                },
+                |_, _| Some("lagging".into()),
+            )
+            .await
+            .unwrap();
+        check("the scheme's settings").await;
+        store.set_unit_kind(&by, unit, "区县").await.unwrap();
+        check("a unit's type").await;
+        let after = summaries(&store, scheme, None, None).await.unwrap();
+        assert!(
+            after
+                .iter()
+                .any(|(u, s)| *u == unit && s.unit_type == "区县")
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.txt");
+        std::fs::write(&path, done("1000")).unwrap();
+        let out = jixiao(
+            &db.url,
+            &[
+                "import",
+                path.to_str().unwrap(),
+                "--unit",
+                "乙一单位",
+                "--replace",
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        check("a replacing import").await;
+    }
+}

@@ -4,6 +4,7 @@ use jixiao_domain::{Reach, Role};
 use sqlx::FromRow;
 
 use crate::audit::{self, Actor, Record};
+use crate::summaries::{self, Touch};
 use crate::{Store, StoreError, now};
 
 /// A user as stored (the hash stays in the store's hands: read it with `password_hash`).
@@ -368,6 +369,8 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound("单位"));
         }
+        // The type decides the unit's 分类排名 in every scheme it is assessed in.
+        summaries::touch(&mut tx, Touch::UnitEverywhere(unit_id)).await?;
         audit::append(
             &mut tx,
             Record {

@@ -15,6 +15,7 @@ use sqlx::{Any, Transaction};
 use crate::audit::{self, Actor, Record};
 use crate::import::StoredReading;
 use crate::nullable::OptF64;
+use crate::summaries::{self, Touch};
 use crate::{Store, StoreError, now};
 
 /// Rows per `INSERT` statement. SQLite allows 32,766 parameters and PostgreSQL 65,535; the
@@ -341,6 +342,9 @@ impl BulkLoad {
     /// Records the load in the audit log (`what` is its summary as JSON) and commits.
     pub async fn finish(mut self, by: &Actor, what: &serde_json::Value) -> Result<(), StoreError> {
         let mut tx = self.tx.take().expect("a bulk load finishes once");
+        if let Some(scheme_id) = what.get("scheme_id").and_then(serde_json::Value::as_i64) {
+            summaries::touch(&mut tx, Touch::Scheme(scheme_id)).await?;
+        }
         audit::append(
             &mut tx,
             Record {

@@ -6,6 +6,7 @@ use sqlx::{Any, Transaction};
 
 use crate::audit::{self, Actor, Record};
 use crate::nullable::OptF64;
+use crate::summaries::{self, Touch};
 use crate::{Store, StoreError, now};
 
 /// What to store: one unit's table of one scheme for one period.
@@ -111,6 +112,8 @@ impl Store {
                 "period": plan.period.code(), "tasks": outcome.tasks, "reports": outcome.reports,
                 "replaced_tasks": outcome.replaced.map(|r| r.tasks),
             });
+            // An import can change the scheme's indicators, not only the unit's tasks.
+            summaries::touch(&mut tx, Touch::Scheme(outcome.scheme_id)).await?;
             audit::append(
                 &mut tx,
                 Record {

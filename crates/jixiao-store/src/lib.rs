@@ -21,6 +21,7 @@ mod periods;
 mod read;
 mod reports;
 mod setup;
+mod summaries;
 mod worklist;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -46,6 +47,7 @@ pub use setup::{
     AdjustmentRecord, AdjustmentRuleRecord, NewVetoEffect, PeriodSpec, SchemeSettings, StatusInput,
     VetoItemRecord, VetoRecord,
 };
+pub use summaries::StampedSummary;
 pub use worklist::{Completeness, Lagging, ReporterTodo, ReviewTodo, SearchHit, like_pattern};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

@@ -7,6 +7,7 @@ use crate::audit::{self, Actor, Record};
 use crate::import::StoredReading;
 use crate::nullable::OptF64;
 use crate::read::{REPORT_COLUMNS, ReportRecord};
+use crate::summaries::{self, Touch};
 use crate::{Store, StoreError, now};
 
 /// What a reporter saves.
@@ -80,6 +81,7 @@ async fn finish(
             current: cur.version,
         });
     }
+    summaries::touch(&mut tx, Touch::Task(cur.task_id)).await?;
     let after = load(&mut tx, "r.id = $1", cur.id, None)
         .await?
         .ok_or(StoreError::NotFound("进度报告"))?;
@@ -234,6 +236,7 @@ impl Store {
                 .await?
                 .ok_or(StoreError::NotFound("进度报告"))?,
         };
+        summaries::touch(&mut tx, Touch::Task(d.task_id)).await?;
         audit::append(
             &mut tx,
             Record {

@@ -8,6 +8,7 @@ use sqlx::FromRow;
 use crate::audit::{self, Actor, Record};
 use crate::nullable::OptF64;
 use crate::read::OverrideRecord;
+use crate::summaries::{self, Touch};
 use crate::{Store, StoreError, now};
 
 /// An adjustment rule of a scheme (加减分规则).
@@ -129,14 +130,18 @@ enum Entry {
     Veto,
 }
 
-/// Appends the change to the audit log and commits it with the change.
+/// Raises the score mark of what the change touched, appends the change to the audit log and
+/// commits it with the change. Every change of the setup can move a score, so none commits
+/// without naming what it touched.
 async fn commit_logged(
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
     by: &Actor,
+    touched: Touch,
     (action, entity, id): (&str, &str, i64),
     before: Option<String>,
     after: Option<String>,
 ) -> Result<(), StoreError> {
+    summaries::touch(&mut tx, touched).await?;
     audit::append(
         &mut tx,
         Record {
@@ -223,6 +228,7 @@ impl Store {
         commit_logged(
             tx,
             by,
+            Touch::Scheme(scheme_id),
             ("adjustment_rule.add", "adjustment_rule", id),
             None,
             Some(after.to_string()),
@@ -273,6 +279,7 @@ impl Store {
         commit_logged(
             tx,
             by,
+            Touch::Scheme(scheme_id),
             ("veto_item.add", "veto_item", id),
             None,
             Some(after.to_string()),
@@ -401,6 +408,7 @@ impl Store {
         commit_logged(
             tx,
             by,
+            Touch::Unit { scheme_id, unit_id },
             ("adjustment.add", "adjustment", id),
             None,
             Some(after.to_string()),
@@ -419,7 +427,14 @@ impl Store {
             "scheme_id": cur.scheme_id, "unit_id": cur.unit_id, "rule": cur.rule,
             "amount": cur.amount, "reason": cur.reason,
         });
-        self.delete_logged(by, Entry::Adjustment, id, before).await
+        self.delete_logged(
+            by,
+            Entry::Adjustment,
+            id,
+            (cur.scheme_id, cur.unit_id),
+            before,
+        )
+        .await
     }
 
     /// Records that a veto item applies to a unit.
@@ -452,6 +467,7 @@ impl Store {
         commit_logged(
             tx,
             by,
+            Touch::Unit { scheme_id, unit_id },
             ("veto.add", "veto", id),
             None,
             Some(after.to_string()),
@@ -470,7 +486,8 @@ impl Store {
             "scheme_id": cur.scheme_id, "unit_id": cur.unit_id, "item": cur.item,
             "reason": cur.reason,
         });
-        self.delete_logged(by, Entry::Veto, id, before).await
+        self.delete_logged(by, Entry::Veto, id, (cur.scheme_id, cur.unit_id), before)
+            .await
     }
 
     /// Deletes a unit's entry, logging what it was.
@@ -479,8 +496,10 @@ impl Store {
         by: &Actor,
         entry: Entry,
         id: i64,
+        (scheme_id, unit_id): (i64, i64),
         before: serde_json::Value,
     ) -> Result<(), StoreError> {
+        let touched = Touch::Unit { scheme_id, unit_id };
         let (sql, what, action, entity) = match entry {
             Entry::Adjustment => (
                 "DELETE FROM unit_adjustments WHERE id = $1",
@@ -504,7 +523,15 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound(what));
         }
-        commit_logged(tx, by, (action, entity, id), Some(before.to_string()), None).await
+        commit_logged(
+            tx,
+            by,
+            touched,
+            (action, entity, id),
+            Some(before.to_string()),
+            None,
+        )
+        .await
     }
 
     /// Changes the scheme's tolerance and grade table and recomputes every stored status of
@@ -568,6 +595,7 @@ impl Store {
         commit_logged(
             tx,
             by,
+            Touch::Scheme(scheme_id),
             ("scheme.settings", "scheme", scheme_id),
             Some(
                 serde_json::json!({
@@ -611,6 +639,7 @@ impl Store {
         commit_logged(
             tx,
             by,
+            Touch::Task(task_id),
             ("task.rule", "task", task_id),
             Some(serde_json::json!({ "rule": before }).to_string()),
             Some(serde_json::json!({ "rule": rule }).to_string()),
@@ -667,6 +696,7 @@ impl Store {
         commit_logged(
             tx,
             by,
+            Touch::Task(task_id),
             ("task.override", "task", task_id),
             snap(before.as_ref().map(|o| (o.points, o.reason.as_str()))),
             snap(value),
@@ -827,6 +857,7 @@ impl Store {
         commit_logged(
             tx,
             by,
+            Touch::Scheme(id),
             ("scheme.copy", "scheme", id),
             None,
             Some(after.to_string()),

@@ -317,7 +317,6 @@ async fn dashboard_of(
     q: PeriodQuery,
 ) -> PageResult {
     use jixiao_domain::Status;
-    use std::collections::BTreeMap;
     let err = |e: WebError| LocalizedError(locale, e);
     let t = locale.catalog();
     let (scheme, period, periods) =
@@ -348,56 +347,45 @@ async fn dashboard_of(
         return Err(err(WebError::NotFound));
     }
 
-    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut by_indicator: Vec<(String, Vec<f64>)> = Vec::new();
+    let mut counts = vec![0_usize; Status::ALL.len()];
+    let mut by_indicator: Vec<(String, f64, usize)> = Vec::new();
     let mut trend = Vec::new();
     // The units shown: one (a unit's dashboard), those in reach, or every unit (the office),
-    // read per period in a fixed number of queries (`tables_in_reach`), not one unit at a time.
+    // from their stored summaries, one read per period whatever the number of units.
     let filter: Option<Vec<i64>> = match only {
         Some(u) => Some(vec![u]),
         None => session.reach_list().map(<[i64]>::to_vec),
     };
     for p in &periods {
-        let mut completions = Vec::new();
-        let tables =
-            crate::scores::tables_in_reach(&s.store, scheme_id, Some(&p.code), filter.as_deref())
+        let mut completions = (0.0, 0_usize);
+        let summaries =
+            crate::scores::summaries(&s.store, scheme_id, Some(&p.code), filter.as_deref())
                 .await
                 .map_err(|e| err(e.into()))?;
-        for table in &tables {
-            for task in &table.tasks {
-                let completion = task.report.as_ref().and_then(|r| r.effective_completion());
-                if let Some(c) = completion {
-                    completions.push(c.min(1.5));
-                }
-                if p.code != period.code {
-                    continue;
-                }
-                let status = match &task.report {
-                    Some(r) => r.status.as_deref().and_then(Status::parse),
-                    None => Some(Status::NotReported),
-                };
-                if let Some(st) = status {
-                    let pos = Status::ALL.iter().position(|x| *x == st).unwrap_or(0);
-                    *counts.entry(pos).or_default() += 1;
-                }
-                let level1 = table
-                    .path_of(task.indicator_id)
-                    .first()
-                    .map(|i| i.name.clone())
-                    .unwrap_or_default();
-                if let Some(c) = completion {
-                    match by_indicator.iter_mut().find(|(n, _)| *n == level1) {
-                        Some((_, v)) => v.push(c.min(1.5)),
-                        None => by_indicator.push((level1, vec![c.min(1.5)])),
+        for (_, summary) in &summaries {
+            completions.0 += summary.completions.0;
+            completions.1 += summary.completions.1;
+            if p.code != period.code {
+                continue;
+            }
+            for (count, n) in counts.iter_mut().zip(&summary.statuses) {
+                *count += n;
+            }
+            for (name, sum, n) in &summary.by_indicator {
+                match by_indicator.iter_mut().find(|(m, _, _)| m == name) {
+                    Some((_, total, count)) => {
+                        *total += sum;
+                        *count += n;
                     }
+                    None => by_indicator.push((name.clone(), *sum, *n)),
                 }
             }
         }
         let tp = p.period().map(|x| x.time_progress().get()).unwrap_or(1.0);
-        let mean = if completions.is_empty() {
+        let mean = if completions.1 == 0 {
             0.0
         } else {
-            completions.iter().sum::<f64>() / completions.len() as f64
+            completions.0 / completions.1 as f64
         };
         trend.push((views::period_label(&p.code, t), mean, tp));
     }
@@ -409,7 +397,7 @@ async fn dashboard_of(
         .iter()
         .enumerate()
         .map(|(i, st)| {
-            let n = counts.get(&i).copied().unwrap_or(0);
+            let n = counts[i];
             crate::svg::Bar {
                 label: t.get(&format!("status.{}", st.code())).to_string(),
                 value: n as f64,
@@ -421,8 +409,8 @@ async fn dashboard_of(
     let max_count = status_bars.iter().map(|b| b.value).fold(1.0, f64::max);
     let indicator_bars: Vec<crate::svg::Bar> = by_indicator
         .iter()
-        .map(|(name, v)| {
-            let mean = v.iter().sum::<f64>() / v.len() as f64;
+        .map(|(name, sum, n)| {
+            let mean = sum / *n as f64;
             crate::svg::Bar {
                 label: name.chars().take(14).collect(),
                 value: mean,
@@ -445,13 +433,13 @@ async fn dashboard_of(
             indicator_chart: crate::svg::bars(
                 t.get("dash.by_indicator"),
                 &indicator_bars,
-                1.5,
+                crate::scores::CHART_COMPLETION_CAP,
                 Some((tp, &tp_label)),
             ),
             trend_chart: crate::svg::trend(
                 t.get("dash.trend"),
                 &trend,
-                1.5,
+                crate::scores::CHART_COMPLETION_CAP,
                 (t.get("table.col.completion"), t.get("table.time_progress")),
             ),
             units: units.len(),

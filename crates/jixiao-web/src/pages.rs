@@ -265,6 +265,8 @@ struct SchemePage {
     year: i64,
     indicators: Vec<IndicatorView>,
     units: Vec<UnitInScheme>,
+    pager: Pager,
+    pager_label: String,
     periods: Vec<(String, String, Option<String>)>,
     warnings: Vec<String>,
     is_admin: bool,
@@ -284,6 +286,7 @@ async fn scheme(
     uri: OriginalUri,
     session: Session,
     Path(raw): Path<String>,
+    Query(q): Query<PageQuery>,
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
     let scheme_id = id(&raw).map_err(err)?;
@@ -313,12 +316,12 @@ async fn scheme(
     let mut warnings = Vec::new();
     let reached: Vec<i64> = units.iter().map(|u| u.unit_id).collect();
     let reach = session.reach_list().map(|_| reached.as_slice());
-    for table in crate::scores::tables_in_reach(&s.store, scheme_id, None, reach)
+    for (_, summary) in crate::scores::summaries(&s.store, scheme_id, None, reach)
         .await
         .map_err(|e| err(e.into()))?
     {
-        for m in table.weight_mismatches().map_err(|e| err(e.into()))? {
-            warnings.push(format!("{}：{m}", table.unit.name));
+        for m in &summary.weight_mismatches {
+            warnings.push(format!("{}：{m}", summary.unit));
         }
     }
     let periods = s
@@ -344,6 +347,13 @@ async fn scheme(
             points: r.points.map(views::points).unwrap_or_default(),
         })
         .collect();
+    let pager = Pager::new(
+        q.page.as_deref(),
+        units.len(),
+        UNIT_PAGE_ROWS,
+        String::new(),
+    );
+    let units = units[pager.range(UNIT_PAGE_ROWS)].to_vec();
     render(
         locale,
         &SchemePage {
@@ -353,6 +363,8 @@ async fn scheme(
             year: scheme.year,
             indicators,
             units,
+            pager_label: pager.label(t),
+            pager,
             periods,
             warnings,
             is_admin: session.user.role().may_administer(),
@@ -578,7 +590,78 @@ struct RankingPage {
     scheme_id: i64,
     title: String,
     period_code: String,
+    /// The unit types ranked, with how many units each; empty when there is only one.
+    types: Vec<(String, usize)>,
+    /// The type shown, empty for all.
+    shown_type: String,
     rows: Vec<RankRow>,
+    pager: Pager,
+    pager_label: String,
+}
+
+/// Rows of a ranking page: a province's 20,000 units are paged, not sent as one table (the
+/// full table is the export).
+const RANKING_PAGE_ROWS: usize = 200;
+
+/// Units listed per page of a scheme.
+const UNIT_PAGE_ROWS: usize = 200;
+
+/// A page of a paged list.
+#[derive(Deserialize)]
+struct PageQuery {
+    page: Option<String>,
+}
+
+/// Where a paged list is: page `page` of `pages` (1-based), `count` rows in all, and the
+/// query string (without `page`) its links keep.
+struct Pager {
+    page: usize,
+    pages: usize,
+    count: usize,
+    query: String,
+}
+
+impl Pager {
+    /// Page `asked` (1 when missing, not a number or past the end) of `count` rows.
+    fn new(asked: Option<&str>, count: usize, per_page: usize, query: String) -> Pager {
+        let pages = count.div_ceil(per_page).max(1);
+        let page = asked
+            .and_then(|p| p.parse::<usize>().ok())
+            .filter(|p| (1..=pages).contains(p))
+            .unwrap_or(1);
+        Pager {
+            page,
+            pages,
+            count,
+            query,
+        }
+    }
+
+    /// 第 x / y 页，共 n 项.
+    fn label(&self, t: &crate::i18n::Catalog) -> String {
+        t.fill(
+            "pager.position",
+            &[
+                ("page", &self.page.to_string()),
+                ("pages", &self.pages.to_string()),
+                ("count", &self.count.to_string()),
+            ],
+        )
+    }
+
+    /// The rows of this page.
+    fn range(&self, per_page: usize) -> std::ops::Range<usize> {
+        let start = (self.page - 1) * per_page;
+        start.min(self.count)..(start + per_page).min(self.count)
+    }
+}
+
+#[derive(Deserialize)]
+struct RankingQuery {
+    period: Option<String>,
+    page: Option<String>,
+    #[serde(rename = "type")]
+    unit_type: Option<String>,
 }
 
 async fn ranking(
@@ -587,7 +670,7 @@ async fn ranking(
     uri: OriginalUri,
     session: Session,
     Path(raw): Path<String>,
-    Query(q): Query<PeriodQuery>,
+    Query(q): Query<RankingQuery>,
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
     let scheme_id = id(&raw).map_err(err)?;
@@ -616,6 +699,50 @@ async fn ranking(
             .map(|p| p.code.clone())
             .unwrap_or_default(),
     };
+    let mut types: Vec<(String, usize)> = Vec::new();
+    for (r, _, _) in &ranked {
+        match types
+            .iter_mut()
+            .find(|(t, _)| t == r.entry.unit_type.as_str())
+        {
+            Some((_, n)) => *n += 1,
+            None => types.push((r.entry.unit_type.to_string(), 1)),
+        }
+    }
+    if types.len() < 2 {
+        types.clear();
+    }
+    let shown_type = q
+        .unit_type
+        .filter(|t| types.iter().any(|(x, _)| x == t))
+        .unwrap_or_default();
+    let shown: Vec<_> = ranked
+        .into_iter()
+        .filter(|(r, _, _)| shown_type.is_empty() || r.entry.unit_type.as_str() == shown_type)
+        .collect();
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("period", &period_code)
+        .append_pair("type", &shown_type)
+        .finish();
+    let pager = Pager::new(q.page.as_deref(), shown.len(), RANKING_PAGE_ROWS, query);
+    let rows = shown[pager.range(RANKING_PAGE_ROWS)]
+        .iter()
+        .map(|(r, res, unit_id)| RankRow {
+            rank: r.rank,
+            type_rank: r.type_rank,
+            unit_id: *unit_id,
+            unit: r.entry.unit.to_string(),
+            unit_type: r.entry.unit_type.to_string(),
+            total: views::points(r.entry.total),
+            mean: r
+                .entry
+                .mean_completion
+                .map(views::percent)
+                .unwrap_or_else(|| "—".into()),
+            pending: res.pending,
+            note: res.note(),
+        })
+        .collect();
     render(
         locale,
         &RankingPage {
@@ -623,24 +750,39 @@ async fn ranking(
             scheme_id,
             title: scheme.title,
             period_code,
-            rows: ranked
-                .into_iter()
-                .map(|(r, res, unit_id)| RankRow {
-                    rank: r.rank,
-                    type_rank: r.type_rank,
-                    unit_id,
-                    unit: r.entry.unit.to_string(),
-                    unit_type: r.entry.unit_type.to_string(),
-                    total: views::points(r.entry.total),
-                    mean: r
-                        .entry
-                        .mean_completion
-                        .map(views::percent)
-                        .unwrap_or_else(|| "—".into()),
-                    pending: res.indicators.iter().map(|i| i.pending).sum(),
-                    note: crate::scores::veto_note(&res),
-                })
-                .collect(),
+            types,
+            shown_type,
+            rows,
+            pager_label: pager.label(locale.catalog()),
+            pager,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Pager;
+
+    #[test]
+    fn a_pager_keeps_its_page_inside_the_rows() {
+        // (asked, rows, per page) → (page, pages, range)
+        let cases = [
+            (None, 0, 200, (1, 1, 0..0)),
+            (None, 450, 200, (1, 3, 0..200)),
+            (Some("3"), 450, 200, (3, 3, 400..450)),
+            (Some("4"), 450, 200, (1, 3, 0..200)),
+            (Some("0"), 450, 200, (1, 3, 0..200)),
+            (Some("-1"), 450, 200, (1, 3, 0..200)),
+            (Some("二"), 450, 200, (1, 3, 0..200)),
+            (Some("2"), 400, 200, (2, 2, 200..400)),
+        ];
+        for (asked, count, per, (page, pages, range)) in cases {
+            let p = Pager::new(asked, count, per, String::new());
+            assert_eq!(
+                (p.page, p.pages, p.range(per)),
+                (page, pages, range),
+                "{asked:?}"
+            );
+        }
+    }
 }

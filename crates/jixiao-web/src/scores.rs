@@ -301,36 +301,222 @@ pub async fn tables_in_reach(
     Ok(tables)
 }
 
-/// Every assessed unit of a scheme scored for a period and ranked; the rows of `units` only,
-/// when given (their ranks are still among all units: a unit's place is the same for whoever
-/// looks).
+/// What the scheme-wide pages need of one unit's scored table for one period, kept in the
+/// store (`Store::unit_summaries`) so that a province's ranking, scheme page and dashboards
+/// do not score 400,000 tasks per request. Computed by [`UnitSummary::of`] only.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UnitSummary {
+    /// The unit's name.
+    pub unit: String,
+    /// Its type (未分类 when none).
+    pub unit_type: String,
+    /// The total after adjustments and vetoes.
+    pub total: f64,
+    /// The mean reviewer completion, the ranking's tie-break.
+    pub mean_completion: Option<f64>,
+    /// Whether a veto applied.
+    pub vetoed: bool,
+    /// The grade a veto set.
+    pub veto_grade: Option<String>,
+    /// Tasks waiting for a grade or points.
+    pub pending: usize,
+    /// Tasks per status, in the order of `Status::ALL` (未报送 for tasks without a report).
+    pub statuses: Vec<usize>,
+    /// Per level-1 indicator, in the scheme's order: its name, the sum of its tasks'
+    /// completions (each capped at 150%) and how many there are.
+    pub by_indicator: Vec<(String, f64, usize)>,
+    /// The sum of every task's completion (capped at 150%) and how many there are.
+    pub completions: (f64, usize),
+    /// Where the unit's weights do not add up to an indicator's points, in Chinese.
+    pub weight_mismatches: Vec<String>,
+}
+
+/// The highest completion a chart counts: one task far above its target must not hide the
+/// others.
+pub const CHART_COMPLETION_CAP: f64 = 1.5;
+
+impl UnitSummary {
+    /// Scores a unit's table and sums what the scheme-wide pages show.
+    pub fn of(scoring: &SchemeScoring, table: &UnitTable) -> Result<UnitSummary, ScoreError> {
+        use jixiao_domain::Status;
+        let result = scoring.unit_result(table)?;
+        let mut statuses = vec![0; Status::ALL.len()];
+        let mut by_indicator: Vec<(String, f64, usize)> = Vec::new();
+        let mut completions = (0.0, 0);
+        for task in &table.tasks {
+            let status = match &task.report {
+                Some(r) => r.status.as_deref().and_then(Status::parse),
+                None => Some(Status::NotReported),
+            };
+            if let Some(pos) = status.and_then(|st| Status::ALL.iter().position(|x| *x == st)) {
+                statuses[pos] += 1;
+            }
+            let Some(c) = task.report.as_ref().and_then(|r| r.effective_completion()) else {
+                continue;
+            };
+            let c = c.min(CHART_COMPLETION_CAP);
+            completions = (completions.0 + c, completions.1 + 1);
+            let level1 = table
+                .path_of(task.indicator_id)
+                .first()
+                .map(|i| i.name.clone())
+                .unwrap_or_default();
+            match by_indicator.iter_mut().find(|(n, _, _)| *n == level1) {
+                Some((_, sum, n)) => {
+                    *sum += c;
+                    *n += 1;
+                }
+                None => by_indicator.push((level1, c, 1)),
+            }
+        }
+        Ok(UnitSummary {
+            unit: result.unit.to_string(),
+            unit_type: result.unit_type.to_string(),
+            total: result.total,
+            mean_completion: result.mean_completion,
+            vetoed: result.vetoed,
+            veto_grade: result.veto_grade.as_ref().map(ToString::to_string),
+            pending: result.indicators.iter().map(|i| i.pending).sum(),
+            statuses,
+            by_indicator,
+            completions,
+            weight_mismatches: table
+                .weight_mismatches()?
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        })
+    }
+
+    /// The entry this unit contributes to a ranking.
+    pub fn rank_entry(&self) -> Result<RankEntry, ScoreError> {
+        Ok(RankEntry {
+            unit: name(&self.unit)?,
+            unit_type: name(&self.unit_type)?,
+            total: self.total,
+            mean_completion: self.mean_completion,
+            vetoed: self.vetoed,
+        })
+    }
+
+    /// 备注 of the unit in the ranking: its veto and the grade one set, in Chinese.
+    pub fn note(&self) -> String {
+        if !self.vetoed {
+            return String::new();
+        }
+        match &self.veto_grade {
+            Some(g) => format!("一票否决，等次{g}"),
+            None => "一票否决".to_string(),
+        }
+    }
+}
+
+/// The period whose summaries a request means: the code given (if it is one of the scheme's),
+/// else the latest. `Ok(None)` when the code given is not a period of the scheme; the key is
+/// empty when the scheme has no periods yet.
+async fn period_key(
+    store: &Store,
+    scheme_id: i64,
+    period: Option<&str>,
+) -> Result<Option<String>, StoreError> {
+    let periods = store.periods(scheme_id).await?;
+    Ok(match period {
+        Some(code) => periods
+            .iter()
+            .any(|p| p.code == code)
+            .then(|| code.to_string()),
+        None => Some(periods.last().map(|p| p.code.clone()).unwrap_or_default()),
+    })
+}
+
+/// The summaries of a scheme's units among `units` (all when `None`) for a period (the
+/// latest when `None`), in the scheme's order: the stored ones still valid, the others
+/// scored now from their tables and stored for the next request.
+pub async fn summaries(
+    store: &Store,
+    scheme_id: i64,
+    period: Option<&str>,
+    units: Option<&[i64]>,
+) -> Result<Vec<(i64, UnitSummary)>, ScoreError> {
+    let Some(key) = period_key(store, scheme_id, period).await? else {
+        return Ok(Vec::new());
+    };
+    let allowed: Option<std::collections::HashSet<i64>> =
+        units.map(|u| u.iter().copied().collect());
+    // The stamps are read before any table (see jixiao_store's summaries module).
+    let stamped = store
+        .unit_summaries(scheme_id, &key, units.filter(|u| u.len() < FEW_UNITS))
+        .await?;
+    let mut out = Vec::with_capacity(stamped.len());
+    let mut missing = Vec::new();
+    for row in stamped {
+        if allowed.as_ref().is_some_and(|a| !a.contains(&row.unit_id)) {
+            continue;
+        }
+        // A body this version cannot read (written by another) is computed again.
+        match row.body.as_deref().map(serde_json::from_str::<UnitSummary>) {
+            Some(Ok(summary)) => out.push((row.unit_id, Some(summary))),
+            _ => {
+                missing.push((row.unit_id, row.stamp));
+                out.push((row.unit_id, None));
+            }
+        }
+    }
+    if !missing.is_empty() {
+        let ids: Vec<i64> = missing.iter().map(|(id, _)| *id).collect();
+        let stamps: HashMap<i64, i64> = missing.into_iter().collect();
+        let scoring = SchemeScoring::load(store, scheme_id).await?;
+        let table_period = (!key.is_empty()).then_some(key.as_str());
+        let mut computed: HashMap<i64, UnitSummary> = HashMap::new();
+        let mut rows = Vec::new();
+        for table in tables_in_reach(store, scheme_id, table_period, Some(&ids)).await? {
+            let summary = UnitSummary::of(&scoring, &table)?;
+            if let Some(stamp) = stamps.get(&table.unit.id) {
+                let body = serde_json::to_string(&summary).map_err(|e| {
+                    ScoreError::Store(StoreError::Corrupt(format!("单位汇总无法保存：{e}")))
+                })?;
+                rows.push((table.unit.id, *stamp, body));
+            }
+            computed.insert(table.unit.id, summary);
+        }
+        store.put_unit_summaries(scheme_id, &key, &rows).await?;
+        for (id, slot) in &mut out {
+            if slot.is_none() {
+                *slot = computed.remove(id);
+            }
+        }
+    }
+    Ok(out
+        .into_iter()
+        .filter_map(|(id, s)| s.map(|s| (id, s)))
+        .collect())
+}
+
+/// Every assessed unit of a scheme ranked for a period; the rows of `units` only, when given
+/// (their ranks are still among all units: a unit's place is the same for whoever looks).
 pub async fn ranking(
     store: &Store,
     scheme_id: i64,
     period: Option<&str>,
     units: Option<&[i64]>,
-) -> Result<Vec<(Ranked, UnitResult, i64)>, ScoreError> {
-    let scoring = SchemeScoring::load(store, scheme_id).await?;
+) -> Result<Vec<(Ranked, UnitSummary, i64)>, ScoreError> {
+    let all = summaries(store, scheme_id, period, None).await?;
+    let entries = all
+        .iter()
+        .map(|(_, s)| s.rank_entry())
+        .collect::<Result<Vec<_>, _>>()?;
     let allowed: Option<std::collections::HashSet<i64>> =
         units.map(|u| u.iter().copied().collect());
-    let mut results = Vec::new();
-    // One read for the whole scheme: a query per unit does not scale to a province. Every
-    // unit is scored and ranked; only the rows of `units` are kept.
-    for table in store.unit_tables(scheme_id, period).await? {
-        results.push((scoring.unit_result(&table)?, table.unit.id));
-    }
-    let entries: Vec<RankEntry> = results.iter().map(|(r, _)| r.rank_entry()).collect();
-    let ranked = rank(&entries);
-    let mut by_unit: std::collections::HashMap<_, _> = results
+    let mut by_unit: HashMap<String, (UnitSummary, i64)> = all
         .into_iter()
-        .map(|(res, id)| (res.unit.clone(), (res, id)))
+        .map(|(id, s)| (s.unit.clone(), (s, id)))
         .collect();
-    let mut out = Vec::with_capacity(ranked.len());
-    for r in ranked {
-        if let Some((res, id)) = by_unit.remove(&r.entry.unit)
+    let mut out = Vec::new();
+    for r in rank(&entries) {
+        if let Some((summary, id)) = by_unit.remove(r.entry.unit.as_str())
             && allowed.as_ref().is_none_or(|a| a.contains(&id))
         {
-            out.push((r, res, id));
+            out.push((r, summary, id));
         }
     }
     Ok(out)
@@ -349,18 +535,6 @@ pub fn flatten(indicators: &[IndicatorScore]) -> Vec<(usize, &IndicatorScore)> {
         walk(i, 0, &mut out);
     }
     out
-}
-
-/// 备注 of a unit in the ranking: its vetoes and the grade one set, in Chinese.
-pub fn veto_note(res: &UnitResult) -> String {
-    if !res.vetoed {
-        return String::new();
-    }
-    let mut note = String::from("一票否决");
-    if let Some(g) = &res.veto_grade {
-        note.push_str(&format!("，等次{g}"));
-    }
-    note
 }
 
 /// The ranking as the office's ranking table (排名表), for export.
@@ -394,8 +568,8 @@ pub async fn ranking_table(
             unit_type: r.entry.unit_type.to_string(),
             total: (r.entry.total * 100.0).round() / 100.0,
             mean_completion: r.entry.mean_completion,
-            pending: res.indicators.iter().map(|i| i.pending).sum(),
-            note: veto_note(&res),
+            pending: res.pending,
+            note: res.note(),
         })
         .collect();
     Ok(jixiao_office::export::RankingTable {

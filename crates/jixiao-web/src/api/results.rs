@@ -10,7 +10,7 @@ use super::problem::Problem;
 use super::read::IdPath;
 use super::{ApiResult, ReadErrors};
 use crate::AppState;
-use crate::scores::{SchemeScoring, flatten, veto_note};
+use crate::scores::{SchemeScoring, flatten};
 
 /// An indicator's score in a unit's result.
 #[derive(Debug, Serialize, ToSchema)]
@@ -226,7 +226,7 @@ pub(crate) async fn ranking(
         total: r.entry.total,
         mean_completion: r.entry.mean_completion,
         vetoed: r.entry.vetoed,
-        note: veto_note(&res),
+        note: res.note(),
     })
     .collect();
     Ok(Json(Ranking {
