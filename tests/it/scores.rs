@@ -248,8 +248,15 @@ async fn fresh(
     let scoring = jixiao_web::scores::SchemeScoring::load(store, scheme)
         .await
         .unwrap();
+    let units: Vec<i64> = store
+        .scheme_units(scheme)
+        .await
+        .unwrap()
+        .iter()
+        .map(|u| u.unit_id)
+        .collect();
     store
-        .unit_tables(scheme, None)
+        .unit_tables(scheme, None, &units)
         .await
         .unwrap()
         .iter()
@@ -263,14 +270,15 @@ async fn fresh(
 }
 
 /// After each kind of write that can move a score, the summaries the ranking reads (stored,
-/// or recomputed because a write raised their mark) equal a fresh scoring of the tables. A
-/// write that forgot its mark leaves the old summary and fails here.
+/// or recomputed because a write raised their mark) equal a fresh scoring of the tables, and
+/// the scheme's stored sums (the dashboard's) equal the sum of them. A write that forgot its
+/// mark leaves the old summary and fails here.
 #[tokio::test]
 async fn stored_summaries_follow_every_kind_of_write() {
     use jixiao_store::{
         Actor, Decision, NewVetoEffect, ReportDraft, SchemeSettings, StoredReading,
     };
-    use jixiao_web::scores::summaries;
+    use jixiao_web::scores::{PeriodSummary, period_summary, summaries};
     for db in databases().await {
         let done = |n: &str| {
             format!(
@@ -292,11 +300,14 @@ async fn stored_summaries_follow_every_kind_of_write() {
                 // Twice: the first may compute and store, the second reads what was stored.
                 for _ in 0..2 {
                     let stored = summaries(&store, scheme, None, None).await.unwrap();
-                    assert_eq!(
-                        stored,
-                        fresh(&store, scheme).await,
-                        "{backend}: after {what}"
-                    );
+                    let fresh = fresh(&store, scheme).await;
+                    assert_eq!(stored, fresh, "{backend}: after {what}");
+                    let mut sum = PeriodSummary::default();
+                    for (_, u) in &fresh {
+                        sum.add(u);
+                    }
+                    let kept = period_summary(&store, scheme, None, None).await.unwrap();
+                    assert_eq!(kept, sum, "{backend}: the scheme's sums after {what}");
                 }
             }
         };

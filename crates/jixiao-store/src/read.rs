@@ -507,15 +507,18 @@ impl Store {
         }))
     }
 
-    /// The tables of every unit of a scheme for one period (the latest when `None`), in the
-    /// order of [`Store::scheme_units`], read in a fixed number of queries whatever the number
-    /// of units (for rankings and scheme-wide figures). The reports carry no reading
-    /// (`reading` is `None`; completion and status are there): a page that explains a reading
-    /// shows one unit and uses [`Store::unit_table`].
+    /// The tables of a batch of a scheme's units (at most a few hundred: the ids are bound as
+    /// parameters) for one period (the latest when `None`), in the order of
+    /// [`Store::scheme_units`], read in a fixed number of queries whatever the batch's size
+    /// (for rankings and scheme-wide figures; callers walk a province in batches, so memory
+    /// stays that of one batch). The reports carry no reading (`reading` is `None`;
+    /// completion and status are there): a page that explains a reading shows one unit and
+    /// uses [`Store::unit_table`].
     pub async fn unit_tables(
         &self,
         scheme_id: i64,
         period_code: Option<&str>,
+        unit_ids: &[i64],
     ) -> Result<Vec<UnitTable>, StoreError> {
         #[derive(FromRow)]
         struct UnitRow {
@@ -531,6 +534,9 @@ impl Store {
             #[sqlx(flatten)]
             task: TaskRowDb,
         }
+        if unit_ids.is_empty() {
+            return Ok(Vec::new());
+        }
         let Some(scheme) = self.scheme(scheme_id).await? else {
             return Ok(Vec::new());
         };
@@ -543,42 +549,63 @@ impl Store {
             None => periods.last().cloned(),
         };
         let indicators = self.indicators(scheme_id).await?;
-        let units: Vec<UnitRow> = sqlx::query_as(
+        // The units are bound after `$1` the scheme (and `$2` the period, for the reports).
+        let list = |first: usize| {
+            let ids: Vec<String> = (0..unit_ids.len())
+                .map(|i| format!("${}", i + first))
+                .collect();
+            ids.join(", ")
+        };
+        macro_rules! batch {
+            ($sql:expr $(, $period:expr)?) => {{
+                let q = sqlx::query_as(sqlx::AssertSqlSafe($sql)).bind(scheme_id);
+                $(let q = q.bind($period);)?
+                let mut q = q;
+                for id in unit_ids {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(self.pool()).await?
+            }};
+        }
+        let units: Vec<UnitRow> = batch!(format!(
             "SELECT u.id, u.name, u.kind, u.parent_id, su.department \
              FROM scheme_units su JOIN units u ON u.id = su.unit_id \
-             WHERE su.scheme_id = $1 ORDER BY u.name",
-        )
-        .bind(scheme_id)
-        .fetch_all(self.pool())
-        .await?;
-        let rows: Vec<TaskOfUnit> = sqlx::query_as(
+             WHERE su.scheme_id = $1 AND su.unit_id IN ({}) ORDER BY u.name",
+            list(2)
+        ));
+        let rows: Vec<TaskOfUnit> = batch!(format!(
             "SELECT unit_id, id, indicator_id, name, target, weight, rule FROM tasks \
-             WHERE scheme_id = $1 ORDER BY unit_id, position, id",
-        )
-        .bind(scheme_id)
-        .fetch_all(self.pool())
-        .await?;
+             WHERE scheme_id = $1 AND unit_id IN ({}) ORDER BY unit_id, position, id",
+            list(2)
+        ));
         let mut reports: HashMap<i64, ReportRecord> = HashMap::new();
         let mut overrides: HashMap<i64, OverrideRecord> = HashMap::new();
         if let Some(p) = &period {
             // The readings (JSON, a few hundred bytes each) stay in the database: hundreds of
-            // thousands of them would be most of the server's memory.
+            // thousands of them would be most of the server's memory. `CROSS JOIN` starts from
+            // the units' tasks, as in `unit_table`.
             let columns = REPORT_COLUMNS.replace("r.reading,", "CAST(NULL AS TEXT) AS reading,");
-            let found: Vec<ReportRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {columns} FROM progress_reports r \
-                 JOIN periods p ON p.id = r.period_id WHERE r.period_id = $1"
-            )))
-            .bind(p.id)
-            .fetch_all(self.pool())
-            .await?;
+            let found: Vec<ReportRecord> = batch!(
+                format!(
+                    "SELECT {columns} FROM tasks t CROSS JOIN progress_reports r \
+                 JOIN periods p ON p.id = r.period_id \
+                 WHERE r.task_id = t.id AND r.period_id = $2 AND t.scheme_id = $1 \
+                 AND t.unit_id IN ({})",
+                    list(3)
+                ),
+                p.id
+            );
             reports = found.into_iter().map(|r| (r.task_id, r)).collect();
-            let found: Vec<OverrideRecord> = sqlx::query_as(
-                "SELECT task_id, period_id, points, reason FROM score_overrides \
-                 WHERE period_id = $1",
-            )
-            .bind(p.id)
-            .fetch_all(self.pool())
-            .await?;
+            let found: Vec<OverrideRecord> = batch!(
+                format!(
+                    "SELECT o.task_id, o.period_id, o.points, o.reason FROM tasks t \
+                 CROSS JOIN score_overrides o \
+                 WHERE o.task_id = t.id AND o.period_id = $2 AND t.scheme_id = $1 \
+                 AND t.unit_id IN ({})",
+                    list(3)
+                ),
+                p.id
+            );
             overrides = found.into_iter().map(|o| (o.task_id, o)).collect();
         }
         let mut tasks_of: HashMap<i64, Vec<TaskLine>> = HashMap::new();

@@ -148,4 +148,58 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+
+    /// The scheme's version: the sum of all its marks, which grows with every write that can
+    /// move one of its scores. Read it before the summaries a scheme summary is made of.
+    pub async fn scheme_version(&self, scheme_id: i64) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(seq), 0) AS BIGINT) FROM score_marks WHERE scheme_id = $1",
+        )
+        .bind(scheme_id)
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    /// The scheme summary stored for `period_code` at `version`, if any.
+    pub async fn scheme_summary(
+        &self,
+        scheme_id: i64,
+        period_code: &str,
+        version: i64,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT body FROM scheme_summaries \
+             WHERE scheme_id = $1 AND period_code = $2 AND version = $3",
+        )
+        .bind(scheme_id)
+        .bind(period_code)
+        .bind(version)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// Stores a scheme summary computed at `version`, keeping a newer one.
+    pub async fn put_scheme_summary(
+        &self,
+        scheme_id: i64,
+        period_code: &str,
+        version: i64,
+        body: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "INSERT INTO scheme_summaries (scheme_id, period_code, version, body) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (scheme_id, period_code) DO UPDATE \
+             SET version = excluded.version, body = excluded.body \
+             WHERE excluded.version >= scheme_summaries.version",
+        )
+        .bind(scheme_id)
+        .bind(period_code)
+        .bind(version)
+        .bind(body)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

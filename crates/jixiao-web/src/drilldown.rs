@@ -347,48 +347,27 @@ async fn dashboard_of(
         return Err(err(WebError::NotFound));
     }
 
-    let mut counts = vec![0_usize; Status::ALL.len()];
-    let mut by_indicator: Vec<(String, f64, usize)> = Vec::new();
+    let mut current = crate::scores::PeriodSummary::default();
     let mut trend = Vec::new();
     // The units shown: one (a unit's dashboard), those in reach, or every unit (the office),
-    // from their stored summaries, one read per period whatever the number of units.
+    // added up from their stored summaries; the office's sums are stored per period too.
     let filter: Option<Vec<i64>> = match only {
         Some(u) => Some(vec![u]),
         None => session.reach_list().map(<[i64]>::to_vec),
     };
     for p in &periods {
-        let mut completions = (0.0, 0_usize);
-        let summaries =
-            crate::scores::summaries(&s.store, scheme_id, Some(&p.code), filter.as_deref())
+        let sum =
+            crate::scores::period_summary(&s.store, scheme_id, Some(&p.code), filter.as_deref())
                 .await
                 .map_err(|e| err(e.into()))?;
-        for (_, summary) in &summaries {
-            completions.0 += summary.completions.0;
-            completions.1 += summary.completions.1;
-            if p.code != period.code {
-                continue;
-            }
-            for (count, n) in counts.iter_mut().zip(&summary.statuses) {
-                *count += n;
-            }
-            for (name, sum, n) in &summary.by_indicator {
-                match by_indicator.iter_mut().find(|(m, _, _)| m == name) {
-                    Some((_, total, count)) => {
-                        *total += sum;
-                        *count += n;
-                    }
-                    None => by_indicator.push((name.clone(), *sum, *n)),
-                }
-            }
-        }
         let tp = p.period().map(|x| x.time_progress().get()).unwrap_or(1.0);
-        let mean = if completions.1 == 0 {
-            0.0
-        } else {
-            completions.0 / completions.1 as f64
-        };
-        trend.push((views::period_label(&p.code, t), mean, tp));
+        trend.push((views::period_label(&p.code, t), sum.mean_completion(), tp));
+        if p.code == period.code {
+            current = sum;
+        }
     }
+    let counts = &current.statuses;
+    let by_indicator = &current.by_indicator;
     let tp = period
         .period()
         .map(|x| x.time_progress().get())
@@ -397,7 +376,7 @@ async fn dashboard_of(
         .iter()
         .enumerate()
         .map(|(i, st)| {
-            let n = counts[i];
+            let n = counts.get(i).copied().unwrap_or(0);
             crate::svg::Bar {
                 label: t.get(&format!("status.{}", st.code())).to_string(),
                 value: n as f64,

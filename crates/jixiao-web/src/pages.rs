@@ -316,14 +316,12 @@ async fn scheme(
     let mut warnings = Vec::new();
     let reached: Vec<i64> = units.iter().map(|u| u.unit_id).collect();
     let reach = session.reach_list().map(|_| reached.as_slice());
-    for (_, summary) in crate::scores::summaries(&s.store, scheme_id, None, reach)
-        .await
-        .map_err(|e| err(e.into()))?
-    {
-        for m in &summary.weight_mismatches {
-            warnings.push(format!("{}：{m}", summary.unit));
-        }
-    }
+    warnings.extend(
+        crate::scores::period_summary(&s.store, scheme_id, None, reach)
+            .await
+            .map_err(|e| err(e.into()))?
+            .warnings,
+    );
     let periods = s
         .store
         .periods(scheme_id)

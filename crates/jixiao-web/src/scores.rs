@@ -263,43 +263,14 @@ impl SchemeScoring {
     }
 }
 
-/// Below this many units in reach, their tables are read one by one; above it (and for the
-/// office) the whole scheme's in a fixed number of queries.
+/// Below this many units, their summaries are asked for by id; above it (and for the
+/// office) the whole scheme's are read and the others dropped.
 const FEW_UNITS: usize = 200;
 
-/// The tables of the scheme's units among `units` (all when `None`), in the scheme's order.
-pub async fn tables_in_reach(
-    store: &Store,
-    scheme_id: i64,
-    period: Option<&str>,
-    units: Option<&[i64]>,
-) -> Result<Vec<UnitTable>, StoreError> {
-    let allowed: Option<std::collections::HashSet<i64>> =
-        units.map(|u| u.iter().copied().collect());
-    let mut tables = Vec::new();
-    match &allowed {
-        // A department's reviewer: a few units of a province, each read on its own.
-        Some(allowed) if allowed.len() < FEW_UNITS => {
-            for u in store.scheme_units(scheme_id).await? {
-                if !allowed.contains(&u.unit_id) {
-                    continue;
-                }
-                if let Some(table) = store.unit_table(scheme_id, u.unit_id, period).await? {
-                    tables.push(table);
-                }
-            }
-        }
-        // One read for the whole scheme: a query per unit does not scale to a province.
-        _ => {
-            for table in store.unit_tables(scheme_id, period).await? {
-                if allowed.as_ref().is_none_or(|a| a.contains(&table.unit.id)) {
-                    tables.push(table);
-                }
-            }
-        }
-    }
-    Ok(tables)
-}
+/// Units whose tables are read at once when summaries are computed: a fixed number of
+/// queries per batch, and the memory of one batch, not of a province (20,000 units' tables
+/// held at once took 1.4 GB).
+const TABLE_BATCH: usize = 500;
 
 /// What the scheme-wide pages need of one unit's scored table for one period, kept in the
 /// store (`Store::unit_summaries`) so that a province's ranking, scheme page and dashboards
@@ -468,18 +439,20 @@ pub async fn summaries(
         let scoring = SchemeScoring::load(store, scheme_id).await?;
         let table_period = (!key.is_empty()).then_some(key.as_str());
         let mut computed: HashMap<i64, UnitSummary> = HashMap::new();
-        let mut rows = Vec::new();
-        for table in tables_in_reach(store, scheme_id, table_period, Some(&ids)).await? {
-            let summary = UnitSummary::of(&scoring, &table)?;
-            if let Some(stamp) = stamps.get(&table.unit.id) {
-                let body = serde_json::to_string(&summary).map_err(|e| {
-                    ScoreError::Store(StoreError::Corrupt(format!("单位汇总无法保存：{e}")))
-                })?;
-                rows.push((table.unit.id, *stamp, body));
+        for batch in ids.chunks(TABLE_BATCH) {
+            let mut rows = Vec::with_capacity(batch.len());
+            for table in store.unit_tables(scheme_id, table_period, batch).await? {
+                let summary = UnitSummary::of(&scoring, &table)?;
+                if let Some(stamp) = stamps.get(&table.unit.id) {
+                    let body = serde_json::to_string(&summary).map_err(|e| {
+                        ScoreError::Store(StoreError::Corrupt(format!("单位汇总无法保存：{e}")))
+                    })?;
+                    rows.push((table.unit.id, *stamp, body));
+                }
+                computed.insert(table.unit.id, summary);
             }
-            computed.insert(table.unit.id, summary);
+            store.put_unit_summaries(scheme_id, &key, &rows).await?;
         }
-        store.put_unit_summaries(scheme_id, &key, &rows).await?;
         for (id, slot) in &mut out {
             if slot.is_none() {
                 *slot = computed.remove(id);
@@ -490,6 +463,96 @@ pub async fn summaries(
         .into_iter()
         .filter_map(|(id, s)| s.map(|s| (id, s)))
         .collect())
+}
+
+/// The unit summaries of a period added up over the units shown: the dashboard's figures and
+/// the scheme page's weight warnings.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PeriodSummary {
+    /// Units added.
+    pub units: usize,
+    /// Tasks per status, in the order of `Status::ALL`.
+    pub statuses: Vec<usize>,
+    /// Per level-1 indicator, in the order first met: name, sum of completions, count.
+    pub by_indicator: Vec<(String, f64, usize)>,
+    /// Sum of every task's completion (capped) and how many there are.
+    pub completions: (f64, usize),
+    /// Each unit's weight warnings, prefixed with the unit's name.
+    pub warnings: Vec<String>,
+}
+
+impl PeriodSummary {
+    /// Adds a unit.
+    pub fn add(&mut self, u: &UnitSummary) {
+        self.units += 1;
+        if self.statuses.len() < u.statuses.len() {
+            self.statuses.resize(u.statuses.len(), 0);
+        }
+        for (count, n) in self.statuses.iter_mut().zip(&u.statuses) {
+            *count += n;
+        }
+        for (name, sum, n) in &u.by_indicator {
+            match self.by_indicator.iter_mut().find(|(m, _, _)| m == name) {
+                Some((_, total, count)) => {
+                    *total += sum;
+                    *count += n;
+                }
+                None => self.by_indicator.push((name.clone(), *sum, *n)),
+            }
+        }
+        self.completions.0 += u.completions.0;
+        self.completions.1 += u.completions.1;
+        for m in &u.weight_mismatches {
+            self.warnings.push(format!("{}：{m}", u.unit));
+        }
+    }
+
+    /// The mean completion, 0 when no task has one.
+    pub fn mean_completion(&self) -> f64 {
+        if self.completions.1 == 0 {
+            0.0
+        } else {
+            self.completions.0 / self.completions.1 as f64
+        }
+    }
+}
+
+/// A period's summary over the scheme's units among `units` (all when `None`). For all units
+/// it is kept in the store at the scheme's version, so an unchanged province's dashboard reads
+/// one row per period instead of 20,000.
+pub async fn period_summary(
+    store: &Store,
+    scheme_id: i64,
+    period: Option<&str>,
+    units: Option<&[i64]>,
+) -> Result<PeriodSummary, ScoreError> {
+    let add_up = |rows: Vec<(i64, UnitSummary)>| {
+        let mut sum = PeriodSummary::default();
+        for (_, u) in &rows {
+            sum.add(u);
+        }
+        sum
+    };
+    if units.is_some() {
+        return Ok(add_up(summaries(store, scheme_id, period, units).await?));
+    }
+    let Some(key) = period_key(store, scheme_id, period).await? else {
+        return Ok(PeriodSummary::default());
+    };
+    // The version is read before the summaries it will be stored with.
+    let version = store.scheme_version(scheme_id).await?;
+    if let Some(body) = store.scheme_summary(scheme_id, &key, version).await?
+        && let Ok(sum) = serde_json::from_str::<PeriodSummary>(&body)
+    {
+        return Ok(sum);
+    }
+    let sum = add_up(summaries(store, scheme_id, period, None).await?);
+    let body = serde_json::to_string(&sum)
+        .map_err(|e| ScoreError::Store(StoreError::Corrupt(format!("方案汇总无法保存：{e}"))))?;
+    store
+        .put_scheme_summary(scheme_id, &key, version, &body)
+        .await?;
+    Ok(sum)
 }
 
 /// Every assessed unit of a scheme ranked for a period; the rows of `units` only, when given
