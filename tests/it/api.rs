@@ -129,6 +129,9 @@ async fn every_endpoint_answers_every_role_as_the_web_app_does() {
         assert_eq!(t["total"], tasks, "tasks of {who}");
         let r = api.get("/reports").await.json;
         assert_eq!(r["total"], tasks, "reports of {who}");
+        let scores = api.get("/schemes/1/scores?per_page=1").await.json;
+        assert_eq!(scores["total"], units_in_rank, "scores of {who}");
+        assert_eq!(scores["items"].as_array().unwrap().len(), 1, "one a page");
         let rank = api.get("/schemes/1/ranking").await.json;
         assert_eq!(
             rank["rows"].as_array().unwrap().len(),
@@ -574,7 +577,8 @@ async fn a_table_is_uploaded_previewed_and_confirmed_through_the_api() {
             "used up"
         );
         let scores = admin.get("/schemes/1/scores").await;
-        assert_eq!(scores.json[0]["total"], 134.83, "{}", db.backend);
+        assert_eq!(scores.json["items"][0]["total"], 134.83, "{}", db.backend);
+        assert_eq!(scores.json["total"], 1);
     }
 }
 

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::extract::{ApiPath, ApiQuery, Caller};
 use super::problem::Problem;
 use super::read::IdPath;
-use super::{ApiResult, ReadErrors};
+use super::{ApiResult, Page, Paging, ReadErrors};
 use crate::AppState;
 use crate::scores::{SchemeScoring, flatten};
 
@@ -71,17 +71,20 @@ pub(crate) struct ScoreQuery {
 }
 
 /// `GET /schemes/{id}/scores`.
-#[utoipa::path(get, path = "/schemes/{id}/scores", tag = "results", params(IdPath, ScoreQuery),
+#[utoipa::path(get, path = "/schemes/{id}/scores", tag = "results",
+    params(IdPath, ScoreQuery, Paging),
     summary = "单位得分 / unit scores",
-    description = "按方案规则计算，逐项可追溯。/ Scored with the scheme's rules, every figure \
-                   explained.",
-    responses((status = 200, description = "得分 / scores", body = Vec<UnitScore>), ReadErrors))]
+    description = "按方案规则计算，逐项可追溯；按单位名称分页。/ Scored with the scheme's rules, \
+                   every figure explained; paged in the order of the units' names.",
+    responses((status = 200, description = "得分 / scores", body = Page<UnitScore>), ReadErrors))]
 pub(crate) async fn scores(
     State(s): State<AppState>,
     caller: Caller,
     ApiPath(p): ApiPath<IdPath>,
     ApiQuery(q): ApiQuery<ScoreQuery>,
-) -> ApiResult<Vec<UnitScore>> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> ApiResult<Page<UnitScore>> {
+    let (limit, offset, page, per_page) = paging.window()?;
     super::read::scheme_for(&s, &caller, p.id).await?;
     let period = q.period.filter(|x| !x.is_empty());
     if let Some(code) = &period
@@ -89,9 +92,6 @@ pub(crate) async fn scores(
     {
         return Err(Problem::not_found().detail(format!("没有周期「{code}」")));
     }
-    let scoring = SchemeScoring::load(&s.store, p.id)
-        .await
-        .map_err(Problem::internal)?;
     let units: Vec<i64> = match q.unit {
         Some(u) if !caller.session.reaches(u) => return Err(Problem::not_found()),
         Some(u) => vec![u],
@@ -104,14 +104,26 @@ pub(crate) async fn scores(
             .filter(|u| caller.session.reaches(*u))
             .collect(),
     };
+    let total = units.len() as i64;
+    let window: Vec<i64> = units
+        .into_iter()
+        .skip(offset as usize)
+        .take(limit as usize)
+        .collect();
+    // One batch of at most 500 units' tables, read in a fixed number of queries.
+    let tables = s
+        .store
+        .unit_tables(p.id, period.as_deref(), &window)
+        .await?;
+    if q.unit.is_some() && tables.is_empty() {
+        return Err(Problem::not_found());
+    }
+    let scoring = SchemeScoring::load(&s.store, p.id)
+        .await
+        .map_err(Problem::internal)?;
     let mut out = Vec::new();
-    for unit in units {
-        let Some(table) = s.store.unit_table(p.id, unit, period.as_deref()).await? else {
-            if q.unit.is_some() {
-                return Err(Problem::not_found());
-            }
-            continue;
-        };
+    for table in tables {
+        let unit = table.unit.id;
         let r = scoring.unit_result(&table).map_err(Problem::internal)?;
         out.push(UnitScore {
             unit_id: unit,
@@ -139,7 +151,12 @@ pub(crate) async fn scores(
             explanation: r.explanation.clone(),
         });
     }
-    Ok(Json(out))
+    Ok(Json(Page {
+        items: out,
+        page,
+        per_page,
+        total,
+    }))
 }
 
 /// A unit's place.
