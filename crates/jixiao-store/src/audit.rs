@@ -122,12 +122,13 @@ fn entry_hash(
 }
 
 /// Appends an entry in `tx` (begun with `Store::write_tx`). The head row's update takes its lock
-/// whenever it runs, so entries of concurrent transactions are appended one after the other.
+/// whenever it runs, so entries of concurrent transactions are appended one after the other;
+/// the entry's insert moves the head's hash (a trigger, migration 0012).
 pub(crate) async fn append(
     tx: &mut Transaction<'_, Any>,
     rec: Record<'_>,
 ) -> Result<(), StoreError> {
-    let (seq, prev): (i64, String) =
+    let (_seq, prev): (i64, String) =
         sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
             .fetch_one(&mut **tx)
             .await?;
@@ -160,11 +161,7 @@ pub(crate) async fn append(
     .bind(&hash)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1 AND seq = $2")
-        .bind(&hash)
-        .bind(seq)
-        .execute(&mut **tx)
-        .await?;
+    // The head's hash follows by the trigger of migration 0012.
     Ok(())
 }
 
