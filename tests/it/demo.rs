@@ -263,4 +263,11 @@ async fn a_province_ranking_is_paged_and_filtered_by_unit_type() {
         "the scheme's units are paged too"
     );
     assert_eq!(scheme.matches("/schemes/1/units/").count(), 200);
+    assert_eq!(
+        scheme.matches("data-label=\"任务要点\">2</td>").count(),
+        200,
+        "each listed unit with its two tasks"
+    );
+    let (_, last) = server.get("/schemes/1?page=2").await;
+    assert_eq!(last.matches("/schemes/1/units/").count(), 50);
 }

@@ -40,7 +40,7 @@ pub use pending::PendingImport;
 pub use periods::{Extension, PendingExtension};
 pub use read::{
     IndicatorRecord, OverrideRecord, PeriodRecord, ReportRecord, SaveContext, SchemeRecord,
-    SchemeSummary, TaskDetail, TaskLine, UnitInScheme, UnitRecord, UnitTable,
+    SchemeSummary, TaskDetail, TaskLine, UnitInScheme, UnitRecord, UnitTable, UnitWorkload,
 };
 pub use reports::{Decision, ReportDraft};
 pub use setup::{

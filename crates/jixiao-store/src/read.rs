@@ -86,6 +86,13 @@ pub struct UnitInScheme {
     pub name: String,
     /// The 主管部门 line of its table.
     pub department: String,
+}
+
+/// How much a unit carries in a scheme.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct UnitWorkload {
+    /// Unit id.
+    pub unit_id: i64,
     /// Its tasks in the scheme.
     pub tasks: i64,
     /// Sum of their weights.
@@ -366,17 +373,36 @@ impl Store {
     /// The units assessed in a scheme.
     pub async fn scheme_units(&self, scheme_id: i64) -> Result<Vec<UnitInScheme>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT u.id AS unit_id, u.name, su.department, \
-             (SELECT COUNT(*) FROM tasks t WHERE t.scheme_id = su.scheme_id AND t.unit_id = u.id) \
-               AS tasks, \
-             (SELECT COALESCE(SUM(t.weight), 0.0) FROM tasks t \
-               WHERE t.scheme_id = su.scheme_id AND t.unit_id = u.id) AS weight_sum \
+            "SELECT u.id AS unit_id, u.name, su.department \
              FROM scheme_units su JOIN units u ON u.id = su.unit_id \
              WHERE su.scheme_id = $1 ORDER BY u.name",
         )
         .bind(scheme_id)
         .fetch_all(self.pool())
         .await?)
+    }
+
+    /// The tasks and weight of a few units in a scheme (a page of a list: the ids are bound as
+    /// parameters), in no particular order.
+    pub async fn unit_workloads(
+        &self,
+        scheme_id: i64,
+        unit_ids: &[i64],
+    ) -> Result<Vec<UnitWorkload>, StoreError> {
+        if unit_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<String> = (0..unit_ids.len()).map(|i| format!("${}", i + 2)).collect();
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT unit_id, COUNT(*) AS tasks, CAST(COALESCE(SUM(weight), 0) AS DOUBLE PRECISION) \
+             AS weight_sum FROM tasks WHERE scheme_id = $1 AND unit_id IN ({}) GROUP BY unit_id",
+            list.join(", ")
+        )))
+        .bind(scheme_id);
+        for id in unit_ids {
+            q = q.bind(*id);
+        }
+        Ok(q.fetch_all(self.pool()).await?)
     }
 
     /// A scheme's periods, oldest first.

@@ -256,6 +256,15 @@ struct IndicatorView {
     points: String,
 }
 
+/// A unit in a scheme's list.
+struct UnitRowView {
+    unit_id: i64,
+    name: String,
+    department: String,
+    tasks: i64,
+    weight: String,
+}
+
 #[derive(Template)]
 #[template(path = "scheme.html")]
 struct SchemePage {
@@ -264,7 +273,7 @@ struct SchemePage {
     title: String,
     year: i64,
     indicators: Vec<IndicatorView>,
-    units: Vec<UnitInScheme>,
+    units: Vec<UnitRowView>,
     pager: Pager,
     pager_label: String,
     periods: Vec<(String, String, Option<String>)>,
@@ -351,7 +360,29 @@ async fn scheme(
         UNIT_PAGE_ROWS,
         String::new(),
     );
-    let units = units[pager.range(UNIT_PAGE_ROWS)].to_vec();
+    let shown = &units[pager.range(UNIT_PAGE_ROWS)];
+    let ids: Vec<i64> = shown.iter().map(|u| u.unit_id).collect();
+    let loads: std::collections::HashMap<i64, jixiao_store::UnitWorkload> = s
+        .store
+        .unit_workloads(scheme_id, &ids)
+        .await
+        .map_err(|e| err(e.into()))?
+        .into_iter()
+        .map(|w| (w.unit_id, w))
+        .collect();
+    let units = shown
+        .iter()
+        .map(|u| {
+            let load = loads.get(&u.unit_id);
+            UnitRowView {
+                unit_id: u.unit_id,
+                name: u.name.clone(),
+                department: u.department.clone(),
+                tasks: load.map_or(0, |w| w.tasks),
+                weight: views::points(load.map_or(0.0, |w| w.weight_sum)),
+            }
+        })
+        .collect();
     render(
         locale,
         &SchemePage {
