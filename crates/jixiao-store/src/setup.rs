@@ -293,24 +293,66 @@ impl Store {
         &self,
         scheme_id: i64,
     ) -> Result<Vec<AdjustmentRecord>, StoreError> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {ADJ_COLUMNS} FROM unit_adjustments a \
-             JOIN adjustment_rules r ON r.id = a.rule_id WHERE a.scheme_id = $1 ORDER BY a.id"
-        )))
-        .bind(scheme_id)
-        .fetch_all(self.pool())
-        .await?)
+        self.entries(Entry::Adjustment, scheme_id, None).await
     }
 
-    /// Every veto found in a scheme (all units), oldest first.
+    /// The adjustments entered for one unit of a scheme, in the order entered.
+    pub async fn unit_adjustments(
+        &self,
+        scheme_id: i64,
+        unit_id: i64,
+    ) -> Result<Vec<AdjustmentRecord>, StoreError> {
+        self.entries(Entry::Adjustment, scheme_id, Some(unit_id))
+            .await
+    }
+
+    /// Every veto found in a scheme, in the order entered.
     pub async fn scheme_vetoes(&self, scheme_id: i64) -> Result<Vec<VetoRecord>, StoreError> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {VETO_COLUMNS} FROM unit_vetoes v \
-             JOIN veto_items i ON i.id = v.item_id WHERE v.scheme_id = $1 ORDER BY v.id"
-        )))
-        .bind(scheme_id)
-        .fetch_all(self.pool())
-        .await?)
+        self.entries(Entry::Veto, scheme_id, None).await
+    }
+
+    /// The vetoes found for one unit of a scheme, in the order entered.
+    pub async fn unit_vetoes(
+        &self,
+        scheme_id: i64,
+        unit_id: i64,
+    ) -> Result<Vec<VetoRecord>, StoreError> {
+        self.entries(Entry::Veto, scheme_id, Some(unit_id)).await
+    }
+
+    /// A scheme's adjustments or vetoes, of one unit when given.
+    async fn entries<T>(
+        &self,
+        entry: Entry,
+        scheme_id: i64,
+        unit_id: Option<i64>,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        T: for<'r> FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        let select = match entry {
+            Entry::Adjustment => format!(
+                "SELECT {ADJ_COLUMNS} FROM unit_adjustments a \
+                 JOIN adjustment_rules r ON r.id = a.rule_id WHERE a.scheme_id = $1"
+            ),
+            Entry::Veto => format!(
+                "SELECT {VETO_COLUMNS} FROM unit_vetoes v \
+                 JOIN veto_items i ON i.id = v.item_id WHERE v.scheme_id = $1"
+            ),
+        };
+        let alias = match entry {
+            Entry::Adjustment => "a",
+            Entry::Veto => "v",
+        };
+        let sql = match unit_id {
+            Some(_) => format!("{select} AND {alias}.unit_id = $2 ORDER BY {alias}.id"),
+            None => format!("{select} ORDER BY {alias}.id"),
+        };
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(scheme_id);
+        if let Some(u) = unit_id {
+            q = q.bind(u);
+        }
+        Ok(q.fetch_all(self.pool()).await?)
     }
 
     /// One adjustment.

@@ -168,7 +168,8 @@ pub(crate) async fn scored_unit_table(
         .unit_table(scheme_id, unit_id, period.as_deref())
         .await?
         .ok_or(WebError::NotFound)?;
-    let scoring = crate::scores::SchemeScoring::load(&s.store, scheme_id).await?;
+    let scoring =
+        crate::scores::SchemeScoring::load_for_unit(&s.store, &table.scheme, unit_id).await?;
     Ok((table, scoring))
 }
 

@@ -120,12 +120,37 @@ pub struct SchemeScoring {
 }
 
 impl SchemeScoring {
-    /// Loads a scheme's scoring setup and entries.
+    /// Loads a scheme's scoring setup and the entries of all its units.
     pub async fn load(store: &Store, scheme_id: i64) -> Result<SchemeScoring, ScoreError> {
         let grades = match store.scheme(scheme_id).await? {
             Some(s) => grade_table(&s),
             None => GradeTable::default(),
         };
+        let mut scoring = Self::setup(store, scheme_id, grades).await?;
+        scoring.adjustments = store.scheme_adjustments(scheme_id).await?;
+        scoring.vetoes = store.scheme_vetoes(scheme_id).await?;
+        Ok(scoring)
+    }
+
+    /// Loads a scheme's scoring setup and one unit's entries: what scoring that unit's table
+    /// needs, whatever the number of units with adjustments or vetoes.
+    pub async fn load_for_unit(
+        store: &Store,
+        scheme: &SchemeRecord,
+        unit_id: i64,
+    ) -> Result<SchemeScoring, ScoreError> {
+        let mut scoring = Self::setup(store, scheme.id, grade_table(scheme)).await?;
+        scoring.adjustments = store.unit_adjustments(scheme.id, unit_id).await?;
+        scoring.vetoes = store.unit_vetoes(scheme.id, unit_id).await?;
+        Ok(scoring)
+    }
+
+    /// The scheme's rules and veto items, without entries.
+    async fn setup(
+        store: &Store,
+        scheme_id: i64,
+        grades: GradeTable,
+    ) -> Result<SchemeScoring, ScoreError> {
         let rules = store
             .adjustment_rules(scheme_id)
             .await?
@@ -142,8 +167,8 @@ impl SchemeScoring {
             grades,
             rules,
             items: store.veto_items(scheme_id).await?,
-            adjustments: store.scheme_adjustments(scheme_id).await?,
-            vetoes: store.scheme_vetoes(scheme_id).await?,
+            adjustments: Vec::new(),
+            vetoes: Vec::new(),
         })
     }
 
