@@ -246,6 +246,9 @@ pub struct ServeArgs {
     #[arg(long, env = "JIXIAO_API_REQUESTS_PER_MINUTE", default_value_t = 600,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub api_requests_per_minute: u32,
+    /// 后台刷新过期得分汇总的间隔秒数（0 为不刷新；多实例时同一时间只有一个实例刷新）
+    #[arg(long, env = "JIXIAO_REFRESH_SECONDS", default_value_t = 10)]
+    pub refresh_seconds: u64,
     /// 日志格式：text（默认，便于阅读）或 json（每行一个 JSON 对象，便于日志系统收集）
     #[arg(long, env = "JIXIAO_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,

@@ -52,9 +52,18 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
             ..WebConfig::default()
         }),
     };
+    // Stale score summaries are recomputed in the background, by one instance at a time.
+    let refresher = (args.refresh_seconds > 0).then(|| {
+        let holder = jixiao_web::refresh::holder_name(&addr.to_string());
+        jixiao_web::refresh::Refresher::new(store.clone(), holder)
+            .spawn(std::time::Duration::from_secs(args.refresh_seconds))
+    });
     jixiao_web::serve(listener, state, shutdown_signal())
         .await
         .context("网页服务异常退出")?;
+    if let Some(task) = refresher {
+        task.abort();
+    }
     store.close().await;
     let _ = writeln!(std::io::stdout(), "jixiao 已停止");
     Ok(ExitCode::SUCCESS)

@@ -449,4 +449,22 @@ async fn two_servers_on_one_postgresql_share_sessions_and_the_version_guard() {
         assert_eq!(&stored.0, winner, "round {round}");
         assert_eq!(stored.1, round, "round {round}");
     }
+
+    // Background work runs once: both instances ask for the refresh lease at start and every
+    // few seconds, and one of them holds it.
+    let holders: Vec<String> = sqlx::query_scalar("SELECT holder FROM leases WHERE name = $1")
+        .bind(jixiao_web::refresh::LEASE)
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(holders.len(), 1, "{holders:?}");
+    let (addr_a, addr_b) = (
+        a.base().replace("http://", ""),
+        b.base().replace("http://", ""),
+    );
+    assert!(
+        holders[0].starts_with(addr_a.trim_end_matches('/'))
+            ^ holders[0].starts_with(addr_b.trim_end_matches('/')),
+        "held by one of the two: {holders:?} ({addr_a}, {addr_b})"
+    );
 }

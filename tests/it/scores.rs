@@ -455,3 +455,69 @@ async fn stored_summaries_follow_every_kind_of_write() {
         check("a replacing import").await;
     }
 }
+
+/// The background refresh recomputes what a scheme-wide change made stale, once, and only on
+/// the instance that holds the lease; another instance waits until the lease runs out.
+#[tokio::test]
+async fn the_background_refresh_recomputes_stale_summaries_under_one_lease() {
+    use jixiao_store::{Actor, SchemeSettings};
+    use jixiao_web::refresh::{LEASE, Refresher};
+    for db in databases().await {
+        let store = two_departments(&db, &crate::setup::table("500")).await;
+        let periods = store.periods(1).await.unwrap().len();
+        let mut first = Refresher::new(store.clone(), "甲".into());
+        let mut second = Refresher::new(store.clone(), "乙".into());
+        assert_eq!(
+            first.round().await.unwrap(),
+            Some(2 * periods),
+            "{}: every unit and period at first",
+            db.backend
+        );
+        assert_eq!(second.round().await.unwrap(), None, "the lease is 甲's");
+        assert_eq!(first.round().await.unwrap(), Some(0), "nothing went stale");
+
+        store
+            .set_scheme_settings(
+                &Actor::cli(),
+                1,
+                &SchemeSettings {
+                    tolerance: 0.2,
+                    grades: [100, 85, 70, 50],
+                },
+                |_, _| None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .stale_units(1, &store.periods(1).await.unwrap()[0].code)
+                .await
+                .unwrap()
+                .len(),
+            2,
+            "a new tolerance makes every unit stale"
+        );
+        assert_eq!(first.round().await.unwrap(), Some(2 * periods));
+        assert!(
+            store
+                .stale_units(1, &store.periods(1).await.unwrap()[0].code)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // A lease that ran out goes to whoever asks next.
+        assert!(!store.try_lease(LEASE, "乙", 60).await.unwrap());
+        assert!(
+            store.try_lease(LEASE, "甲", -1).await.unwrap(),
+            "甲 lets it lapse"
+        );
+        assert!(
+            store.try_lease(LEASE, "乙", 60).await.unwrap(),
+            "{}",
+            db.backend
+        );
+        assert_eq!(first.round().await.unwrap(), None);
+        assert_eq!(second.round().await.unwrap(), Some(0));
+    }
+}

@@ -6,7 +6,7 @@ use jixiao_domain::Role;
 
 use crate::support::*;
 
-fn table(done: &str) -> String {
+pub(crate) fn table(done: &str) -> String {
     format!(
         " 2023年度测试考核工作任务要点完成进度情况\n\n主管部门：测试局\n\n\t一级指标\n\t二级指标\n\t任务要点名称\n\t年度目标\n\t进度情况\n\t分值权重\n\n\t履职尽责（100分）\n\t重点工作\n\t技能培训\n\t培训妇女1000人\n\t已培训妇女{done}人\n\t100分\n"
     )

@@ -202,4 +202,64 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+
+    /// The units of a scheme whose summary for `period_code` is missing or stale, with their
+    /// current stamps: what a background refresh has to compute (usually none or a few, so
+    /// this reads no summary).
+    pub async fn stale_units(
+        &self,
+        scheme_id: i64,
+        period_code: &str,
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        let scheme_seq: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(seq), 0) FROM score_marks WHERE scheme_id = $1 AND unit_id = 0",
+        )
+        .bind(scheme_id)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(sqlx::query_as(
+            "SELECT su.unit_id, COALESCE(m.seq, 0) + $3 AS stamp \
+             FROM scheme_units su \
+             LEFT JOIN score_marks m ON m.scheme_id = su.scheme_id AND m.unit_id = su.unit_id \
+             LEFT JOIN unit_summaries c ON c.scheme_id = su.scheme_id \
+               AND c.period_code = $2 AND c.unit_id = su.unit_id \
+               AND c.stamp = COALESCE(m.seq, 0) + $3 \
+             WHERE su.scheme_id = $1 AND c.unit_id IS NULL ORDER BY su.unit_id",
+        )
+        .bind(scheme_id)
+        .bind(period_code)
+        .bind(scheme_seq)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Takes or renews the lease `name` for `holder` for `seconds`; false when another holder's
+    /// lease still runs. Several instances call this on one database and one of them wins.
+    pub async fn try_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        seconds: i64,
+    ) -> Result<bool, StoreError> {
+        let now = chrono::Utc::now();
+        let stamp = |t: chrono::DateTime<chrono::Utc>| {
+            t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        };
+        let until = stamp(now + chrono::Duration::seconds(seconds));
+        let mut tx = self.write_tx().await?;
+        let n = sqlx::query(
+            "INSERT INTO leases (name, holder, until) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until \
+             WHERE leases.holder = excluded.holder OR leases.until < $4",
+        )
+        .bind(name)
+        .bind(holder)
+        .bind(&until)
+        .bind(stamp(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(n == 1)
+    }
 }

@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod importing;
 mod metrics;
 mod pages;
+pub mod refresh;
 pub mod scores;
 mod setup;
 mod svg;

@@ -459,25 +459,7 @@ pub async fn summaries(
         }
     }
     if !missing.is_empty() {
-        let ids: Vec<i64> = missing.iter().map(|(id, _)| *id).collect();
-        let stamps: HashMap<i64, i64> = missing.into_iter().collect();
-        let scoring = SchemeScoring::load(store, scheme_id).await?;
-        let table_period = (!key.is_empty()).then_some(key.as_str());
-        let mut computed: HashMap<i64, UnitSummary> = HashMap::new();
-        for batch in ids.chunks(TABLE_BATCH) {
-            let mut rows = Vec::with_capacity(batch.len());
-            for table in store.unit_tables(scheme_id, table_period, batch).await? {
-                let summary = UnitSummary::of(&scoring, &table)?;
-                if let Some(stamp) = stamps.get(&table.unit.id) {
-                    let body = serde_json::to_string(&summary).map_err(|e| {
-                        ScoreError::Store(StoreError::Corrupt(format!("单位汇总无法保存：{e}")))
-                    })?;
-                    rows.push((table.unit.id, *stamp, body));
-                }
-                computed.insert(table.unit.id, summary);
-            }
-            store.put_unit_summaries(scheme_id, &key, &rows).await?;
-        }
+        let mut computed = compute_summaries(store, scheme_id, &key, &missing).await?;
         for (id, slot) in &mut out {
             if slot.is_none() {
                 *slot = computed.remove(id);
@@ -488,6 +470,51 @@ pub async fn summaries(
         .into_iter()
         .filter_map(|(id, s)| s.map(|s| (id, s)))
         .collect())
+}
+
+/// Scores the units `missing` (with the stamps read before their data) for the period `key`
+/// in batches, stores their summaries and returns them.
+async fn compute_summaries(
+    store: &Store,
+    scheme_id: i64,
+    key: &str,
+    missing: &[(i64, i64)],
+) -> Result<HashMap<i64, UnitSummary>, ScoreError> {
+    let ids: Vec<i64> = missing.iter().map(|(id, _)| *id).collect();
+    let stamps: HashMap<i64, i64> = missing.iter().copied().collect();
+    let scoring = SchemeScoring::load(store, scheme_id).await?;
+    let table_period = (!key.is_empty()).then_some(key);
+    let mut computed: HashMap<i64, UnitSummary> = HashMap::new();
+    for batch in ids.chunks(TABLE_BATCH) {
+        let mut rows = Vec::with_capacity(batch.len());
+        for table in store.unit_tables(scheme_id, table_period, batch).await? {
+            let summary = UnitSummary::of(&scoring, &table)?;
+            if let Some(stamp) = stamps.get(&table.unit.id) {
+                let body = serde_json::to_string(&summary).map_err(|e| {
+                    ScoreError::Store(StoreError::Corrupt(format!("单位汇总无法保存：{e}")))
+                })?;
+                rows.push((table.unit.id, *stamp, body));
+            }
+            computed.insert(table.unit.id, summary);
+        }
+        store.put_unit_summaries(scheme_id, key, &rows).await?;
+    }
+    Ok(computed)
+}
+
+/// Recomputes the summaries of a scheme's period that are missing or stale (what a write made
+/// stale since); returns how many. The background refresh runs this, so that a request seldom
+/// finds many to compute.
+pub async fn refresh_stale(
+    store: &Store,
+    scheme_id: i64,
+    period_code: &str,
+) -> Result<usize, ScoreError> {
+    let stale = store.stale_units(scheme_id, period_code).await?;
+    if !stale.is_empty() {
+        compute_summaries(store, scheme_id, period_code, &stale).await?;
+    }
+    Ok(stale.len())
 }
 
 /// The unit summaries of a period added up over the units shown: the dashboard's figures and
