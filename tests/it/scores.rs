@@ -498,6 +498,18 @@ async fn the_background_refresh_recomputes_stale_summaries_under_one_lease() {
             "a new tolerance makes every unit stale"
         );
         assert_eq!(first.round().await.unwrap(), Some(2 * periods));
+        let version = store.scheme_version(1).await.unwrap();
+        for p in store.periods(1).await.unwrap() {
+            assert!(
+                store
+                    .scheme_summary(1, &p.code, version)
+                    .await
+                    .unwrap()
+                    .is_some(),
+                "the dashboard's sums of {} are ready",
+                p.code
+            );
+        }
         assert!(
             store
                 .stale_units(1, &store.periods(1).await.unwrap()[0].code)

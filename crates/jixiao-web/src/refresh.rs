@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use jixiao_store::Store;
 
-use crate::scores::{ScoreError, refresh_stale};
+use crate::scores::{ScoreError, period_summary, refresh_stale};
 
 /// The lease's name.
 pub const LEASE: &str = "score-summaries";
@@ -90,6 +90,13 @@ impl Refresher {
                     );
                 }
                 recomputed += n;
+            }
+            // When nothing was written meanwhile, the dashboard's sums too (each one read of
+            // 20,000 summaries); while writes go on, the next quiet round does it.
+            if self.store.scheme_version(scheme.id).await? == version {
+                for p in &periods {
+                    period_summary(&self.store, scheme.id, Some(&p.code), None).await?;
+                }
             }
             self.fresh_at.insert(scheme.id, version);
         }
