@@ -20,6 +20,12 @@ pub const LEASE: &str = "score-summaries";
 /// How long a lease lasts unless renewed; renewed before each period refreshed.
 const LEASE_SECONDS: i64 = 60;
 
+/// Fewer stale summaries than this in a period are left to the request that needs them (one
+/// batch of tables, a fraction of a second): during a deadline the same few hundred units go
+/// stale again every few seconds, and recomputing them in every period each round would take
+/// the writers' CPU for nothing.
+pub const REFRESH_AT_LEAST: usize = 500;
+
 /// A name for this process in the lease: its address, process id and random bytes (two
 /// hosts may run the same address and process id behind one PostgreSQL).
 pub fn holder_name(addr: &str) -> String {
@@ -38,6 +44,8 @@ pub struct Refresher {
     /// Each scheme's version when all its summaries were last found fresh: an unchanged
     /// scheme is skipped without a query per period.
     fresh_at: HashMap<i64, i64>,
+    /// Stale summaries a period needs before this refreshes them.
+    at_least: usize,
 }
 
 impl Refresher {
@@ -47,7 +55,14 @@ impl Refresher {
             store,
             holder,
             fresh_at: HashMap::new(),
+            at_least: REFRESH_AT_LEAST,
         }
+    }
+
+    /// Refreshes a period once it has `n` stale summaries (tests use 1).
+    pub fn at_least(mut self, n: usize) -> Refresher {
+        self.at_least = n.max(1);
+        self
     }
 
     /// One round over every scheme, newest period first. `Ok(None)` when another instance
@@ -79,7 +94,7 @@ impl Refresher {
                     return Ok(Some(recomputed));
                 }
                 let started = std::time::Instant::now();
-                let n = refresh_stale(&self.store, scheme.id, &p.code).await?;
+                let n = refresh_stale(&self.store, scheme.id, &p.code, self.at_least).await?;
                 if n > 0 {
                     tracing::info!(
                         scheme = scheme.id,
@@ -92,7 +107,8 @@ impl Refresher {
                 recomputed += n;
             }
             // When nothing was written meanwhile, the dashboard's sums too (each one read of
-            // 20,000 summaries); while writes go on, the next quiet round does it.
+            // 20,000 summaries, and the few stale ones left to requests scored on the way);
+            // while writes go on, the next quiet round does it.
             if self.store.scheme_version(scheme.id).await? == version {
                 for p in &periods {
                     period_summary(&self.store, scheme.id, Some(&p.code), None).await?;

@@ -502,18 +502,20 @@ async fn compute_summaries(
     Ok(computed)
 }
 
-/// Recomputes the summaries of a scheme's period that are missing or stale (what a write made
-/// stale since); returns how many. The background refresh runs this, so that a request seldom
-/// finds many to compute.
+/// Recomputes the summaries of a scheme's period that are missing or stale (what writes made
+/// stale since) when there are at least `at_least` of them; returns how many it recomputed.
+/// The background refresh runs this, so that a request seldom finds many to compute.
 pub async fn refresh_stale(
     store: &Store,
     scheme_id: i64,
     period_code: &str,
+    at_least: usize,
 ) -> Result<usize, ScoreError> {
     let stale = store.stale_units(scheme_id, period_code).await?;
-    if !stale.is_empty() {
-        compute_summaries(store, scheme_id, period_code, &stale).await?;
+    if stale.is_empty() || stale.len() < at_least {
+        return Ok(0);
     }
+    compute_summaries(store, scheme_id, period_code, &stale).await?;
     Ok(stale.len())
 }
 
