@@ -81,12 +81,7 @@ impl Store {
         period_code: &str,
         units: Option<&[i64]>,
     ) -> Result<Vec<StampedSummary>, StoreError> {
-        let scheme_seq: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(seq), 0) FROM score_marks WHERE scheme_id = $1 AND unit_id = 0",
-        )
-        .bind(scheme_id)
-        .fetch_one(self.pool())
-        .await?;
+        let scheme_seq = self.scheme_mark(scheme_id).await?;
         let only = match units {
             Some([]) => return Ok(Vec::new()),
             Some(ids) => {
@@ -147,6 +142,16 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The scheme's own mark (unit 0), which every unit's stamp includes.
+    async fn scheme_mark(&self, scheme_id: i64) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COALESCE(MAX(seq), 0) FROM score_marks WHERE scheme_id = $1 AND unit_id = 0",
+        )
+        .bind(scheme_id)
+        .fetch_one(self.pool())
+        .await?)
     }
 
     /// The scheme's version: the sum of all its marks, which grows with every write that can
@@ -211,12 +216,7 @@ impl Store {
         scheme_id: i64,
         period_code: &str,
     ) -> Result<Vec<(i64, i64)>, StoreError> {
-        let scheme_seq: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(seq), 0) FROM score_marks WHERE scheme_id = $1 AND unit_id = 0",
-        )
-        .bind(scheme_id)
-        .fetch_one(self.pool())
-        .await?;
+        let scheme_seq = self.scheme_mark(scheme_id).await?;
         Ok(sqlx::query_as(
             "SELECT su.unit_id, COALESCE(m.seq, 0) + $3 AS stamp \
              FROM scheme_units su \
