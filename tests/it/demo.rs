@@ -209,7 +209,7 @@ async fn a_province_ranking_is_paged_and_filtered_by_unit_type() {
             "--units",
             "250",
             "--tasks-per-unit",
-            "2",
+            "8",
             "--periods",
             "1",
             "--seed",
@@ -264,10 +264,31 @@ async fn a_province_ranking_is_paged_and_filtered_by_unit_type() {
     );
     assert_eq!(scheme.matches("/schemes/1/units/").count(), 200);
     assert_eq!(
-        scheme.matches("data-label=\"任务要点\">2</td>").count(),
+        scheme.matches("data-label=\"任务要点\">8</td>").count(),
         200,
-        "each listed unit with its two tasks"
+        "each listed unit with its eight tasks"
     );
     let (_, last) = server.get("/schemes/1?page=2").await;
     assert_eq!(last.matches("/schemes/1/units/").count(), 50);
+
+    // 预警 lists a province's lagging tasks a page at a time, with how many there are.
+    let mut conn = raw_connection(&db.url).await;
+    let lagging: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM progress_reports r JOIN periods p ON p.id = r.period_id \
+         WHERE p.code = '2024' AND r.status IN ('lagging', 'seriously_lagging')",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert!(lagging > 200, "enough to page: {lagging}");
+    let (status, warnings) = server.get("/schemes/1/warnings").await;
+    assert_eq!(status, 200);
+    let rows = |html: &str| html.matches("href=\"/tasks/").count();
+    assert_eq!(rows(&warnings), 200);
+    let pages = (lagging as usize).div_ceil(200);
+    assert!(warnings.contains(&format!("第 1 / {pages} 页，共 {lagging} 项")));
+    let (_, last) = server
+        .get(&format!("/schemes/1/warnings?period=2024&page={pages}"))
+        .await;
+    assert_eq!(rows(&last), lagging as usize - (pages - 1) * 200);
 }

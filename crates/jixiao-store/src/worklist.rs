@@ -224,25 +224,40 @@ impl Store {
         Ok(q.fetch_all(self.pool()).await?)
     }
 
-    /// Tasks of these units that lag (进度滞后, 严重滞后) in a period, the most serious first.
+    /// Tasks of these units that lag (进度滞后, 严重滞后) in a period, the most serious first:
+    /// the `(limit, offset)` window of them (a province has tens of thousands), and how many
+    /// there are.
     pub async fn lagging(
         &self,
         scheme_id: i64,
         period_id: i64,
         units: Option<&[i64]>,
-    ) -> Result<Vec<Lagging>, StoreError> {
+        (limit, offset): (i64, i64),
+    ) -> Result<(Vec<Lagging>, i64), StoreError> {
         let Some(units_sql) = unit_clause(units, "t.unit_id", 3) else {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), 0));
         };
-        let sql = format!(
-            "SELECT t.id AS task_id, t.name AS task, u.id AS unit_id, u.name AS unit, r.status, \
-             COALESCE(r.verified_completion, r.completion) AS completion \
-             FROM progress_reports r JOIN tasks t ON t.id = r.task_id \
+        let from = format!(
+            "FROM progress_reports r JOIN tasks t ON t.id = r.task_id \
              JOIN units u ON u.id = t.unit_id \
              WHERE t.scheme_id = $1 AND r.period_id = $2 \
-               AND r.status IN ('lagging', 'seriously_lagging') {units_sql} \
+               AND r.status IN ('lagging', 'seriously_lagging') {units_sql}"
+        );
+        let mut count = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {from}")))
+            .bind(scheme_id)
+            .bind(period_id);
+        for u in units.unwrap_or_default() {
+            count = count.bind(*u);
+        }
+        let total: i64 = count.fetch_one(self.pool()).await?;
+        let sql = format!(
+            "SELECT t.id AS task_id, t.name AS task, u.id AS unit_id, u.name AS unit, r.status, \
+             COALESCE(r.verified_completion, r.completion) AS completion {from} \
              ORDER BY CASE r.status WHEN 'seriously_lagging' THEN 0 ELSE 1 END, \
-               COALESCE(r.verified_completion, r.completion), u.name, t.position"
+               COALESCE(r.verified_completion, r.completion), u.name, t.position, t.id \
+             LIMIT {limit} OFFSET {offset}",
+            limit = limit.max(0),
+            offset = offset.max(0),
         );
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(scheme_id)
@@ -250,7 +265,7 @@ impl Store {
         for u in units.unwrap_or_default() {
             q = q.bind(*u);
         }
-        Ok(q.fetch_all(self.pool()).await?)
+        Ok((q.fetch_all(self.pool()).await?, total))
     }
 
     /// Tasks of these units whose name, target or any progress text contains every term.

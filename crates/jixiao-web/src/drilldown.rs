@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::auth::Session;
 use crate::error::LocalizedError;
 use crate::i18n::Locale;
-use crate::pages::{PageResult, id, render};
+use crate::pages::{PageResult, Pager, id, render};
 use crate::views::{self, Frame};
 use crate::{AppState, WebError};
 
@@ -68,6 +68,8 @@ struct EntryView {
 #[derive(Deserialize)]
 pub(crate) struct PeriodQuery {
     period: Option<String>,
+    /// The page of a paged list (预警).
+    page: Option<String>,
 }
 
 fn shown(s: &Score, pending: &str) -> String {
@@ -211,6 +213,8 @@ struct WarningsPage {
     period_code: String,
     period_label: String,
     rows: Vec<WarningRow>,
+    pager: Pager,
+    pager_label: String,
 }
 
 /// `GET /schemes/{id}/warnings`: 预警, the lagging and seriously lagging tasks within reach.
@@ -229,11 +233,37 @@ pub(crate) async fn warnings(
             .await
             .map_err(err)?;
     let t = locale.catalog();
-    let rows = s
-        .store
-        .lagging(scheme_id, period.id, session.reach_list())
-        .await
-        .map_err(|e| err(e.into()))?
+    let lagging = |page: usize| {
+        let offset = page.saturating_sub(1).saturating_mul(WARNING_PAGE_ROWS);
+        let window = (
+            WARNING_PAGE_ROWS as i64,
+            i64::try_from(offset).unwrap_or(i64::MAX),
+        );
+        s.store
+            .lagging(scheme_id, period.id, session.reach_list(), window)
+    };
+    let mut asked = q
+        .page
+        .as_deref()
+        .and_then(|p| p.parse::<usize>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1);
+    let (mut found, total) = lagging(asked).await.map_err(|e| err(e.into()))?;
+    if found.is_empty() && total > 0 && asked > 1 {
+        // Past the end: the first page, as the other paged lists do.
+        asked = 1;
+        found = lagging(1).await.map_err(|e| err(e.into()))?.0;
+    }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("period", &period.code)
+        .finish();
+    let pager = Pager::new(
+        Some(&asked.to_string()),
+        usize::try_from(total).unwrap_or(0),
+        WARNING_PAGE_ROWS,
+        query,
+    );
+    let rows = found
         .into_iter()
         .filter_map(|l| {
             Some(WarningRow {
@@ -255,9 +285,14 @@ pub(crate) async fn warnings(
             period_label: views::period_label(&period.code, t),
             period_code: period.code.clone(),
             rows,
+            pager_label: pager.label(t),
+            pager,
         },
     )
 }
+
+/// Lagging tasks shown per page of 预警.
+const WARNING_PAGE_ROWS: usize = 200;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]

@@ -644,16 +644,16 @@ struct PageQuery {
 
 /// Where a paged list is: page `page` of `pages` (1-based), `count` rows in all, and the
 /// query string (without `page`) its links keep.
-struct Pager {
-    page: usize,
-    pages: usize,
-    count: usize,
-    query: String,
+pub(crate) struct Pager {
+    pub(crate) page: usize,
+    pub(crate) pages: usize,
+    pub(crate) count: usize,
+    pub(crate) query: String,
 }
 
 impl Pager {
     /// Page `asked` (1 when missing, not a number or past the end) of `count` rows.
-    fn new(asked: Option<&str>, count: usize, per_page: usize, query: String) -> Pager {
+    pub(crate) fn new(asked: Option<&str>, count: usize, per_page: usize, query: String) -> Pager {
         let pages = count.div_ceil(per_page).max(1);
         let page = asked
             .and_then(|p| p.parse::<usize>().ok())
@@ -668,7 +668,7 @@ impl Pager {
     }
 
     /// 第 x / y 页，共 n 项.
-    fn label(&self, t: &crate::i18n::Catalog) -> String {
+    pub(crate) fn label(&self, t: &crate::i18n::Catalog) -> String {
         t.fill(
             "pager.position",
             &[
