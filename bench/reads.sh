@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Province reads: the ranking, the scheme overview, the dashboard and one unit's table, cold (the first request
+# Province reads: the ranking, the scheme page, the dashboard, 预警 and one unit's table, cold (the first request
 # after the server starts) and warm (repeated), and the server's peak RSS.
 #
 # Usage: JIXIAO_PASSWORD=… bench/reads.sh DB_URL [PERIOD=2024-12]
@@ -31,7 +31,8 @@ time_get() { # PATH → seconds, size
         -w '%{time_total} s, %{size_download} bytes, HTTP %{http_code}\n' "$BASE$1"
 }
 UNIT=
-for page in "/schemes/1/ranking?period=$PERIOD" "/schemes/1" "/schemes/1/dashboard?period=$PERIOD" "UNIT"; do
+for page in "/schemes/1/ranking?period=$PERIOD" "/schemes/1" "/schemes/1/dashboard?period=$PERIOD" \
+    "/schemes/1/warnings?period=$PERIOD" "UNIT"; do
     if [ "$page" = UNIT ]; then page="$UNIT?period=$PERIOD"; fi
     echo "== $page"
     echo "cold:   $(time_get "$page")"

@@ -94,6 +94,7 @@ async fn every_endpoint_answers_every_role_as_the_web_app_does() {
         ("/schemes/1/scores".into(), all),
         (format!("/schemes/1/scores?unit={}", ja.unit), mine),
         (format!("/schemes/1/scores?unit={}", yi.unit), theirs),
+        (format!("/schemes/1/scores?unit={}&page=3", ja.unit), mine),
         ("/schemes/99".into(), [401, 404, 404, 404, 404, 404]),
         ("/units".into(), all),
         (format!("/units/{}", ja.unit), mine),
@@ -132,6 +133,13 @@ async fn every_endpoint_answers_every_role_as_the_web_app_does() {
         let scores = api.get("/schemes/1/scores?per_page=1").await.json;
         assert_eq!(scores["total"], units_in_rank, "scores of {who}");
         assert_eq!(scores["items"].as_array().unwrap().len(), 1, "one a page");
+        let last = api
+            .get(&format!(
+                "/schemes/1/scores?per_page=1&page={units_in_rank}"
+            ))
+            .await
+            .json;
+        assert_eq!(last["items"].as_array().unwrap().len(), 1, "the last page");
         let rank = api.get("/schemes/1/ranking").await.json;
         assert_eq!(
             rank["rows"].as_array().unwrap().len(),

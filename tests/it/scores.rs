@@ -302,7 +302,10 @@ async fn stored_summaries_follow_every_kind_of_write() {
                     let stored = summaries(&store, scheme, None, None).await.unwrap();
                     let fresh = fresh(&store, scheme).await;
                     assert_eq!(stored, fresh, "{backend}: after {what}");
-                    let mut sum = PeriodSummary::default();
+                    let mut sum = PeriodSummary {
+                        format: jixiao_web::scores::SUMMARY_FORMAT.to_string(),
+                        ..PeriodSummary::default()
+                    };
                     for (_, u) in &fresh {
                         sum.add(u);
                     }
@@ -453,6 +456,31 @@ async fn stored_summaries_follow_every_kind_of_write() {
         );
         assert!(out.status.success(), "{}", stderr(&out));
         check("a replacing import").await;
+
+        // A new latest period: the pages' default period moves to it.
+        let next: jixiao_domain::Period = "2024".parse().unwrap();
+        store.set_period(&by, scheme, next, None).await.unwrap();
+        check("a new period").await;
+
+        // A body another release wrote is scored again, whatever its stamp.
+        let mut conn = raw_connection(&db.url).await;
+        sqlx::query("UPDATE unit_summaries SET body = REPLACE(body, $1, '\"format\":\"0.0.0/0\"')")
+            .bind(format!(
+                "\"format\":\"{}\"",
+                jixiao_web::scores::SUMMARY_FORMAT
+            ))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let stored = summaries(&store, scheme, None, None).await.unwrap();
+        assert!(
+            stored
+                .iter()
+                .all(|(_, s)| s.format == jixiao_web::scores::SUMMARY_FORMAT),
+            "{}",
+            db.backend
+        );
+        check("a body of another release").await;
     }
 }
 

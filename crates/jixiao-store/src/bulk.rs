@@ -108,6 +108,8 @@ pub struct BulkLoad {
     store: Store,
     stamp: String,
     rows_since_commit: usize,
+    /// The schemes written to, whose score marks `finish` raises.
+    schemes: Vec<i64>,
 }
 
 impl Store {
@@ -118,6 +120,7 @@ impl Store {
             store: self.clone(),
             stamp: now(),
             rows_since_commit: 0,
+            schemes: Vec::new(),
         })
     }
 }
@@ -132,6 +135,13 @@ impl BulkLoad {
     /// Rows written since the last commit.
     pub fn pending_rows(&self) -> usize {
         self.rows_since_commit
+    }
+
+    /// Remembers a scheme written to.
+    fn wrote(&mut self, scheme_id: i64) {
+        if !self.schemes.contains(&scheme_id) {
+            self.schemes.push(scheme_id);
+        }
     }
 
     /// Commits what was written and begins the next transaction.
@@ -163,6 +173,8 @@ impl BulkLoad {
         .bind(&stamp)
         .fetch_one(&mut **tx)
         .await?;
+        self.wrote(scheme_id);
+        let tx = self.tx();
         // Indicators are few (tens): one statement each keeps the parents' ids at hand.
         let mut indicator_ids: Vec<i64> = Vec::with_capacity(s.indicators.len());
         for (i, ind) in s.indicators.iter().enumerate() {
@@ -242,6 +254,7 @@ impl BulkLoad {
         scheme_id: i64,
         units: &[(i64, String)],
     ) -> Result<(), StoreError> {
+        self.wrote(scheme_id);
         for chunk in units.chunks(ROWS_PER_STATEMENT) {
             let sql = values_sql(
                 "INSERT INTO scheme_units (scheme_id, source, imported_at, unit_id, department) \
@@ -270,6 +283,7 @@ impl BulkLoad {
         scheme_id: i64,
         tasks: &[NewTask],
     ) -> Result<Vec<i64>, StoreError> {
+        self.wrote(scheme_id);
         let mut by_key: HashMap<(i64, i64), i64> = HashMap::with_capacity(tasks.len());
         for chunk in tasks.chunks(ROWS_PER_STATEMENT) {
             let sql = values_sql(
@@ -342,8 +356,11 @@ impl BulkLoad {
     /// Records the load in the audit log (`what` is its summary as JSON) and commits.
     pub async fn finish(mut self, by: &Actor, what: &serde_json::Value) -> Result<(), StoreError> {
         let mut tx = self.tx.take().expect("a bulk load finishes once");
-        if let Some(scheme_id) = what.get("scheme_id").and_then(serde_json::Value::as_i64) {
-            summaries::touch(&mut tx, Touch::Scheme(scheme_id)).await?;
+        // Whatever a server scored from the loaded part meanwhile (the load commits as it
+        // goes) is stale now.
+        self.schemes.sort_unstable();
+        for scheme_id in &self.schemes {
+            summaries::touch(&mut tx, Touch::Scheme(*scheme_id)).await?;
         }
         audit::append(
             &mut tx,

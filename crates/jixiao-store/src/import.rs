@@ -106,14 +106,23 @@ impl Store {
         let stamp = now();
         let mut outcomes = Vec::with_capacity(plans.len());
         for plan in plans {
-            let outcome = import_one(&mut tx, plan, &stamp, &read).await?;
+            outcomes.push(import_one(&mut tx, plan, &stamp, &read).await?);
+        }
+        // An import can change the scheme's indicators, not only the unit's tasks. The marks
+        // are raised before the audit head is taken, in the order every other write takes
+        // them, so two transactions never wait for each other's (PostgreSQL).
+        let mut schemes: Vec<i64> = outcomes.iter().map(|o| o.scheme_id).collect();
+        schemes.sort_unstable();
+        schemes.dedup();
+        for scheme_id in schemes {
+            summaries::touch(&mut tx, Touch::Scheme(scheme_id)).await?;
+        }
+        for (plan, outcome) in plans.iter().zip(&outcomes) {
             let after = serde_json::json!({
                 "file": plan.source, "scheme": plan.title, "unit": plan.unit,
                 "period": plan.period.code(), "tasks": outcome.tasks, "reports": outcome.reports,
                 "replaced_tasks": outcome.replaced.map(|r| r.tasks),
             });
-            // An import can change the scheme's indicators, not only the unit's tasks.
-            summaries::touch(&mut tx, Touch::Scheme(outcome.scheme_id)).await?;
             audit::append(
                 &mut tx,
                 Record {
@@ -126,7 +135,6 @@ impl Store {
                 },
             )
             .await?;
-            outcomes.push(outcome);
         }
         tx.commit().await?;
         Ok(outcomes)

@@ -5,6 +5,7 @@ use sqlx::FromRow;
 
 use crate::audit::{self, Actor, Record};
 use crate::read::PeriodRecord;
+use crate::summaries::{self, Touch};
 use crate::{Store, StoreError, now};
 
 /// An extension request or grant.
@@ -59,6 +60,12 @@ impl Store {
         deadline: Option<&str>,
     ) -> Result<PeriodRecord, StoreError> {
         let mut tx = self.write_tx().await?;
+        let existed: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM periods WHERE scheme_id = $1 AND code = $2")
+                .bind(scheme_id)
+                .bind(period.code())
+                .fetch_optional(&mut *tx)
+                .await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO periods (scheme_id, code, ends_on, deadline) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (scheme_id, code) DO UPDATE SET deadline = $4 RETURNING id",
@@ -69,6 +76,11 @@ impl Store {
         .bind(deadline)
         .fetch_one(&mut *tx)
         .await?;
+        // A new period can change which one is the latest, which pages read by default; a
+        // deadline moves no score.
+        if existed.is_none() {
+            summaries::touch(&mut tx, Touch::Scheme(scheme_id)).await?;
+        }
         audit::append(
             &mut tx,
             Record {

@@ -30,8 +30,14 @@ pub const REFRESH_AT_LEAST: usize = 500;
 /// hosts may run the same address and process id behind one PostgreSQL).
 pub fn holder_name(addr: &str) -> String {
     let mut bytes = [0_u8; 8];
-    // Without randomness the address and process id still tell most instances apart.
-    let _ = getrandom::fill(&mut bytes);
+    // Without randomness, the clock: containers often share an address and process id.
+    if getrandom::fill(&mut bytes).is_err() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        bytes = (nanos as u64).to_le_bytes();
+    }
     let tag: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     format!("{addr}/{}/{tag}", std::process::id())
 }
@@ -78,44 +84,58 @@ impl Refresher {
         }
         let mut recomputed = 0;
         for scheme in self.store.list_schemes().await? {
-            // Read before the summaries: a write after it makes the next round look again.
-            let version = self.store.scheme_version(scheme.id).await?;
-            if self.fresh_at.get(&scheme.id) == Some(&version) {
-                continue;
-            }
-            let mut periods = self.store.periods(scheme.id).await?;
-            periods.reverse();
-            for p in &periods {
-                if !self
-                    .store
-                    .try_lease(LEASE, &self.holder, LEASE_SECONDS)
-                    .await?
-                {
-                    return Ok(Some(recomputed));
-                }
-                let started = std::time::Instant::now();
-                let n = refresh_stale(&self.store, scheme.id, &p.code, self.at_least).await?;
-                if n > 0 {
-                    tracing::info!(
-                        scheme = scheme.id,
-                        period = %p.code,
-                        units = n,
-                        ms = started.elapsed().as_millis() as u64,
-                        "score summaries refreshed"
-                    );
-                }
-                recomputed += n;
-            }
-            // When nothing was written meanwhile, the dashboard's sums too (each one read of
-            // 20,000 summaries, and the few stale ones left to requests scored on the way);
-            // while writes go on, the next quiet round does it.
-            if self.store.scheme_version(scheme.id).await? == version {
-                for p in &periods {
-                    period_summary(&self.store, scheme.id, Some(&p.code), None).await?;
+            // One scheme that cannot be scored (bad data) must not keep the others stale.
+            match self.scheme(scheme.id).await {
+                Ok(Some(n)) => recomputed += n,
+                Ok(None) => return Ok(Some(recomputed)),
+                Err(e) => {
+                    tracing::warn!(scheme = scheme.id, error = %e, "score summary refresh failed");
                 }
             }
-            self.fresh_at.insert(scheme.id, version);
         }
+        Ok(Some(recomputed))
+    }
+
+    /// Refreshes one scheme's periods, newest first; `Ok(None)` when the lease was lost.
+    async fn scheme(&mut self, scheme_id: i64) -> Result<Option<usize>, ScoreError> {
+        // Read before the summaries: a write after it makes the next round look again.
+        let version = self.store.scheme_version(scheme_id).await?;
+        if self.fresh_at.get(&scheme_id) == Some(&version) {
+            return Ok(Some(0));
+        }
+        let mut periods = self.store.periods(scheme_id).await?;
+        periods.reverse();
+        let mut recomputed = 0;
+        for p in &periods {
+            if !self
+                .store
+                .try_lease(LEASE, &self.holder, LEASE_SECONDS)
+                .await?
+            {
+                return Ok(None);
+            }
+            let started = std::time::Instant::now();
+            let n = refresh_stale(&self.store, scheme_id, &p.code, self.at_least).await?;
+            if n > 0 {
+                tracing::info!(
+                    scheme = scheme_id,
+                    period = %p.code,
+                    units = n,
+                    ms = started.elapsed().as_millis() as u64,
+                    "score summaries refreshed"
+                );
+            }
+            recomputed += n;
+        }
+        // When nothing was written meanwhile, the dashboard's sums too (each one read of
+        // 20,000 summaries, and the few stale ones left to requests scored on the way);
+        // while writes go on, the next quiet round does it.
+        if self.store.scheme_version(scheme_id).await? == version {
+            for p in &periods {
+                period_summary(&self.store, scheme_id, Some(&p.code), None).await?;
+            }
+        }
+        self.fresh_at.insert(scheme_id, version);
         Ok(Some(recomputed))
     }
 

@@ -297,11 +297,20 @@ const FEW_UNITS: usize = 200;
 /// held at once took 1.4 GB).
 const TABLE_BATCH: usize = 500;
 
+/// What a stored summary was computed by: this release, and the format of its body. A body of
+/// another release or format is computed again (its stamp says nothing about a change of the
+/// scoring code itself). Raise the number after the slash when scoring or the summaries change
+/// within a release.
+pub const SUMMARY_FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
+
 /// What the scheme-wide pages need of one unit's scored table for one period, kept in the
 /// store (`Store::unit_summaries`) so that a province's ranking, scheme page and dashboards
 /// do not score 400,000 tasks per request. Computed by [`UnitSummary::of`] only.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UnitSummary {
+    /// [`SUMMARY_FORMAT`] when computed.
+    #[serde(default)]
+    pub format: String,
     /// The unit's name.
     pub unit: String,
     /// Its type (未分类 when none).
@@ -366,6 +375,7 @@ impl UnitSummary {
             }
         }
         Ok(UnitSummary {
+            format: SUMMARY_FORMAT.to_string(),
             unit: result.unit.to_string(),
             unit_type: result.unit_type.to_string(),
             total: result.total,
@@ -437,6 +447,18 @@ pub async fn summaries(
     let Some(key) = period_key(store, scheme_id, period).await? else {
         return Ok(Vec::new());
     };
+    summaries_of(store, scheme_id, &key, units).await
+}
+
+/// [`summaries`] for a period already resolved (`key`: its code, empty when the scheme has
+/// none).
+async fn summaries_of(
+    store: &Store,
+    scheme_id: i64,
+    key: &str,
+    units: Option<&[i64]>,
+) -> Result<Vec<(i64, UnitSummary)>, ScoreError> {
+    let key = key.to_string();
     let allowed: Option<std::collections::HashSet<i64>> =
         units.map(|u| u.iter().copied().collect());
     // The stamps are read before any table (see jixiao_store's summaries module).
@@ -449,9 +471,12 @@ pub async fn summaries(
         if allowed.as_ref().is_some_and(|a| !a.contains(&row.unit_id)) {
             continue;
         }
-        // A body this version cannot read (written by another) is computed again.
+        // A body of another release or format, or one this release cannot read, is computed
+        // again.
         match row.body.as_deref().map(serde_json::from_str::<UnitSummary>) {
-            Some(Ok(summary)) => out.push((row.unit_id, Some(summary))),
+            Some(Ok(summary)) if summary.format == SUMMARY_FORMAT => {
+                out.push((row.unit_id, Some(summary)));
+            }
             _ => {
                 missing.push((row.unit_id, row.stamp));
                 out.push((row.unit_id, None));
@@ -523,6 +548,9 @@ pub async fn refresh_stale(
 /// the scheme page's weight warnings.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PeriodSummary {
+    /// [`SUMMARY_FORMAT`] when stored (empty while being added up).
+    #[serde(default)]
+    pub format: String,
     /// Units added.
     pub units: usize,
     /// Tasks per status, in the order of `Status::ALL`.
@@ -597,10 +625,14 @@ pub async fn period_summary(
     let version = store.scheme_version(scheme_id).await?;
     if let Some(body) = store.scheme_summary(scheme_id, &key, version).await?
         && let Ok(sum) = serde_json::from_str::<PeriodSummary>(&body)
+        && sum.format == SUMMARY_FORMAT
     {
         return Ok(sum);
     }
-    let sum = add_up(summaries(store, scheme_id, period, None).await?);
+    // The key resolved above, not `period` again: a period added meanwhile must not have
+    // its sums stored under this key.
+    let mut sum = add_up(summaries_of(store, scheme_id, &key, None).await?);
+    sum.format = SUMMARY_FORMAT.to_string();
     let body = serde_json::to_string(&sum)
         .map_err(|e| ScoreError::Store(StoreError::Corrupt(format!("方案汇总无法保存：{e}"))))?;
     store

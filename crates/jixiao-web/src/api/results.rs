@@ -105,11 +105,16 @@ pub(crate) async fn scores(
             .collect(),
     };
     let total = units.len() as i64;
-    let window: Vec<i64> = units
-        .into_iter()
-        .skip(offset as usize)
-        .take(limit as usize)
-        .collect();
+    // One unit asked for is the whole answer, whatever page was asked.
+    let window: Vec<i64> = if q.unit.is_some() {
+        units
+    } else {
+        units
+            .into_iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .collect()
+    };
     // One batch of at most 500 units' tables, read in a fixed number of queries.
     let tables = s
         .store
