@@ -297,11 +297,12 @@ const FEW_UNITS: usize = 200;
 /// held at once took 1.4 GB).
 const TABLE_BATCH: usize = 500;
 
-/// What a stored summary was computed by: this release, and the format of its body. A body of
-/// another release or format is computed again (its stamp says nothing about a change of the
-/// scoring code itself). Raise the number after the slash when scoring or the summaries change
-/// within a release.
-pub const SUMMARY_FORMAT: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
+/// The version of the scoring code and of the summaries' format. A stored body of another
+/// version is computed again: its stamp says nothing about a change of the code. **Raise it in
+/// every change that alters how a score, a status count or a warning is computed, or what a
+/// summary holds**; an upgrade that leaves it alone keeps a province's stored summaries (which
+/// take minutes to compute again).
+pub const SUMMARY_FORMAT: &str = "1";
 
 /// What the scheme-wide pages need of one unit's scored table for one period, kept in the
 /// store (`Store::unit_summaries`) so that a province's ranking, scheme page and dashboards
