@@ -66,6 +66,15 @@ pub struct StampedSummary {
     pub body: Option<String>,
 }
 
+/// The rule of validity, joined to `scheme_units su`: the unit's mark `m`, and its summary `c`
+/// for the period `$2` only if stored at the current stamp (the unit's mark plus `$3`, the
+/// scheme's).
+const VALID_SUMMARY: &str = "LEFT JOIN score_marks m \
+       ON m.scheme_id = su.scheme_id AND m.unit_id = su.unit_id \
+     LEFT JOIN unit_summaries c ON c.scheme_id = su.scheme_id \
+       AND c.period_code = $2 AND c.unit_id = su.unit_id \
+       AND c.stamp = COALESCE(m.seq, 0) + $3";
+
 /// Rows per insert: sqlx-sqlite looks each `$N` up by name, linear in the statement's
 /// parameters (see `bulk`).
 const ROWS_PER_STATEMENT: usize = 25;
@@ -92,11 +101,7 @@ impl Store {
         };
         let sql = format!(
             "SELECT su.unit_id, COALESCE(m.seq, 0) + $3 AS stamp, c.body \
-             FROM scheme_units su JOIN units u ON u.id = su.unit_id \
-             LEFT JOIN score_marks m ON m.scheme_id = su.scheme_id AND m.unit_id = su.unit_id \
-             LEFT JOIN unit_summaries c ON c.scheme_id = su.scheme_id \
-               AND c.period_code = $2 AND c.unit_id = su.unit_id \
-               AND c.stamp = COALESCE(m.seq, 0) + $3 \
+             FROM scheme_units su JOIN units u ON u.id = su.unit_id {VALID_SUMMARY} \
              WHERE su.scheme_id = $1{only} ORDER BY u.name"
         );
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -217,15 +222,11 @@ impl Store {
         period_code: &str,
     ) -> Result<Vec<(i64, i64)>, StoreError> {
         let scheme_seq = self.scheme_mark(scheme_id).await?;
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT su.unit_id, COALESCE(m.seq, 0) + $3 AS stamp \
-             FROM scheme_units su \
-             LEFT JOIN score_marks m ON m.scheme_id = su.scheme_id AND m.unit_id = su.unit_id \
-             LEFT JOIN unit_summaries c ON c.scheme_id = su.scheme_id \
-               AND c.period_code = $2 AND c.unit_id = su.unit_id \
-               AND c.stamp = COALESCE(m.seq, 0) + $3 \
-             WHERE su.scheme_id = $1 AND c.unit_id IS NULL ORDER BY su.unit_id",
-        )
+             FROM scheme_units su {VALID_SUMMARY} \
+             WHERE su.scheme_id = $1 AND c.unit_id IS NULL ORDER BY su.unit_id"
+        )))
         .bind(scheme_id)
         .bind(period_code)
         .bind(scheme_seq)
