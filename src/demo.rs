@@ -1,5 +1,5 @@
 //! Demo data: the seed table the project began from (the 2022 progress table of a centre
-//! under the Zaozhuang Women's Federation), compiled into the binary from `../shared/fixtures`
+//! under the Zaozhuang Women's Federation), compiled into the binary from the repository's `fixtures/`
 //! so that `serve --demo` works on a fresh machine without any file beside the binary.
 
 use anyhow::Context;
@@ -9,7 +9,7 @@ use jixiao_store::{Actor, NewUser, Store};
 /// The seed table as exported to text from Word.
 pub const SEED_TXT: &[u8] = include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/seed.txt"
+    "/fixtures/seed.txt"
 ));
 
 /// One demo account, with the password printed once at start.

@@ -8,10 +8,10 @@ use jixiao_domain::Role;
 use jixiao_store::{Actor, NewUser, Store};
 use jixiao_web::{AppState, WebConfig};
 
-/// The shared fixtures beside the checkout.
+/// The project's own fixtures (`fixtures/`; upstream in the steering repository).
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures")
+        .join("fixtures")
         .join(name)
 }
 

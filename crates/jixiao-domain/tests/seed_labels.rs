@@ -1,4 +1,4 @@
-//! The prose reader and the status rule together on the seed table's 15 tasks (`shared/fixtures/seed.labels.json`): every status is one of the
+//! The prose reader and the status rule together on the seed table's 15 tasks (`fixtures/seed.labels.json`): every status is one of the
 //! accepted values and every completion falls in its range (or is `None` where the label says
 //! null), at year end with the default tolerance. Prints one line per task.
 
@@ -8,7 +8,7 @@ use serde_json::Value;
 
 const SEED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/seed.labels.json"
+    "/../../fixtures/seed.labels.json"
 );
 
 #[test]

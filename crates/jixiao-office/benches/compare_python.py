@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The same export as `benches/export.rs`, done with python-docx and openpyxl, for the ratio.
 
-Optional; not run by CI. Builds the seed table (shared/fixtures/seed.expected.json, 15 rows) the
+Optional; not run by CI. Builds the seed table (fixtures/seed.expected.json, 15 rows) the
 way our writers lay it out — title, 主管部门 line, six columns, 一级/二级 merged down, header row
 repeated, 合计 row, A4 landscape — and prints the mean time per export.
 
@@ -24,7 +24,7 @@ from docx.shared import Mm
 import openpyxl
 from openpyxl.styles import Alignment, Border, Font, Side
 
-SEED = pathlib.Path(__file__).resolve().parents[4] / "shared/fixtures/seed.expected.json"
+SEED = pathlib.Path(__file__).resolve().parents[3] / "fixtures/seed.expected.json"
 HEADERS = ["一级指标", "二级指标", "任务要点名称", "年度目标", "进度情况", "分值权重"]
 
 

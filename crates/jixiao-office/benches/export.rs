@@ -12,7 +12,7 @@ use jixiao_office::export::{ExportTable, ExtraColumns, to_csv, to_docx, to_html,
 
 const SEED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/seed.txt"
+    "/../../fixtures/seed.txt"
 );
 
 fn seed() -> ExportTable {

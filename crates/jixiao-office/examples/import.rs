@@ -1,6 +1,6 @@
 //! Prints what importing each file gives: the `--dry-run --json` contract, or the error.
 //!
-//! `cargo run -p jixiao-office --example import -- ../shared/fixtures/seed.docx`
+//! `cargo run -p jixiao-office --example import -- fixtures/seed.docx`
 
 use std::path::Path;
 

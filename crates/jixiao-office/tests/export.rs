@@ -16,7 +16,7 @@ use jixiao_office::{ParsedTable, read_bytes, read_path};
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/"
+        "/../../fixtures/"
     ))
     .join(name)
 }

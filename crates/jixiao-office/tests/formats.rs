@@ -12,7 +12,7 @@ use serde_json::Value;
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/"
+        "/../../fixtures/"
     ))
     .join(name)
 }

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 fn seed(name: &str) -> Vec<u8> {
     let dir = PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/"
+        "/../../fixtures/"
     ));
     std::fs::read(dir.join(name)).unwrap()
 }

@@ -13,7 +13,7 @@ use jixiao_pdf::{FontSet, to_pdf};
 
 const SEED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/seed.txt"
+    "/../../fixtures/seed.txt"
 );
 
 fn bench(c: &mut Criterion) {

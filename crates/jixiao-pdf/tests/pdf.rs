@@ -15,7 +15,7 @@ use jixiao_pdf::{FontSet, to_pdf};
 fn seed() -> ExportTable {
     let path = PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/seed.txt"
+        "/../../fixtures/seed.txt"
     ));
     ExportTable::from_parsed(&jixiao_office::read_path(&path).unwrap())
 }

@@ -1,5 +1,5 @@
 //! The reader over the seed's texts (the 15 targets and 15 progress texts of
-//! `shared/fixtures/seed.labels.json`).
+//! `fixtures/seed.labels.json`).
 //!
 //! `CARGO_TARGET_DIR=/work/target-prose cargo bench -p jixiao-prose --bench reader`
 //!
@@ -11,7 +11,7 @@ use std::hint::black_box;
 
 const SEED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/seed.labels.json"
+    "/../../fixtures/seed.labels.json"
 );
 
 fn seed_pairs() -> Vec<(String, String)> {

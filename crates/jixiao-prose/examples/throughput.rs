@@ -13,7 +13,7 @@ fn main() {
         .unwrap_or(20_000);
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/seed.labels.json"
+        "/../../fixtures/seed.labels.json"
     );
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_default())

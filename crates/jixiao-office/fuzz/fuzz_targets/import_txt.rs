@@ -1,5 +1,5 @@
 //! `cd crates/jixiao-office && RUSTC_BOOTSTRAP=1 cargo fuzz run -s none import_txt -- -max_total_time=120`
-//! (seed the corpus with `../../shared/fixtures/seed.txt`): any bytes as a .txt file give `Ok` or
+//! (seed the corpus with `../../../fixtures/seed.txt`): any bytes as a .txt file give `Ok` or
 //! `Err`, never a panic, and an `Ok` table has rows with finite, non-negative weights.
 #![no_main]
 
