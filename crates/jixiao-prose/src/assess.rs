@@ -26,6 +26,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
     tf.truncate(MAX_QUANTITIES);
     pf.truncate(MAX_QUANTITIES);
     let mut ex: Vec<String> = Vec::new();
+    crate::fields::adjust(&tt, &mut tf, &pt, &mut pf, &mut ex);
     let (wording, wording_word) = wording_of(&pt);
 
     // --- target quantities
@@ -115,6 +116,11 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                 if f.per && pf.iter().any(|g| g.q.kind == QuantityKind::Count && !g.per) {
                     ex.push(format!(
                         "进度中的“{}”是每期/每人的量，不参与配对",
+                        pt.slice(f.a, f.b)
+                    ));
+                } else if restates_target(&pt, f, &pf[j + 1..], &merged) {
+                    ex.push(format!(
+                        "进度中的“{}”复述目标（占…的、任务数），不是完成量",
                         pt.slice(f.a, f.b)
                     ));
                 } else if let Some(w) = plan_word(&pt, f) {
@@ -891,6 +897,42 @@ fn is_total(t: &Text, f: &Found) -> bool {
         |c| matches!(c, '合' | '共' | '总' | '累'),
     )
     .is_some()
+}
+
+/// A progress count that restates the target rather than answering it: inside `占…的`
+/// (占全年筛查任务(6.6万人)的103.12%), or the target's own value followed in the same sentence by
+/// another count of its unit (65件民生实事已完成26件, 10个计划投产项目实现投产7个) unless 其中
+/// introduces that one as a part.
+fn restates_target(t: &Text, f: &Found, later: &[Found], targets: &[Target]) -> bool {
+    let c = &t.c;
+    let ss = sentence_start(t, f.pre);
+    let lo = f.pre.saturating_sub(24).max(ss);
+    if (lo..f.pre).any(|k| c[k] == '占') {
+        let hi = (f.b + 16).min(c.len());
+        for &ch in &c[f.b..hi] {
+            if ch == '的' {
+                return true;
+            }
+            if is_sentence_sep(ch) || matches!(ch, ',' | '，') {
+                break;
+            }
+        }
+    }
+    let equal = targets.iter().any(|tg| {
+        !tg.rate && same_value(tg.value, f.q.value) && unit_score(&tg.unit, &f.q.unit) >= 2
+    });
+    if !equal {
+        return false;
+    }
+    later
+        .iter()
+        .take_while(|g| !(f.b..g.a).any(|k| is_sentence_sep(c[k])))
+        .any(|g| {
+            g.q.kind == QuantityKind::Count
+                && !same_value(g.q.value, f.q.value)
+                && unit_score(&f.q.unit, &g.q.unit) >= 2
+                && !t.contains(f.b, g.a, "其中")
+        })
 }
 
 /// A plan word in the clause of a progress count: 正在研究分配150名救助名额 is not done.

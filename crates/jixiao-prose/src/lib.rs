@@ -72,6 +72,7 @@
 #![warn(missing_docs)]
 
 mod assess;
+mod fields;
 mod scan;
 mod text;
 

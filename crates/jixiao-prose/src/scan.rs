@@ -47,7 +47,7 @@ fn units_starting(c: char) -> &'static [(&'static str, &'static str)] {
             ("个", "个"),
         ],
         '平' => &[("平方公里", "平方公里"), ("平方米", "平方米")],
-        '百' => &[("百分点", "百分点")],
+        '百' => &[("百分点", "百分点"), ("百分比", "%")],
         '立' => &[("立方米", "立方米")],
         '千' => &[
             ("千瓦时", "千瓦时"),
@@ -209,6 +209,27 @@ fn unit_with_tail(t: &Text, k: usize) -> Option<(usize, String)> {
         }
     }
     Some((e, unit))
+}
+
+/// A unit written on its own (a header's `(万元)`, a 单位 cell's `万人`, `百分比`), as the
+/// canonical unit and the scale its prefix gives: `万元` → (元, 1e4).
+pub(crate) fn unit_of_str(s: &str) -> Option<(String, f64)> {
+    let s = s.trim();
+    let (scale, rest) = [
+        ("万亿", 1e12),
+        ("亿", 1e8),
+        ("千万", 1e7),
+        ("百万", 1e6),
+        ("万", 1e4),
+    ]
+    .iter()
+    .find_map(|(p, v)| s.strip_prefix(p).filter(|r| !r.is_empty()).map(|r| (*v, r)))
+    .unwrap_or((1.0, s));
+    if matches!(rest, "%" | "％" | "百分比") {
+        return Some(("%".to_string(), 1.0));
+    }
+    let t = Text::new(rest);
+    unit_exact(&t, 0, t.len()).map(|u| (u, scale))
 }
 
 /// The chars `a..b` (trimmed) are exactly a unit.

@@ -43,7 +43,10 @@
 
 mod labels;
 
-const DEV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/labels.dev.jsonl");
+const DEV: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../fixtures/labels.dev.jsonl"
+);
 
 #[test]
 fn dev_labels_are_read_with_at_least_ninety_percent_accuracy() {
@@ -56,5 +59,9 @@ fn dev_labels_are_read_with_at_least_ninety_percent_accuracy() {
     assert!(f.precision() >= 90.0, "precision {:.1}%", f.precision());
     assert!(f.recall() >= 90.0, "recall {:.1}%", f.recall());
     assert!(f.actual() >= 90.0, "actual accuracy {:.1}%", f.actual());
-    assert!(f.completion() >= 90.0, "completion accuracy {:.1}%", f.completion());
+    assert!(
+        f.completion() >= 90.0,
+        "completion accuracy {:.1}%",
+        f.completion()
+    );
 }

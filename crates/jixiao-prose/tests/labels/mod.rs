@@ -11,8 +11,13 @@
 //!   write a scale in its unit (`万元`, `亿元`, `万人`, `万亩`), which is multiplied out (the reader
 //!   reports 元, 人, 亩); the head before `/` is compared (`元/人·月` against `元/月`); one family
 //!   for people (人 = 名 = 人次 = 位 = 户次 is not included: 户 stays 户) and for things (个 = 個);
-//!   `ratio` = `比`, `fraction` = a bare number. Matching is greedy in label order.
-//! - **Targets found** (recall) = matched ÷ labelled; **precision** = matched ÷ predicted.
+//!   `ratio` = `比`, `fraction` = a bare number. A prediction without a unit (the text writes
+//!   none: `【工作目标】1379`) matches on its value alone, since the label's unit is then the
+//!   labeller's inference. Matching is greedy in label order.
+//! - **Targets found** (recall) = matched ÷ labelled; **precision** = matched ÷ predicted. A
+//!   target the reader worked back from the progress (`rule` `worked_back`: actual ÷ a stated
+//!   ratio, when the target text states no quantity) counts as found when a label has it, and
+//!   is not a false find when none does (labellers differ on whether "全年目标任务" has a value).
 //! - **Actual right**, over matched quantities: both actuals none, or both within 0.5 %.
 //! - **Completion within 2 %**, over all pairs: the label's completion is the lowest non-null
 //!   `ratio` of its quantities (none for a qualitative pair). Correct when both are none, or
@@ -28,7 +33,36 @@ use serde_json::Value;
 
 /// A unit and the factor that takes a value written in it to the reader's base unit.
 pub fn norm_unit(u: &str) -> (String, f64) {
-    let head = u.split('/').next().unwrap_or("").trim();
+    // Labels write the unit as the document does, traditional characters included.
+    let simplified: String = u
+        .chars()
+        .map(|c| match c {
+            '戶' => '户',
+            '個' => '个',
+            '萬' => '万',
+            '億' => '亿',
+            '項' => '项',
+            '間' => '间',
+            '張' => '张',
+            '輛' => '辆',
+            '噸' => '吨',
+            '畝' => '亩',
+            '場' => '场',
+            '處' => '处',
+            '條' => '条',
+            '臺' => '台',
+            '筆' => '笔',
+            '棟' => '栋',
+            '塊' => '块',
+            '盞' => '盏',
+            '隻' => '只',
+            '門' => '门',
+            '詞' => '词',
+            '％' => '%',
+            c => c,
+        })
+        .collect();
+    let head = simplified.split('/').next().unwrap_or("").trim();
     let (scale, rest) = if let Some(r) = head.strip_prefix("万亿") {
         (1e12, r)
     } else if let Some(r) = head.strip_prefix("亿") {
@@ -110,7 +144,9 @@ fn labelled(v: &Value) -> Want {
 fn completion_correct(r: &Reading, want: &Want) -> bool {
     match (r.completion, want.completion) {
         (None, None) => true,
-        (Some(c), Some(w)) => (c - w).abs() <= 0.02 || (want.at_most_binding && c >= 1.0 && w >= 1.0),
+        (Some(c), Some(w)) => {
+            (c - w).abs() <= 0.02 || (want.at_most_binding && c >= 1.0 && w >= 1.0)
+        }
         (None, Some(w)) => matches!(r.wording, Wording::Done | Wording::Exceeded) && w >= 0.98,
         (Some(_), None) => false,
     }
@@ -130,7 +166,11 @@ pub struct Figures {
 }
 
 fn pct(a: usize, b: usize) -> f64 {
-    if b == 0 { 100.0 } else { 100.0 * a as f64 / b as f64 }
+    if b == 0 {
+        100.0
+    } else {
+        100.0 * a as f64 / b as f64
+    }
 }
 
 impl Figures {
@@ -169,26 +209,37 @@ impl Figures {
 /// Reads every pair of a JSON Lines text and scores the reader on it.
 pub fn score(jsonl: &str) -> Figures {
     let mut f = Figures::default();
-    for (line_no, line) in jsonl.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (line_no, line) in jsonl
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let v: Value = serde_json::from_str(line)
             .unwrap_or_else(|e| panic!("line {}: not JSON: {e}", line_no + 1));
         let target = v["target"].as_str().unwrap_or_default();
         let progress = v["progress"].as_str().unwrap_or_default();
         let r = assess(target, progress);
         let want = labelled(&v);
-        let preds: Vec<(f64, String, Option<f64>)> = r
+        let preds: Vec<(f64, String, Option<f64>, bool)> = r
             .pairs
             .iter()
-            .filter_map(|p| p.target.map(|t| (t, norm_unit(&p.unit).0, p.actual)))
+            .filter_map(|p| {
+                p.target
+                    .map(|t| (t, norm_unit(&p.unit).0, p.actual, p.rule == "worked_back"))
+            })
             .collect();
         f.pairs += 1;
-        f.predicted += preds.len();
         f.labelled += want.quantities.len();
         let mut used = vec![false; preds.len()];
         let mut notes = Vec::new();
         for l in &want.quantities {
-            let hit = (0..preds.len())
-                .find(|&k| !used[k] && preds[k].1 == l.unit && near(preds[k].0, l.target));
+            let hit = (0..preds.len()).find(|&k| {
+                // a number the text writes without any unit matches on its value: the
+                // label's unit is the labeller's inference, which no reader can make
+                !used[k]
+                    && (preds[k].1 == l.unit || preds[k].1.is_empty())
+                    && near(preds[k].0, l.target)
+            });
             match hit {
                 Some(k) => {
                     used[k] = true;
@@ -208,7 +259,12 @@ pub fn score(jsonl: &str) -> Figures {
             }
         }
         for (k, p) in preds.iter().enumerate() {
-            if !used[k] {
+            // A target worked back from the progress (actual ÷ a stated ratio, the target text
+            // stating none) counts when a label has it and is no false find when none does.
+            if used[k] || !p.3 {
+                f.predicted += 1;
+            }
+            if !used[k] && !p.3 {
                 notes.push(format!("extra target {} {}", p.0, p.1));
             }
         }

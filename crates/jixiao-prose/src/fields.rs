@@ -1,0 +1,428 @@
+//! Labelled fields: what a flattened table row or self-evaluation form says about its numbers.
+//!
+//! Offices paste rows of their tables into one text, each value after its column's label:
+//! `【指标名称】城镇新增就业(人)【目标任务】26000`, `三级指标：项目总成本 年度指标值：≤90万元`,
+//! `实际完成值：50 分值：8 得分：8`, `全年预算数(A) 9.48 … 执行率(B/A) 100%`. The label says
+//! what the number is: points and scores (分值, 得分, 权重) are not quantities of the task; a rate
+//! label (完成率, 占年任务之比, 完成目标(%)) makes the number a stated completion; a unit in the
+//! label (`目标任务（万元）`) or a unit field (`【单位】万人`, `度量单位：万元`) is the unit of the
+//! bare numbers; `指标性质：≤` is the target's constraint. A bare number that still has no unit
+//! takes the other text's (`≤90万元` against `90`), and an indicator named `…人数` counts 人.
+
+use crate::scan::{Found, unit_of_str};
+use crate::text::{Text, is_cjk};
+use crate::{Constraint, QuantityKind};
+
+/// Labels of points, scores and numbering: their numbers belong to the form, not the task.
+const IGNORED: &[&str] = &[
+    "分值", "得分", "权重", "分数", "折算", "序号", "编号", "满分",
+];
+
+/// Labels of a stated completion rate.
+const RATE: &[&str] = &[
+    "率",
+    "比例",
+    "之比",
+    "占比",
+    "百分比",
+    "完成目标",
+    "完成进度",
+    "进度(%)",
+];
+
+/// Labels of the field that holds the target value (工作目标, 目标任务, 年度指标值, 目标值).
+const TARGET_FIELD: &[&str] = &["目标", "指标值", "任务数", "计划数", "预算数"];
+
+/// Labels of a unit field.
+const UNIT: &[&str] = &["单位", "度量单位", "计量单位"];
+
+/// Words before a `(unit)` in a name that make the target a ceiling (城镇登记失业率低于(%)).
+const AT_MOST_NAME: &[&str] = &["低于", "不高于", "不超过", "以下", "以内", "控制在"];
+
+/// The label of the field a number at char `pre` stands in: the text of `【…】` right before it,
+/// or of `label:` / `label ` (a short run of words ending just before the number). Returns the
+/// label's chars `(a, b)`.
+fn label_before(t: &Text, pre: usize, a: usize) -> Option<(usize, usize)> {
+    let c = &t.c;
+    let spaced = (pre..a).any(|k| c[k] == ' ');
+    let mut p = pre;
+    while p > 0 && c[p - 1] == ' ' {
+        p -= 1;
+    }
+    let lo = p.saturating_sub(24);
+    if p > 0 && c[p - 1] == '】' {
+        let e = p - 1;
+        let mut s = e;
+        while s > lo && c[s - 1] != '【' {
+            s -= 1;
+        }
+        return (s > lo || (s > 0 && c[s - 1] == '【')).then_some((s, e));
+    }
+    let colon = p > 0 && matches!(c[p - 1], ':' | '=');
+    // Without a colon, only words set apart by a space label the number (全年预算数(A) 9.48);
+    // 筛查率82.33% is prose.
+    if !colon && p == pre && !spaced {
+        return None;
+    }
+    let e = if colon { p - 1 } else { p };
+    let mut s = e;
+    while s > lo
+        && !matches!(
+            c[s - 1],
+            ' ' | '】' | '|' | ',' | '，' | '；' | ';' | '。' | ':' | '\n'
+        )
+    {
+        s -= 1;
+    }
+    // A label is words: without a colon, it must end in a CJK char or a closing parenthesis.
+    let words = (s..e).any(|k| is_cjk(c[k]));
+    let ends_well = e > s && (is_cjk(c[e - 1]) || c[e - 1] == ')');
+    (words && (colon || ends_well)).then_some((s, e))
+}
+
+/// The label of the field char `pos` lies in: the nearest `【…】` or `label:` before it in the
+/// same cell (a table's `|` or a line break ends the search).
+fn field_label(t: &Text, pos: usize) -> Option<(usize, usize)> {
+    let c = &t.c;
+    let lo = pos.saturating_sub(64);
+    let mut k = pos;
+    while k > lo {
+        k -= 1;
+        match c[k] {
+            '】' => {
+                let mut s = k;
+                while s > lo && c[s - 1] != '【' {
+                    s -= 1;
+                }
+                return (s > 0 && c[s - 1] == '【').then_some((s, k));
+            }
+            ':' => {
+                let mut s = k;
+                while s > lo
+                    && !matches!(
+                        c[s - 1],
+                        ' ' | '】' | '|' | ',' | '，' | '；' | ';' | '。' | '\n'
+                    )
+                {
+                    s -= 1;
+                }
+                return (s < k && (s..k).any(|j| is_cjk(c[j]))).then_some((s, k));
+            }
+            '|' | '\n' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn label_has(t: &Text, (a, b): (usize, usize), words: &[&str]) -> bool {
+    words.iter().any(|w| t.contains(a, b, w))
+}
+
+/// A `(unit)` at the end of chars `a..b`, with its scale: `(人)`, `（万元）`, `(%)`.
+fn paren_unit(t: &Text, a: usize, b: usize) -> Option<(String, f64, usize)> {
+    let c = &t.c;
+    let mut e = b;
+    while e > a && c[e - 1] == ' ' {
+        e -= 1;
+    }
+    if e <= a || c[e - 1] != ')' {
+        return None;
+    }
+    let mut o = e - 1;
+    while o > a && o + 8 > e && c[o - 1] != '(' {
+        o -= 1;
+    }
+    if o == a || c[o - 1] != '(' {
+        return None;
+    }
+    let inner: String = c[o..e - 1].iter().collect();
+    unit_of_str(&inner).map(|(u, s)| (u, s, o - 1))
+}
+
+/// The unit the text gives its bare numbers: a unit field (`【单位】万人`, `度量单位：万元`), or a
+/// `(unit)` right after words and not after a number (`城镇新增就业(人)`, `资金情况（万元）`),
+/// with a ceiling when the words say so.
+fn default_unit(t: &Text) -> Option<(String, f64, Option<Constraint>)> {
+    let c = &t.c;
+    let n = c.len();
+    for i in 0..n {
+        if c[i] == '】' || c[i] == ':' {
+            let lab_end = i;
+            let mut s = i;
+            let open = if c[i] == '】' { '【' } else { '\0' };
+            while s > 0 && i - s < 8 && c[s - 1] != open && !matches!(c[s - 1], ' ' | '】' | '|') {
+                s -= 1;
+            }
+            if UNIT.iter().any(|w| t.ends(lab_end, w)) {
+                let mut e = i + 1;
+                while e < n
+                    && e < i + 8
+                    && !matches!(c[e], '【' | ' ' | '|' | ',' | '，' | ';' | '；')
+                {
+                    e += 1;
+                }
+                let v: String = c[i + 1..e].iter().collect();
+                if let Some((u, s)) = unit_of_str(v.trim()) {
+                    return Some((u, s, None));
+                }
+            }
+        }
+        // a `(unit)` inside a label (【完成目标(%)】, 【全年任务目标(个)】) is that field's own
+        // and so is one right before its number (完成比例(%) 187.9)
+        let next = (i + 1..n).find(|&k| c[k] != ' ').map(|k| c[k]);
+        let in_label =
+            matches!(next, Some('】' | ':')) || next.is_some_and(|ch| ch.is_ascii_digit());
+        if c[i] == ')' && i > 0 && !in_label {
+            let lo = i.saturating_sub(8);
+            if let Some((u, s, o)) = paren_unit(t, lo, i + 1)
+                && o > 0
+                && is_cjk(c[o - 1])
+            {
+                let at_most = AT_MOST_NAME.iter().any(|w| t.ends(o, w));
+                return Some((u, s, at_most.then_some(Constraint::AtMost)));
+            }
+        }
+    }
+    None
+}
+
+/// `指标性质：≤` in a self-evaluation form: the constraint of its target.
+fn declared_constraint(t: &Text) -> Option<Constraint> {
+    let c = &t.c;
+    (0..c.len()).find_map(|i| {
+        if !t.at(i, "指标性质") {
+            return None;
+        }
+        let k = (i + 4..c.len().min(i + 8)).find(|&k| !matches!(c[k], ':' | ' '))?;
+        match c[k] {
+            '≤' | '<' => Some(Constraint::AtMost),
+            '≥' | '>' => Some(Constraint::AtLeast),
+            _ => None,
+        }
+    })
+}
+
+/// The scale a quantity was written with (万元 → 1e4), from its chars.
+pub(crate) fn written_scale(t: &Text, f: &Found) -> f64 {
+    let s: String = t.c[f.a..f.b].iter().collect();
+    if s.contains("万亿") {
+        1e12
+    } else if s.contains('亿') {
+        1e8
+    } else if s.contains('万') {
+        1e4
+    } else {
+        1.0
+    }
+}
+
+/// An indicator named `…人数`, `…户数`, `…个数`: its bare numbers count 人, 户, 个.
+fn unit_from_name(t: &Text) -> Option<String> {
+    let c = &t.c;
+    (1..c.len()).find_map(|i| {
+        if c[i] != '数' {
+            return None;
+        }
+        let after = c.get(i + 1).copied().unwrap_or(' ');
+        if is_cjk(after) && after != '量' {
+            return None;
+        }
+        let s: String = c[i - 1..i].iter().collect();
+        match s.as_str() {
+            "人" | "户" | "个" | "次" | "家" | "所" | "项" | "场" => Some(s),
+            _ => None,
+        }
+    })
+}
+
+/// What the labels say, applied to one text's quantities: numbers of points, scores and label
+/// numbering dropped, rate fields made stated ratios (`progress` only), units from the label or
+/// the text's unit field given to bare numbers. Returns the text's default unit.
+fn apply_labels(
+    t: &Text,
+    found: &mut Vec<Found>,
+    progress: bool,
+    fallback: Option<&(String, f64, Option<Constraint>)>,
+    ex: &mut Vec<String>,
+) -> Option<(String, f64, Option<Constraint>)> {
+    // When a field holds the target value, numbers in the indicator's name are qualifiers
+    // (【考核指标】新增15万户直播卫星用户【工作目标】12800).
+    if !progress {
+        let in_target_field = |f: &Found| {
+            field_label(t, f.pre).is_some_and(|l| {
+                label_has(t, l, TARGET_FIELD) && !label_has(t, l, &["名称", "内容"])
+            })
+        };
+        if found.iter().any(in_target_field) {
+            let before = found.len();
+            found.retain(|f| {
+                in_target_field(f) || field_label(t, f.pre).is_none_or(|l| label_has(t, l, IGNORED))
+            });
+            if found.len() < before {
+                ex.push("目标值栏已有数值，指标名称中的数字不作为目标量".to_string());
+            }
+        }
+    }
+    let own = default_unit(t);
+    let default = own.clone().or_else(|| fallback.cloned());
+    let declared = if progress {
+        None
+    } else {
+        declared_constraint(t)
+    };
+    let c = &t.c;
+    found.retain_mut(|f| {
+        // 指标12：, 目标1： — the label's own number
+        let after = (f.b..c.len()).find(|&k| c[k] != ' ').map(|k| c[k]);
+        if f.q.unit.is_empty() && after == Some(':') && f.a > 0 && is_cjk(c[f.a - 1]) {
+            return false;
+        }
+        let Some(label) = label_before(t, f.pre, f.a) else {
+            return true;
+        };
+        if label_has(t, label, IGNORED) {
+            ex.push(format!(
+                "“{}{}”是表中的分值、得分或序号，不是任务的数量",
+                t.slice(label.0, label.1),
+                t.slice(f.a, f.b)
+            ));
+            return false;
+        }
+        let rate = label_has(t, label, RATE)
+            || paren_unit(t, label.0, label.1).is_some_and(|(u, _, _)| u == "%");
+        if rate
+            && progress
+            && (f.q.unit.is_empty() || f.q.unit == "%")
+            && f.q.kind == QuantityKind::Count
+        {
+            f.q.kind = QuantityKind::Ratio;
+            f.q.value /= 100.0;
+            f.q.unit = "%".to_string();
+            return true;
+        }
+        if f.q.unit.is_empty() && f.q.kind == QuantityKind::Count {
+            let unit = paren_unit(t, label.0, label.1)
+                .map(|(u, s, _)| (u, s, None))
+                .or_else(|| default.clone());
+            if let Some((u, s, k)) = unit {
+                f.q.value *= s;
+                f.q.unit = u;
+                f.bare = true;
+                if f.q.constraint.is_none() {
+                    f.q.constraint = k.or(declared);
+                }
+            } else {
+                f.bare = true;
+                if f.q.constraint.is_none() {
+                    f.q.constraint = declared;
+                }
+            }
+        } else if f.q.constraint.is_none() && declared.is_some() && f.q.kind == QuantityKind::Count
+        {
+            f.q.constraint = declared;
+        }
+        true
+    });
+    own
+}
+
+/// Labels of both texts, then bare numbers given the other text's unit (`≤90万元` | `90`), and
+/// a zero budget line dropped (年初预算 0.00 beside 调整后预算数 3.36).
+pub(crate) fn adjust(
+    tt: &Text,
+    tf: &mut Vec<Found>,
+    pt: &Text,
+    pf: &mut Vec<Found>,
+    ex: &mut Vec<String>,
+) {
+    let labelled = |t: &Text| t.c.iter().any(|&ch| matches!(ch, '】' | ':')) || t.c.contains(&' ');
+    let target_default = if labelled(tt) {
+        apply_labels(tt, tf, false, None, ex)
+    } else {
+        None
+    };
+    if labelled(pt) {
+        apply_labels(pt, pf, true, target_default.as_ref(), ex);
+    }
+    // A percentage in the progress of a target that counts things (2家 | 100%, 形象进度80%) is
+    // the work's stated completion, unless it measures growth.
+    let target_percent = tf
+        .iter()
+        .any(|f| f.q.unit == "%" || f.q.kind != QuantityKind::Count);
+    if !target_percent && tf.iter().any(|f| !f.q.unit.is_empty()) {
+        for f in pf
+            .iter_mut()
+            .filter(|f| f.q.kind == QuantityKind::Count && f.q.unit == "%")
+        {
+            let lo = f.pre.saturating_sub(8);
+            let growth = [
+                "增长", "下降", "同比", "提高", "降低", "增加", "减少", "增幅", "占", "率", "比",
+            ]
+            .iter()
+            .any(|w| pt.contains(lo, f.pre, w));
+            if !growth {
+                f.q.kind = QuantityKind::Ratio;
+                f.q.value /= 100.0;
+            }
+        }
+    }
+    if tf
+        .iter()
+        .filter(|f| f.q.kind == QuantityKind::Count)
+        .count()
+        > 1
+    {
+        tf.retain(|f| !(f.bare && f.q.value == 0.0 && f.q.constraint.is_none()));
+    }
+    // a bare number takes the other side's unit
+    let unit_of = |t: &Text, fs: &[Found]| -> Option<(String, f64)> {
+        let mut units = fs
+            .iter()
+            .filter(|f| f.q.kind == QuantityKind::Count && !f.q.unit.is_empty() && !f.per);
+        let first = units.next()?;
+        let scale = written_scale(t, first);
+        units
+            .all(|f| f.q.unit == first.q.unit)
+            .then(|| (first.q.unit.clone(), scale))
+    };
+    let bare_counts = |fs: &[Found]| {
+        fs.iter()
+            .filter(|f| f.q.kind == QuantityKind::Count && f.q.unit.is_empty())
+            .count()
+    };
+    let name_unit = unit_from_name(tt);
+    if bare_counts(tf) > 0
+        && tf
+            .iter()
+            .all(|f| f.q.unit.is_empty() || f.q.kind != QuantityKind::Count)
+    {
+        let from = unit_of(pt, pf).or_else(|| name_unit.clone().map(|u| (u, 1.0)));
+        if let Some((u, s)) = from {
+            for f in tf
+                .iter_mut()
+                .filter(|f| f.q.kind == QuantityKind::Count && f.q.unit.is_empty())
+            {
+                f.q.value *= s;
+                f.q.unit = u.clone();
+                f.bare = true;
+            }
+        }
+    }
+    // one bare number only: of two (申请离婚数9189 … 劝和对数3620) none is plainly the answer
+    if bare_counts(pf) == 1
+        && let Some((u, s)) = unit_of(tt, tf)
+        && !pf
+            .iter()
+            .any(|f| f.q.kind == QuantityKind::Count && !f.q.unit.is_empty() && f.q.unit == u)
+    {
+        for f in pf
+            .iter_mut()
+            .filter(|f| f.q.kind == QuantityKind::Count && f.q.unit.is_empty())
+        {
+            f.q.value *= s;
+            f.q.unit = u.clone();
+            f.bare = true;
+        }
+    }
+}
