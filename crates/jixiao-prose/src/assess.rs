@@ -216,6 +216,71 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             }
         }
 
+        // --- one target answered part by part, in clauses set apart by ；
+        //     (甲完成595人；乙完成256人；丙175人): the actual is the parts' sum
+        for (ti, t) in merged.iter().enumerate() {
+            if done[ti] || t.rate || t.unit.is_empty() || t.unit == "%" {
+                continue;
+            }
+            if merged
+                .iter()
+                .enumerate()
+                .any(|(k, m)| k != ti && unit_score(&m.unit, &t.unit) >= 2)
+            {
+                continue;
+            }
+            let cands: Vec<usize> = counts
+                .iter()
+                .copied()
+                .filter(|&j| !used[j] && unit_score(&t.unit, &pf[j].q.unit) >= 2)
+                .collect();
+            if cands.len() < 2 || cands.iter().any(|&j| is_total(&pt, &pf[j])) {
+                continue;
+            }
+            let apart = cands.windows(2).all(|w| {
+                let (a, b) = (&pf[w[0]], &pf[w[1]]);
+                (a.b..b.pre).any(|k| matches!(pt.c[k], '；' | ';'))
+            });
+            if !apart || pt.contains(0, pt.len(), "其中") {
+                continue;
+            }
+            let sum: f64 = cands.iter().map(|&j| pf[j].q.value).sum();
+            let parts: Vec<&str> = cands.iter().map(|&j| pt.slice(pf[j].a, pf[j].b)).collect();
+            let (ratio, rule) = ratio_of(t.value, sum, t.constraint);
+            ex.push(format!(
+                "{} {}{} ← 各部分之和 {} = {}：{}",
+                t.what,
+                fmt_num(t.value),
+                t.unit,
+                parts.join(" + "),
+                fmt_num(sum),
+                fmt_ratio(ratio)
+            ));
+            let first = &pf[cands[0]];
+            let last = &pf[cands[cands.len() - 1]];
+            pairs.push(Pair {
+                what: t.what.clone(),
+                unit: t.unit.clone(),
+                target: Some(t.value),
+                actual: Some(sum),
+                approx: None,
+                constraint: t.constraint,
+                ratio,
+                target_span: Some(t.found.q.span.clone()),
+                actual_span: Some(pt.off[first.a]..pt.off[last.b]),
+                rule: if rule == "count" {
+                    "sum_of_parts"
+                } else {
+                    rule
+                }
+                .to_string(),
+            });
+            for &j in &cands {
+                used[j] = true;
+            }
+            done[ti] = true;
+        }
+
         // --- one progress count per target: unit, then words, then order
         let pctx: Vec<Bigrams> = pf.iter().map(|f| bigrams(&pt, f)).collect();
         // a total (合计1300人 after 农村妇女800人，城镇妇女500人) answers before its parts

@@ -345,6 +345,10 @@ pub(crate) fn adjust(
     if labelled(pt) {
         apply_labels(pt, pf, true, target_default.as_ref(), ex);
     }
+    for (t, fs) in [(tt, &mut *tf), (pt, &mut *pf)] {
+        drop_range_ends(t, fs);
+        drop_qualifiers(t, fs, ex);
+    }
     // A percentage in the progress of a target that counts things (2家 | 100%, 形象进度80%) is
     // the work's stated completion, unless it measures growth.
     let target_percent = tf
@@ -425,4 +429,61 @@ pub(crate) fn adjust(
             f.bare = true;
         }
     }
+}
+
+/// A range written with both ends (`6.5%—7%`, `4至5家`): the lower end is the quantity, the
+/// upper is dropped.
+fn drop_range_ends(t: &Text, found: &mut Vec<Found>) {
+    let c = &t.c;
+    let mut k = 1;
+    while k < found.len() {
+        let (a, b) = (&found[k - 1], &found[k]);
+        let between: String = c[a.b..b.pre.max(a.b)]
+            .iter()
+            .filter(|ch| **ch != ' ')
+            .collect();
+        let joined = matches!(between.as_str(), "-" | "~" | "至" | "到");
+        if joined && a.q.unit == b.q.unit && a.q.kind == b.q.kind {
+            found.remove(k);
+        } else {
+            k += 1;
+        }
+    }
+}
+
+/// A quantity that qualifies what is counted rather than counting it: `投资10亿元以上项目10个`,
+/// `10亿元以上项目25个` (a threshold with 以上/以下 or 及以上, then a few words, then the count).
+fn drop_qualifiers(t: &Text, found: &mut Vec<Found>, ex: &mut Vec<String>) {
+    let c = &t.c;
+    let mut drop = vec![false; found.len()];
+    for k in 0..found.len().saturating_sub(1) {
+        let (a, b) = (&found[k], &found[k + 1]);
+        // a share (30%以上的…) is a target of its own; the count must have its unit
+        if a.q.kind != QuantityKind::Count
+            || b.q.kind != QuantityKind::Count
+            || a.q.unit == b.q.unit
+            || a.q.unit == "%"
+            || b.q.unit.is_empty()
+        {
+            continue;
+        }
+        let after = a.b;
+        let threshold = ["以上", "以下", "及以上", "及以下"]
+            .iter()
+            .any(|w| t.at(after, w));
+        let gap = b.pre.saturating_sub(after);
+        let words = (after..b.pre).all(|j| is_cjk(c[j]) || c[j] == ' ');
+        if threshold && gap <= 10 && words {
+            drop[k] = true;
+            ex.push(format!(
+                "“{}”是限定条件（…以上的…），不是数量",
+                t.slice(a.a, a.b)
+            ));
+        }
+    }
+    let mut i = 0;
+    found.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
 }

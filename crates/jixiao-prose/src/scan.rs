@@ -905,6 +905,20 @@ pub(crate) fn scan(t: &Text) -> Vec<Found> {
             continue;
         }
         if is_quoted(i) {
+            // Quotes name things (“十四五”, “9+3”, “两癌”), but a quoted promise with an
+            // Arabic number and its unit (“扩招200万人”的目标, “5.5%左右”) states a quantity.
+            let prev = if i > 0 { c[i - 1] } else { ' ' };
+            if is_digit(ch)
+                && !is_digit(prev)
+                && prev != '.'
+                && let Step::Found(f) = read_arabic(t, i, &out)
+                && !f.q.unit.is_empty()
+            {
+                item_start = false;
+                i = f.b.max(i + 1);
+                out.push(*f);
+                continue;
+            }
             i += 1;
             item_start = false;
             continue;

@@ -84,6 +84,7 @@ pub fn norm_unit(u: &str) -> (String, f64) {
     let unit = match rest {
         "個" => "个",
         "名" | "人次" | "位" | "萬人" => "人",
+        "个百分点" => "百分点",
         "ratio" => "比",
         "fraction" => "",
         "％" => "%",
