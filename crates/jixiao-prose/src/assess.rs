@@ -123,7 +123,10 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         "进度中的“{}”复述目标（占…的、任务数），不是完成量",
                         pt.slice(f.a, f.b)
                     ));
-                } else if let Some(w) = plan_word(&pt, f) {
+                } else if let Some(w) = plan_word(&pt, f)
+                    // a word of the task's own name (10个计划投产项目) is no plan
+                    && !tt.contains(0, tt.len(), w)
+                {
                     ex.push(format!(
                         "进度中的“{}”处于“{}”语境，是计划而非完成量，不参与配对",
                         pt.slice(f.a, f.b),
@@ -822,7 +825,9 @@ fn family(u: &str) -> &str {
 }
 
 /// How well two units agree: 4 equal, 3 same family and tail, 2 same family with one tail
-/// missing (元 / 元/年), 0 incompatible.
+/// missing (元 / 元/年), 1 same family with other tails (a standard written 元/人 in the target
+/// and 元/月 in the progress: 分别达到300元/人、140元/人 … 300.1元/月 … 154.33元/月), 0
+/// incompatible.
 fn unit_score(a: &str, b: &str) -> u8 {
     if a == b {
         return 4;
@@ -835,7 +840,7 @@ fn unit_score(a: &str, b: &str) -> u8 {
     match (at, bt) {
         (x, y) if x == y => 3,
         (None, _) | (_, None) => 2,
-        _ => 0,
+        _ => 1,
     }
 }
 
@@ -958,8 +963,9 @@ fn is_total(t: &Text, f: &Found) -> bool {
     t.find_any(
         cs,
         f.pre,
-        &["合计", "共计", "总计", "累计", "总共", "共"],
-        |c| matches!(c, '合' | '共' | '总' | '累'),
+        // 达: the level reached (新增1203例，达8878例), not the increment
+        &["合计", "共计", "总计", "累计", "总共", "共", "达到", "达"],
+        |c| matches!(c, '合' | '共' | '总' | '累' | '达'),
     )
     .is_some()
 }

@@ -17,9 +17,23 @@ impl<'a> Text<'a> {
     pub fn new(src: &'a str) -> Text<'a> {
         let mut c = Vec::with_capacity(src.len() / 2);
         let mut off = Vec::with_capacity(src.len() / 2 + 1);
-        for (i, ch) in src.char_indices() {
+        let mut chars = src.char_indices().peekable();
+        while let Some((i, ch)) = chars.next() {
             c.push(norm(ch));
             off.push(i);
+            // Some mirrors of government pages gloss characters with pinyin: 項(xiàng)目,
+            // 個(gè). The gloss is skipped (its bytes stay inside the spans around it).
+            if is_cjk(ch)
+                && let Some(&(_, '(' | '（')) = chars.peek()
+                && let Some(len) = pinyin_gloss(&src[i + ch.len_utf8()..])
+            {
+                while let Some(&(j, _)) = chars.peek() {
+                    if j >= i + ch.len_utf8() + len {
+                        break;
+                    }
+                    chars.next();
+                }
+            }
         }
         off.push(src.len());
         Text { src, c, off }
@@ -140,6 +154,27 @@ pub(crate) fn is_cn_numeral(c: char) -> bool {
             | '万'
             | '亿'
     )
+}
+
+/// The byte length of a pinyin gloss at the start of `s` (`(xiàng)`, `（gè）`), if it is one:
+/// one to seven lowercase Latin letters with at least one tone mark, in parentheses.
+fn pinyin_gloss(s: &str) -> Option<usize> {
+    let mut it = s.char_indices();
+    let (_, open) = it.next()?;
+    let close = if open == '(' { ')' } else { '）' };
+    let (mut letters, mut tone) = (0, false);
+    for (k, ch) in it {
+        if ch == close {
+            return (letters > 0 && tone).then_some(k + ch.len_utf8());
+        }
+        let toned = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü".contains(ch);
+        if !(ch.is_ascii_lowercase() || toned) || letters == 7 {
+            return None;
+        }
+        tone |= toned;
+        letters += 1;
+    }
+    None
 }
 
 /// Separators that end a clause (for `what`, constraints and plan words).
