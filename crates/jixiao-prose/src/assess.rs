@@ -74,7 +74,10 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             !m.restated
                 && same_value(m.value, f.q.value)
                 && unit_score(&m.unit, &f.q.unit) >= 2
-                && (m.unit != f.q.unit || (!bars.is_empty() && bars[f.a] > bars[m.found.b]))
+                && (m.unit != f.q.unit
+                    || (!bars.is_empty() && bars[f.a] > bars[m.found.b])
+                    // 年初预算数4753.66万元 全年预算数4753.66万元: one budget said twice
+                    || (m.unit == "元" && shares_bigram(&m.what, &f.q.what)))
         }) {
             ex.push(format!(
                 "目标“{}”与“{}”数值相同，视为同一目标量",
@@ -118,7 +121,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         "进度中的“{}”是每期/每人的量，不参与配对",
                         pt.slice(f.a, f.b)
                     ));
-                } else if restates_target(&pt, f, &pf[j + 1..], &merged) {
+                } else if restates_target(&pt, f, &pf, &pf[j + 1..], &merged) {
                     ex.push(format!(
                         "进度中的“{}”复述目标（占…的、任务数），不是完成量",
                         pt.slice(f.a, f.b)
@@ -237,7 +240,12 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                 .copied()
                 .filter(|&j| !used[j] && unit_score(&t.unit, &pf[j].q.unit) >= 2)
                 .collect();
-            if cands.len() < 2 || cands.iter().any(|&j| is_total(&pt, &pf[j])) {
+            // a part as large as the whole is no part (已完成26件 … ；已开工事项65件 of 65件)
+            if cands.len() < 2
+                || cands
+                    .iter()
+                    .any(|&j| is_total(&pt, &pf[j]) || same_value(pf[j].q.value, t.value))
+            {
                 continue;
             }
             let apart = cands.windows(2).all(|w| {
@@ -974,7 +982,13 @@ fn is_total(t: &Text, f: &Found) -> bool {
 /// (占全年筛查任务(6.6万人)的103.12%), or the target's own value followed in the same sentence by
 /// another count of its unit (65件民生实事已完成26件, 10个计划投产项目实现投产7个) unless 其中
 /// introduces that one as a part.
-fn restates_target(t: &Text, f: &Found, later: &[Found], targets: &[Target]) -> bool {
+fn restates_target(
+    t: &Text,
+    f: &Found,
+    others: &[Found],
+    later: &[Found],
+    targets: &[Target],
+) -> bool {
     let c = &t.c;
     let ss = sentence_start(t, f.pre);
     let lo = f.pre.saturating_sub(24).max(ss);
@@ -988,6 +1002,26 @@ fn restates_target(t: &Text, f: &Found, later: &[Found], targets: &[Target]) -> 
                 break;
             }
         }
+    }
+    // the target named again: 目标任务(60%), “5.5%左右”的既定目标, “扩招200万人”的目标
+    let named_before = ["目标任务(", "目标(", "任务("]
+        .iter()
+        .any(|w| t.ends(f.pre, w));
+    let mut k = f.b;
+    while k < c.len() && matches!(c[k], '”' | '"' | ')' | '」' | '左' | '右' | ' ') {
+        k += 1;
+    }
+    let named_after = k < c.len()
+        && c[k] == '的'
+        && ["目标", "任务", "承诺", "计划"]
+            .iter()
+            .any(|w| t.contains(k, (k + 6).min(c.len()), w));
+    // …unless nothing else can answer (都实现了压减一半的目标)
+    let another = others.iter().any(|g| {
+        g.q.kind == QuantityKind::Count && g.a != f.a && unit_score(&f.q.unit, &g.q.unit) >= 2
+    });
+    if (named_before || named_after) && another {
+        return true;
     }
     let equal = targets.iter().any(|tg| {
         !tg.rate && same_value(tg.value, f.q.value) && unit_score(&tg.unit, &f.q.unit) >= 2
@@ -1006,6 +1040,13 @@ fn restates_target(t: &Text, f: &Found, later: &[Found], targets: &[Target]) -> 
         })
 }
 
+/// Two descriptions share a pair of adjacent characters (年初预算资金数 and 全年预算数: 预算).
+fn shares_bigram(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().filter(|c| is_cjk(*c)).collect();
+    let b: Vec<char> = b.chars().filter(|c| is_cjk(*c)).collect();
+    a.windows(2).any(|x| b.windows(2).any(|y| x == y))
+}
+
 /// A plan word in the clause of a progress count: 正在研究分配150名救助名额 is not done.
 fn plan_word(t: &Text, f: &Found) -> Option<&'static str> {
     let cs = clause_start(t, f.pre);
@@ -1014,12 +1055,37 @@ fn plan_word(t: &Text, f: &Found) -> Option<&'static str> {
         cs,
         ce,
         &[
-            "正在", "计划", "预计", "准备", "即将", "将于", "名额", "拟于", "有待",
+            "正在",
+            "计划",
+            "预计",
+            "准备",
+            "即将",
+            "将于",
+            "名额",
+            "拟于",
+            "有待",
+            "剩余",
+            "结余",
+            "尚未",
+            "未完成",
+            "余额",
         ],
         |c| {
             matches!(
                 c,
-                '正' | '计' | '预' | '准' | '即' | '将' | '名' | '拟' | '有'
+                '正' | '计'
+                    | '预'
+                    | '准'
+                    | '即'
+                    | '将'
+                    | '名'
+                    | '拟'
+                    | '有'
+                    | '剩'
+                    | '结'
+                    | '尚'
+                    | '未'
+                    | '余'
             )
         },
     )
