@@ -248,6 +248,22 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             {
                 continue;
             }
+            // a stated rate that one part answers (投产7个,投产率达70% of 10个) says that part
+            // is the answer, whatever follows
+            let part_rated = t.value > 0.0
+                && cands.iter().any(|&j| {
+                    let share = pf[j].q.value / t.value;
+                    pf.iter().any(|r| match r.q.kind {
+                        QuantityKind::Ratio => (r.q.value - share).abs() <= stated_tolerance(r),
+                        QuantityKind::Count if r.q.unit == "%" => {
+                            (r.q.value / 100.0 - share).abs() <= stated_tolerance_pct(r.decimals)
+                        }
+                        _ => false,
+                    })
+                });
+            if part_rated {
+                continue;
+            }
             let apart = cands.windows(2).all(|w| {
                 let (a, b) = (&pf[w[0]], &pf[w[1]]);
                 (a.b..b.pre).any(|k| matches!(pt.c[k], '；' | ';'))
