@@ -1008,7 +1008,12 @@ fn restates_target(
     let c = &t.c;
     let ss = sentence_start(t, f.pre);
     let lo = f.pre.saturating_sub(24).max(ss);
-    if (lo..f.pre).any(|k| c[k] == '占') {
+    // 占 in the number's own clause (占…(6.6万人)的): not a 【占比】 label of another field
+    let zhan = (lo..f.pre)
+        .rev()
+        .take_while(|&k| !matches!(c[k], '】' | ':' | ',' | '，' | '、'))
+        .any(|k| c[k] == '占');
+    if zhan {
         let hi = (f.b + 16).min(c.len());
         for &ch in &c[f.b..hi] {
             if ch == '的' {
@@ -1045,12 +1050,16 @@ fn restates_target(
     if !equal {
         return false;
     }
+    // the later count must not be another target's value: a progress that repeats every
+    // target (目标1：造林1.2万亩 … 目标3：…3.45万亩) answers them all
+    let other_target = |g: &Found| targets.iter().any(|tg| same_value(tg.value, g.q.value));
     later
         .iter()
         .take_while(|g| !(f.b..g.a).any(|k| is_sentence_sep(c[k])))
         .any(|g| {
             g.q.kind == QuantityKind::Count
                 && !same_value(g.q.value, f.q.value)
+                && !other_target(g)
                 && unit_score(&f.q.unit, &g.q.unit) >= 2
                 && !t.contains(f.b, g.a, "其中")
         })

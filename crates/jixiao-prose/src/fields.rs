@@ -272,6 +272,18 @@ fn apply_labels(
         declared_constraint(t)
     };
     let c = &t.c;
+    // numbers inside a label (【1- 8月 实际完成情况】) belong to the label
+    let mut in_label = vec![false; c.len() + 1];
+    let mut open = false;
+    for (k, &ch) in c.iter().enumerate() {
+        match ch {
+            '【' => open = true,
+            '】' => open = false,
+            _ => {}
+        }
+        in_label[k] = open;
+    }
+    found.retain(|f| !in_label[f.a]);
     found.retain_mut(|f| {
         // 指标12：, 目标1： — the label's own number
         let after = (f.b..c.len()).find(|&k| c[k] != ' ').map(|k| c[k]);
