@@ -190,6 +190,9 @@ fn default_unit(t: &Text) -> Option<(String, f64, Option<Constraint>)> {
 /// `指标性质：≤` in a self-evaluation form: the constraint of its target.
 fn declared_constraint(t: &Text) -> Option<Constraint> {
     let c = &t.c;
+    if !c.contains(&'性') {
+        return None;
+    }
     (0..c.len()).find_map(|i| {
         if !t.at(i, "指标性质") {
             return None;
@@ -273,17 +276,19 @@ fn apply_labels(
     };
     let c = &t.c;
     // numbers inside a label (【1- 8月 实际完成情况】) belong to the label
-    let mut in_label = vec![false; c.len() + 1];
-    let mut open = false;
-    for (k, &ch) in c.iter().enumerate() {
-        match ch {
-            '【' => open = true,
-            '】' => open = false,
-            _ => {}
+    if c.contains(&'【') {
+        let mut in_label = vec![false; c.len() + 1];
+        let mut open = false;
+        for (k, &ch) in c.iter().enumerate() {
+            match ch {
+                '【' => open = true,
+                '】' => open = false,
+                _ => {}
+            }
+            in_label[k] = open;
         }
-        in_label[k] = open;
+        found.retain(|f| !in_label[f.a]);
     }
-    found.retain(|f| !in_label[f.a]);
     found.retain_mut(|f| {
         // 指标12：, 目标1： — the label's own number
         let after = (f.b..c.len()).find(|&k| c[k] != ' ').map(|k| c[k]);
@@ -348,7 +353,13 @@ pub(crate) fn adjust(
     pf: &mut Vec<Found>,
     ex: &mut Vec<String>,
 ) {
-    let labelled = |t: &Text| t.c.iter().any(|&ch| matches!(ch, '】' | ':')) || t.c.contains(&' ');
+    // labels end in 】 or :, or stand apart from their number by a space (执行率(B/A) 100%)
+    let labelled = |t: &Text| {
+        t.c.iter().enumerate().any(|(k, &ch)| {
+            matches!(ch, '】' | ':')
+                || (ch == ' ' && t.c.get(k + 1).is_some_and(|d| d.is_ascii_digit()))
+        })
+    };
     let target_default = if labelled(tt) {
         apply_labels(tt, tf, false, None, ex)
     } else {
@@ -407,13 +418,12 @@ pub(crate) fn adjust(
             .filter(|f| f.q.kind == QuantityKind::Count && f.q.unit.is_empty())
             .count()
     };
-    let name_unit = unit_from_name(tt);
     if bare_counts(tf) > 0
         && tf
             .iter()
             .all(|f| f.q.unit.is_empty() || f.q.kind != QuantityKind::Count)
     {
-        let from = unit_of(pt, pf).or_else(|| name_unit.clone().map(|u| (u, 1.0)));
+        let from = unit_of(pt, pf).or_else(|| unit_from_name(tt).map(|u| (u, 1.0)));
         if let Some((u, s)) = from {
             for f in tf
                 .iter_mut()

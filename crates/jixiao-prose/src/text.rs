@@ -17,23 +17,24 @@ impl<'a> Text<'a> {
     pub fn new(src: &'a str) -> Text<'a> {
         let mut c = Vec::with_capacity(src.len() / 2);
         let mut off = Vec::with_capacity(src.len() / 2 + 1);
-        let mut chars = src.char_indices().peekable();
-        while let Some((i, ch)) = chars.next() {
-            c.push(norm(ch));
-            off.push(i);
+        let mut skip_to = 0;
+        let mut prev = ' ';
+        for (i, ch) in src.char_indices() {
+            if i < skip_to {
+                continue;
+            }
             // Some mirrors of government pages gloss characters with pinyin: 項(xiàng)目,
             // 個(gè). The gloss is skipped (its bytes stay inside the spans around it).
-            if is_cjk(ch)
-                && let Some(&(_, '(' | '（')) = chars.peek()
-                && let Some(len) = pinyin_gloss(&src[i + ch.len_utf8()..])
+            if (ch == '(' || ch == '（')
+                && is_cjk(prev)
+                && let Some(len) = pinyin_gloss(&src[i..])
             {
-                while let Some(&(j, _)) = chars.peek() {
-                    if j >= i + ch.len_utf8() + len {
-                        break;
-                    }
-                    chars.next();
-                }
+                skip_to = i + len;
+                continue;
             }
+            c.push(norm(ch));
+            off.push(i);
+            prev = ch;
         }
         off.push(src.len());
         Text { src, c, off }
@@ -198,6 +199,7 @@ pub(crate) fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
 }
 
+#[inline(always)]
 fn norm(c: char) -> char {
     if c.is_ascii() {
         return if c == '\t' { ' ' } else { c };
@@ -423,6 +425,7 @@ const TRAD_FILTER: [u64; 16] = {
     f
 };
 
+#[inline(always)]
 fn simplified(c: char) -> char {
     let h = c as usize & 1023;
     if TRAD_FILTER[h / 64] & (1 << (h % 64)) == 0 {
