@@ -275,6 +275,10 @@ pub struct ImportArgs {
     /// 该单位在方案中已有任务时，用本文件替换
     #[arg(long)]
     pub replace: bool,
+    /// 表头与列的对应（表头无法识别时），如 --map 进展情况=progress,项目=task；
+    /// 角色：task target progress weight level1 level2 completion responsible unit ignore
+    #[arg(long, value_name = "表头=角色,…")]
+    pub map: Option<jixiao_office::ColumnMap>,
 }
 
 #[cfg(test)]

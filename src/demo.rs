@@ -7,10 +7,8 @@ use jixiao_domain::Role;
 use jixiao_store::{Actor, NewUser, Store};
 
 /// The seed table as exported to text from Word.
-pub const SEED_TXT: &[u8] = include_bytes!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/fixtures/seed.txt"
-));
+pub const SEED_TXT: &[u8] =
+    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seed.txt"));
 
 /// One demo account, with the password printed once at start.
 #[derive(Debug, Clone, PartialEq, Eq)]

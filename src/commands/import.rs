@@ -1,4 +1,5 @@
-//! `jixiao import FILE... [--dry-run] [--json] [--unit NAME] [--period P] [--replace]`.
+//! `jixiao import FILE... [--dry-run] [--json] [--unit NAME] [--period P] [--replace]
+//! [--map 表头=角色,…]`.
 
 use anyhow::bail;
 use jixiao_office::{ParsedTable, Warning};
@@ -42,7 +43,16 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let mut prepared = Vec::with_capacity(args.files.len());
     for path in &args.files {
         let name = display_name(path);
-        let table = jixiao_office::read_path(path)?;
+        let map = args.map.clone().unwrap_or_default();
+        let table = jixiao_office::read_path_with(path, &map).map_err(|e| {
+            // The reader names the headers it found; the command line says how to name them.
+            match e.kind {
+                jixiao_office::ImportErrorKind::MissingColumn { .. } => anyhow::anyhow!(
+                    "{e}；或用 --map 指定表头的含义，如 --map 进展情况=progress,项目=task"
+                ),
+                _ => anyhow::Error::new(e),
+            }
+        })?;
         prepared.push(prepare(
             &name,
             table,

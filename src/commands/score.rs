@@ -1,7 +1,8 @@
 //! `jixiao score` and `jixiao rank`: the scheme's figures on the command line.
 //!
 //! `score --json` prints `[{"scheme_id", "unit_id", "period", "result": {…UnitResult}}]` (the
-//! whole drill-down: indicators, tasks with self/reviewer/final scores, explanations);
+//! whole drill-down: indicators with `children` and `tasks`, each task an object `{"name",
+//! "self_score", "reviewer_score", "final_score", "explanation"}`);
 //! `rank --json` prints `[{"rank", "type_rank", "unit_id", "unit", "unit_type", "total",
 //! "mean_completion", "vetoed"}]`.
 

@@ -208,3 +208,116 @@ fn a_period_can_be_named_and_must_match_the_schemes_year() {
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("2022Q5"), "{}", stderr(&bad));
 }
+
+/// A real layout (`fixtures/layouts/L19.json`: 序号 | 行动 | 项目 | 进展情况 | 目标任务 | 完成率,
+/// progress before target, no weight column) as the tab-separated text Excel copies, with its
+/// title line; `rename` changes header cells.
+fn layout_as_tsv(
+    dir: &std::path::Path,
+    rename: &[(&str, &str)],
+) -> (std::path::PathBuf, serde_json::Value) {
+    let spec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("layouts/L19.json")).unwrap())
+            .unwrap();
+    let cells = |row: &serde_json::Value| -> Vec<String> {
+        row.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let mut text = format!("{}\n", spec["title"].as_str().unwrap());
+    let mut header = cells(&spec["header_rows"][0]);
+    for h in &mut header {
+        if let Some((_, to)) = rename.iter().find(|(from, _)| from == h) {
+            *h = to.to_string();
+        }
+    }
+    text.push_str(&header.join("\t"));
+    text.push('\n');
+    for row in spec["rows"].as_array().unwrap() {
+        text.push_str(&cells(row).join("\t"));
+        text.push('\n');
+    }
+    let path = dir.join("暖民心进展.txt");
+    std::fs::write(&path, text).unwrap();
+    (path, spec)
+}
+
+#[test]
+fn a_progress_before_target_table_without_weights_imports_with_its_stated_completion() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, spec) = layout_as_tsv(dir.path(), &[]);
+    let out = jixiao(
+        "sqlite::memory:",
+        &[
+            "import",
+            path.to_str().unwrap(),
+            "--dry-run",
+            "--json",
+            "--unit",
+            "淮南市",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let rows = got["rows"].as_array().unwrap();
+    let expected = spec["expected"].as_array().unwrap();
+    assert_eq!(rows.len(), 15);
+    assert_eq!(rows.len(), expected.len());
+    for (row, want) in rows.iter().zip(expected) {
+        assert_eq!(row["task"], want["task"]);
+        assert!(row["weight"].is_null(), "no weight column: {row}");
+        let (got_c, want_c) = (
+            row["stated_completion"].as_f64(),
+            want["stated_completion"].as_f64(),
+        );
+        match (got_c, want_c) {
+            (Some(a), Some(b)) => assert!((a - b).abs() < 1e-3, "{row}"),
+            (a, b) => assert_eq!(a, b, "{row}"),
+        }
+    }
+    let warnings = got["warnings"].to_string();
+    assert!(
+        warnings.contains("分值"),
+        "a table without weights says so: {warnings}"
+    );
+}
+
+#[test]
+fn unknown_headers_fail_with_the_headers_found_and_map_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = layout_as_tsv(dir.path(), &[("项目", "事项"), ("进展情况", "最新动态")]);
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "import",
+            path.to_str().unwrap(),
+            "--dry-run",
+            "--json",
+            "--unit",
+            "淮南市",
+        ];
+        a.extend_from_slice(extra);
+        jixiao("sqlite::memory:", &a)
+    };
+    let out = args(&[]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    for part in ["事项", "最新动态", "目标任务", "--map"] {
+        assert!(err.contains(part), "the error names {part}: {err}");
+    }
+    let out = args(&["--map", "事项=task,最新动态=progress"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(got["rows"].as_array().unwrap().len(), 15);
+    assert!(
+        got["rows"][0]["progress"]
+            .as_str()
+            .unwrap()
+            .starts_with("完成9个")
+    );
+
+    let out = args(&["--map", "事项=taks"]);
+    assert_eq!(out.status.code(), Some(2), "a bad map is a usage error");
+    assert!(stderr(&out).contains("taks"), "{}", stderr(&out));
+}

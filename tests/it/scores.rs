@@ -20,6 +20,10 @@ async fn the_seed_scores_from_its_readings_and_a_grade_updates_the_total() {
             "{}: 30 + 25 × 4 + 4.83",
             db.backend
         );
+        // Tasks are objects, like every other JSON output.
+        let task = &result["indicators"][0]["children"][0]["tasks"][0];
+        assert!(task["name"].is_string(), "{task}");
+        assert!(task["final_score"].is_object(), "{task}");
         let text = stdout(&out);
         assert!(
             text.contains("分值25 × 完成率19.33% = 4.83分"),

@@ -171,17 +171,38 @@ async fn pages_follow_the_browser_language_and_the_chosen_one() {
         "the cookie wins over the browser"
     );
 
+    // As sent on the wire: %09 and %0A decode to a tab and a line feed, which browsers drop
+    // from a URL (`/\t/evil.example/x` is `//evil.example/x`); a CR/LF must not reach a header.
     for evil in [
         "//evil.example/",
         "https://evil.example/",
         "/\\evil.example",
+        "/%09/evil.example/x",
+        "/%0A/evil.example",
+        "/x%0D%0ASet-Cookie:%20a=b",
+        "/%5Cevil.example",
     ] {
-        let r = client
-            .get(format!("{}/lang/zh-CN?next={evil}", server.base))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.headers()["location"], "/", "no open redirect to {evil}");
+        for path in ["lang/zh-CN", "login"] {
+            let r = client
+                .get(format!("{}/{path}?next={evil}", server.base))
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                r.status().as_u16() < 500,
+                "{path} with {evil}: {}",
+                r.status()
+            );
+            if path.starts_with("lang") {
+                assert_eq!(r.headers()["location"], "/", "no open redirect to {evil}");
+            } else {
+                let html = r.text().await.unwrap();
+                assert!(
+                    html.contains(r#"name="next" value="/">"#),
+                    "the login form goes home after {evil}"
+                );
+            }
+        }
     }
 }
 

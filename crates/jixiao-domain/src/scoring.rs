@@ -514,6 +514,17 @@ pub fn score_task(task: &TaskInput) -> Result<TaskScore, ScoringError> {
     })
 }
 
+/// `[(name, score)]` as `[{"name", …score}]`.
+fn named_tasks<S: serde::Serializer>(tasks: &[(Name, TaskScore)], s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Named<'a> {
+        name: &'a Name,
+        #[serde(flatten)]
+        score: &'a TaskScore,
+    }
+    s.collect_seq(tasks.iter().map(|(name, score)| Named { name, score }))
+}
+
 /// An indicator with what hangs below it, as scoring sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndicatorInput {
@@ -545,7 +556,10 @@ pub struct IndicatorScore {
     pub pending: usize,
     /// Sub-indicator scores.
     pub children: Vec<IndicatorScore>,
-    /// Task scores, with their names, in input order.
+    /// Task scores, with their names, in input order. Serialised as objects
+    /// (`{"name", "self_score", "reviewer_score", "final_score", "explanation"}`), like every
+    /// other JSON output.
+    #[serde(serialize_with = "named_tasks")]
     pub tasks: Vec<(Name, TaskScore)>,
     /// How, in Chinese.
     pub explanation: Vec<String>,

@@ -10,10 +10,7 @@ use std::path::Path;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jixiao_office::export::{ExportTable, ExtraColumns, to_csv, to_docx, to_html, to_txt, to_xlsx};
 
-const SEED: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../fixtures/seed.txt"
-);
+const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seed.txt");
 
 fn seed() -> ExportTable {
     let parsed = jixiao_office::read_path(Path::new(SEED)).expect("seed.txt");

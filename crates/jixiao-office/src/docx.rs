@@ -95,11 +95,13 @@ fn to_block(index: usize, table: Vec<Tr>) -> RawBlock {
                 VMerge::Continue => (above.get(col).cloned().unwrap_or_default(), true),
                 _ => (tc.text, false),
             };
-            cells.push(RawCell { text, pos, merged });
-            for _ in 1..tc.span.clamp(1, MAX_GRID_SPAN) {
+            // The grid columns a cell spans carry its text, as calamine fills a merged region
+            // of a sheet: a header over a group of columns names each of them.
+            for k in 0..tc.span.clamp(1, MAX_GRID_SPAN) {
                 cells.push(RawCell {
+                    text: text.clone(),
                     pos,
-                    ..RawCell::default()
+                    merged: merged || k > 0,
                 });
             }
         }
@@ -408,7 +410,7 @@ mod tests {
     }
 
     #[test]
-    fn grid_span_and_grid_before_keep_cells_in_their_grid_columns() {
+    fn grid_span_fills_the_spanned_columns_and_grid_before_keeps_cells_in_their_grid_columns() {
         let xml = doc(&format!(
             "<w:tbl><w:tr>{}{}</w:tr><w:tr><w:trPr><w:gridBefore w:val=\"1\"/></w:trPr>{}</w:tr></w:tbl>",
             cell("合计", r#"<w:gridSpan w:val="2"/>"#),
@@ -420,7 +422,7 @@ mod tests {
         assert_eq!(
             texts(&block),
             [
-                vec![("合计", false), ("", false), ("400分", false)],
+                vec![("合计", false), ("合计", true), ("400分", false)],
                 vec![("", false), ("x", false)]
             ]
         );

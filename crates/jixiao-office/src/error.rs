@@ -62,23 +62,71 @@ impl Column {
         self.synonyms()[0]
     }
 
+    /// The commonest other names of the column for a message: "任务要点、任务名称、…等", or "无".
+    pub(crate) fn other_names(self) -> String {
+        // Six are enough to show what is meant; the full list is in the documentation.
+        const SHOWN: usize = 6;
+        let others = &self.synonyms()[1..];
+        match others.len() {
+            0 => "无".to_string(),
+            n if n <= SHOWN => others.join("、"),
+            _ => format!("{}等", others[..SHOWN].join("、")),
+        }
+    }
+
     /// Header names accepted for this column (after normalisation), canonical first.
     pub fn synonyms(self) -> &'static [&'static str] {
         match self {
             Column::Level1 => &["一级指标"],
             Column::Level2 => &["二级指标"],
-            // 三级指标 (绩效自评表) and 指标名称 (numeric tables) last: a table that has a task
-            // column as well keeps them as attributes.
+            // Better names first: when a table has two of them, the first names the task and
+            // the other is kept as an attribute. 项目 (民生实事 tables) after the task names;
+            // 三级指标 (绩效自评表) and 指标名称 (numeric tables) last. Not 事项: too vague.
             Column::Task => &[
                 "任务要点名称",
                 "任务要点",
                 "任务名称",
+                "重点任务",
+                "主要任务",
                 "工作任务",
+                "重点工作",
+                "工作内容",
+                "项目名称",
+                "项目",
+                "项目内容",
+                "考核项目及内容",
+                "考核项目",
+                "考核内容",
+                "考核指标",
+                "衡量指标",
                 "指标名称",
                 "三级指标",
             ],
-            Column::Target => &["年度目标", "目标任务", "年度目标任务"],
-            Column::Progress => &["进度情况", "完成情况", "进展情况", "完成进度"],
+            // The numeric target columns (目标值, 年度指标值…) are `NumCol`s in the table reader.
+            Column::Target => &[
+                "年度目标",
+                "目标任务",
+                "年度目标任务",
+                "目标",
+                "工作目标",
+                "年度工作目标",
+                "目标要求",
+                "预期目标",
+            ],
+            // The numeric progress columns (累计完成, 实际完成值…) likewise.
+            Column::Progress => &[
+                "进度情况",
+                "完成情况",
+                "进展情况",
+                "完成进度",
+                "工作进展",
+                "推进情况",
+                "进展",
+                "当前进度",
+                "实际完成情况",
+                "工作完成情况",
+                "落实情况",
+            ],
             Column::Weight => &["分值权重", "分值", "权重"],
         }
     }
@@ -254,8 +302,10 @@ pub enum ImportErrorKind {
         "文件中没有找到表格。请把任务要点整理成表格（表头含「任务要点名称」「分值权重」等列）后再导入"
     )]
     NoTable,
-    /// The header row lacks a required column (任务要点名称 or 分值权重).
-    #[error("找不到「{}」列（也可写作：{}）。表头中的列：{}。请在表头中加上该列", .column.name(), .column.synonyms()[1..].join("、"), if .found.is_empty() { "（无）".to_string() } else { .found.join("、") })]
+    /// No header row names the task column (任务要点名称 or a synonym), or the one that does
+    /// names nothing to read about it (no target, progress, weight or figures: `column` is then
+    /// 进度情况). `found` lists the header cells of the likeliest header row.
+    #[error("找不到「{}」列（也可写作：{}）。表头中的列：{}。请在表头中加上该列", .column.name(), .column.other_names(), if .found.is_empty() { "（无）".to_string() } else { .found.join("、") })]
     MissingColumn {
         /// The missing column.
         column: Column,

@@ -15,7 +15,8 @@
 //!   never mojibake.
 //! * **.docx** — `word/document.xml`, read with quick-xml: the paragraphs before the first table
 //!   give the title and the department; `w:tbl/w:tr/w:tc` give the cells (`w:vMerge` continuations
-//!   take the text of the cell above, `w:gridSpan`/`w:gridBefore` keep the grid columns right);
+//!   take the text of the cell above, a `w:gridSpan` cell's text fills every grid column it spans,
+//!   as a merged region of a sheet is filled, and `w:gridBefore` keeps the grid columns right);
 //!   the paragraphs of a cell are joined like the .txt continuation lines. A table continued in
 //!   several tables (with or without a repeated header) is one table.
 //! * **.xlsx** — through calamine: the first sheet with a recognisable header; merged regions are
@@ -32,47 +33,92 @@
 //!
 //! ## Header, columns and rows
 //!
-//! Columns are found by *name*, after normalising whitespace, full-width letters and a trailing
-//! parenthesis such as "（分）", in the first ten rows; their order does not matter (progress
-//! before target, weight first: tested). Synonyms: see [`Column::synonyms`]; when two header
-//! cells name the same column, the better synonym wins (任务名称 over 三级指标) and the other is
-//! kept as an attribute.
+//! Columns are found by *name*, after normalising whitespace, full-width letters, traditional
+//! characters (一級指標 is 一级指标), `*`/`★` marks, a trailing parenthesis such as "（分）" and a
+//! trailing "%", in the first twenty rows; their order does not matter (progress before target,
+//! weight first: tested). Synonyms: see [`Column::synonyms`]; when two header cells name the same
+//! column, the better synonym wins (任务名称 over 三级指标) and the other is kept as an attribute.
+//! A header that is not a synonym is still recognised by its ending, as real headers qualify a
+//! name with a period or a scope: "1-8月实际完成情况" (progress), "省重点民生实事项目名称" (task),
+//! "市级牵头责任单位" (responsible unit), "年计划投资完成率" and "占年任务之比" (stated
+//! completion); a header longer than fourteen characters (a title) is never matched so.
 //!
-//! * **Attributes.** Columns the reader does not map (牵头单位, 责任单位, 责任人, 完成时限, 备注,
-//!   偏差原因…) are kept per row in [`Row::extra`] as (header as written, cell text), in column
-//!   order, empty cells left out; 序号/编号 columns are numbering and are dropped. A header
-//!   merged across columns is one attribute.
-//! * **Numeric tables** (指标名称 | 单位 | 目标值 | 完成值 | 完成率 | 分值): 目标值/年度目标值/
-//!   年度指标值/目标任务数/计划数/指标值, 完成值/实际完成/实际完成值/全年实际值/完成数/进度/
-//!   实际值, 完成率/完成比例/完成进度(%) (without "%", 完成进度 stays the prose column), 单位/
-//!   计量单位 and 得分/自评得分. Their plain numbers go to [`Row::numbers`]; where the row has no
-//!   prose target/progress, sentences are written for the prose reader downstream: target
-//!   "2295个" (value + unit; text such as "≥95%" as written), progress "完成1095个，完成率47.7%"
-//!   (a stated rate only; the reader computes completion itself). Without a 单位 column the
-//!   measure word the cells are written with ("1000人") is the unit. A rate cell holding a
-//!   fraction (Excel stores 47.7% as 0.477) is told from a percentage by which agrees with actual
-//!   ÷ target, else by a "%" in the header, else values up to 2 are fractions.
+//! A row is the header only when it names the task column **and** something to read about it —
+//! a target, the progress, a weight, or a figure column (目标值, 累计完成, 完成率, 得分): a
+//! 自评表's project block line "项目名称 | XX项目 | 主管部门 | …" is not a header. A header naming
+//! the task and nothing else is reported as a missing 进度情况 column.
+//!
+//! Where no header name fits, the user maps headers to roles with a [`ColumnMap`]
+//! ("进展情况=progress,事项=task"; [`read_bytes_with`], [`read_path_with`]): a mapped header takes
+//! its role whatever its name and wins over any synonym. When no task column can be found, the
+//! error lists the header cells found, so the user can write the mapping.
+//!
+//! * **Attributes.** Columns the reader does not map (责任人, 完成时限, 备注, 偏差原因…) are kept per
+//!   row in [`Row::extra`] as (header as written, cell text), in column order, empty cells left
+//!   out; 序号/编号 columns are numbering and are dropped. A header merged across columns is one
+//!   attribute.
+//! * **Responsible unit.** 责任单位/牵头单位 (and endings such as 市级牵头责任单位, 考核实施单位)
+//!   give [`Row::responsible`], without a code prefix (`[155]`, `【155】`, `219-`); the column is
+//!   kept as an attribute too. A "单位" header is always the measure word, never the unit.
+//! * **Levels.** 一级指标 and 二级指标; without them, 类别/行动/工程名称 columns stand in, in column
+//!   order (a 目标类别 header over two columns gives both levels). A row spanning the table with
+//!   one text ("一、稳增长" merged across) is a heading: it sets the level the table has no column
+//!   for.
+//! * **Figures.** 目标值/年度指标值/计划数/指标值, 完成值/实际完成值/累计完成/已完成数/进度,
+//!   完成率/完成比例/完成进度(%)/完成目标(%), 单位/计量单位/度量单位, 得分/自评得分 and 指标性质.
+//!   "完成进度" without "%" is the progress column, or the stated completion when the table has
+//!   another progress column (1-7月累计完成情况 | 完成进度). Their plain numbers go to
+//!   [`Row::numbers`]. The target and progress texts are the cells as written, except:
+//!   - a bare number gets its unit: the one its header names in parentheses ("目标任务（万元）"
+//!     "30" → "30万元"), else the 单位 column's, else the one the task's name ends with
+//!     ("城镇新增就业(人)"), else — in a table with figure columns — the measure word the other
+//!     cell is written with ("1000人");
+//!   - a 指标性质 comparator goes back before a target split over three columns ("≥" | "95" |
+//!     "%" → "≥95%");
+//!   - a numeric column stands in for a missing prose one.
+//! * **Stated completion.** The 完成率 cell as a fraction in [`Row::stated_completion`] (0.87 for
+//!   "87%"; a bare 87 is a percentage, a bare 0.87 a fraction, decided by actual ÷ target where
+//!   both are numbers, else by a "%" in the header, else values up to 2 are fractions). In a
+//!   table without any target column, a progress that starts with a percentage ("80%（新区实验
+//!   幼儿园进度滞后）") states it. The prose reader downstream reads the progress text, so the
+//!   stated completion is **added to it** where the progress has no "%" of its own: "已完成主体
+//!   工程（完成率87%）", or "完成率87%" alone when the row has no progress.
+//! * **Weights.** 分值权重/分值/权重. A table without a weight column (most progress tables
+//!   offices publish) imports with `weight: None` and one warning for the file: the assessment
+//!   office sets the weights before scores are published. Without a column, a task name ending in
+//!   "（5分）" carries its weight (绩效评价得分表). With a column, an empty or unreadable weight
+//!   cell is an error: weights are Arabic numbers of points ("30分", "30", "30.0", "30 分",
+//!   "３０分"); anything else, and negative numbers, are errors.
 //! * **绩效自评表 forms** (一级指标 | 二级指标 | 三级指标 | 分值 | 年度指标值 | 全年实际值 | 得分 |
 //!   偏差原因…): 三级指标 is the task (a synonym of 任务要点名称 of lowest rank), 一级 and 二级 the
-//!   levels above, the indicator values go through the numeric columns, 得分 to
+//!   levels above, the indicator values go through the figure columns, 得分 to
 //!   [`RowNumbers::self_score`], the rest to attributes. The usual two-row header (绩效指标
 //!   merged over the three levels, the other headers merged down) reads as one.
-//! * The JSON contract is unchanged: `extra` and `numbers` are `#[serde(skip)]`, a row has
-//!   exactly six keys.
+//! * **Tasks over several rows.** A task cell merged over sub-rows that each have their own
+//!   target or progress makes one task per sub-row: `<项目> <子项>` where the task's header spans
+//!   a second column naming each sub-item, else `<项目> <the first cell only that sub-row has>`
+//!   (a level, an attribute other than the responsible unit, or the target), else `<项目>（2）`.
+//! * **Wide matrices** (one row per region; per indicator a group of columns 目标任务 | 进度 |
+//!   完成比例(%) under the indicator's name merged over them): detected by the second header row
+//!   repeating the target column in at least two groups; one task per region × indicator,
+//!   "东坡区 城镇新增就业(人)", with the indicator's unit for bare numbers ("8000人").
+//! * **Targets by region** (目标任务分解表): a region column (地区/区县/市州…) and one column per
+//!   indicator whose cells are mostly numbers, optionally with a 责任单位 row under the
+//!   indicators; or a task column and columns headed by place names (全市 | 巴州区 | 南江县…).
+//!   One task per place × indicator with its target and no progress.
+//! * The JSON contract: the six keys `level1 level2 task target progress weight` (`weight` null
+//!   without a weight column), and `stated_completion` and `responsible` only when present, so
+//!   the seed's JSON is unchanged; `extra`, `numbers` and `source` are `#[serde(skip)]`.
 //!
-//! * 任务要点名称 and 分值权重 are **required**: without them the table cannot be scored, so the
-//!   import fails, naming the header row and listing the columns found.
-//! * 一级指标, 二级指标, 年度目标 and 进度情况 are **optional**: many offices file a plain task list
-//!   (no indicator columns) or a list of targets at the start of the year (no progress yet). A
-//!   missing one gives one warning and empty strings.
+//! 任务要点名称 (or a synonym) is **required**. 一级指标, 二级指标, 年度目标 and 进度情况 are
+//! **optional**: many offices file a plain task list (no indicator columns) or a list of targets
+//! at the start of the year (no progress yet). A missing one gives one warning and empty strings.
 //!
 //! An empty 一级/二级 cell inherits the value above (a merged cell, or the "same as above" habit);
 //! a row with only 一级/二级 text is a section heading and only sets them. Empty rows, repeated
 //! header rows (a table continued on a new page) and total rows (合计/总计/小计; their sum is
-//! checked, a mismatch is a warning) are skipped. A row with content but no task name, or a task
-//! without a weight, is an error. The same task name twice under one 二级指标 is a warning.
-//! Weights are Arabic numbers of points ("30分", "30", "30.0", "30 分", "３０分"); anything else,
-//! and negative numbers, are errors.
+//! checked, a mismatch is a warning) are skipped. A row with content but no task name is an error.
+//! The same task name twice under one 二级指标 is a warning.
 //!
 //! ## Hostile files
 //!
@@ -101,9 +147,11 @@
 //! * Formulas: the value Excel cached is used (calamine), never recalculated.
 //! * No interpretation of the text: targets and progress are returned as written; reading the
 //!   quantities in them is `jixiao-prose`'s job, and level-1 points ("（400分）") are the domain's.
-//! * Header rows below the tenth row (自评表 forms with a long project block above the indicator
-//!   table) are not searched; a "单位" header is always the measure word, never the responsible
-//!   unit (that is 责任单位/牵头单位, an attribute).
+//! * Header rows below the twentieth row are not searched; a "单位" header is always the measure
+//!   word, never the responsible unit (that is 责任单位/牵头单位).
+//! * Tables whose task names are not in the table (region rows with unnamed indicators whose
+//!   subject is only in the title or the page), bilingual headers and weights written as
+//!   percentages inside names are not read: see `fixtures/layouts/README.md` for the known gaps.
 //! * .xls: calamine parses every sheet when opening and lays each out densely over the bounding
 //!   box of its cells, so a hostile 20 MiB .xls with cells at A1 and IV65536 on many sheets can
 //!   cost about half a GiB per sheet before our row/column limits see it. Only the file-size
@@ -124,6 +172,7 @@ use serde::Serialize;
 mod docx;
 mod error;
 pub mod export;
+mod map;
 mod ods;
 mod sniff;
 mod table;
@@ -132,6 +181,7 @@ mod xlsx;
 mod zipguard;
 
 pub use error::{Column, FileFormat, ImportError, ImportErrorKind, ZipLimit};
+pub use map::{ColumnMap, ColumnMapError, ColumnRole};
 
 /// The limits that keep hostile files harmless. All sizes are in bytes.
 pub mod limits {
@@ -158,7 +208,9 @@ pub mod limits {
 /// with merged cells filled.
 ///
 /// Serialises to the `jixiao import --dry-run --json` contract:
-/// `{"title","department","rows":[{"level1","level2","task","target","progress","weight"}],"warnings":[…]}`.
+/// `{"title","department","rows":[{"level1","level2","task","target","progress","weight"}],"warnings":[…]}`,
+/// a row having `"stated_completion"` and `"responsible"` too when the table states them, and
+/// `"weight": null` when the table has no weight column.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ParsedTable {
     /// The title line, e.g. "2022年度服务高质量发展绩效考核工作任务要点完成进度情况" ("" if none).
@@ -184,8 +236,17 @@ pub struct Row {
     pub target: String,
     /// 进度情况 ("" when the table has no progress column).
     pub progress: String,
-    /// 分值权重 in points ("30分" → 30.0).
-    pub weight: f64,
+    /// 分值权重 in points ("30分" → 30.0); `None` when the table has no weight column (most
+    /// progress tables published by offices: the assessment office sets the weights).
+    pub weight: Option<f64>,
+    /// The completion the table states (完成率 / 完成比例 / 完成进度(%)), as a fraction: 0.87 for
+    /// "87%". Serialised only when present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stated_completion: Option<f64>,
+    /// The responsible unit (责任单位 / 牵头单位) without a code prefix (`[155]`). The column is
+    /// kept in [`Row::extra`] as well. Serialised only when present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible: Option<String>,
     /// Where the row was; not part of the JSON contract.
     #[serde(skip)]
     pub source: Location,
@@ -289,6 +350,11 @@ impl std::fmt::Display for Warning {
 /// Reads a progress table from a file, refusing files over [`limits::MAX_FILE_BYTES`] before
 /// reading them. Errors name the file by its last path component.
 pub fn read_path(path: &Path) -> Result<ParsedTable, ImportError> {
+    read_path_with(path, &ColumnMap::new())
+}
+
+/// [`read_path`] with a column mapping for headers the reader does not know by name.
+pub fn read_path_with(path: &Path, map: &ColumnMap) -> Result<ParsedTable, ImportError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -317,13 +383,24 @@ pub fn read_path(path: &Path) -> Result<ParsedTable, ImportError> {
     file.take(limits::MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io)?;
-    read_bytes(&name, &bytes)
+    read_bytes_with(&name, &bytes, map)
 }
 
 /// Reads a progress table from the bytes of a file called `file_name`. The format is chosen by
 /// the extension (.txt, .docx, .xlsx/.xlsm, .xls, .ods) and checked against the content's first
 /// bytes.
 pub fn read_bytes(file_name: &str, bytes: &[u8]) -> Result<ParsedTable, ImportError> {
+    read_bytes_with(file_name, bytes, &ColumnMap::new())
+}
+
+/// [`read_bytes`] with a column mapping: a header the mapping names takes the role given there
+/// whatever its name ("进展情况=progress,事项=task"), for tables whose headers the reader does
+/// not know. An empty mapping reads by names alone.
+pub fn read_bytes_with(
+    file_name: &str,
+    bytes: &[u8],
+    map: &ColumnMap,
+) -> Result<ParsedTable, ImportError> {
     if bytes.len() as u64 > limits::MAX_FILE_BYTES {
         return Err(ImportError::at_file(
             file_name,
@@ -370,9 +447,9 @@ pub fn read_bytes(file_name: &str, bytes: &[u8]) -> Result<ParsedTable, ImportEr
     let raw = match expected {
         FileFormat::Text => txt::read(file_name, bytes)?,
         FileFormat::Docx => docx::read(file_name, bytes)?,
-        FileFormat::OldOffice => xlsx::read_xls(file_name, bytes)?,
-        FileFormat::Ods => xlsx::read_ods(file_name, bytes)?,
-        _ => xlsx::read(file_name, bytes)?,
+        FileFormat::OldOffice => xlsx::read_xls(file_name, bytes, map)?,
+        FileFormat::Ods => xlsx::read_ods(file_name, bytes, map)?,
+        _ => xlsx::read(file_name, bytes, map)?,
     };
-    table::build(raw)
+    table::build(raw, map)
 }

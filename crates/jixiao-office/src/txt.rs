@@ -3,7 +3,7 @@
 
 use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
 
-use crate::table::{RawBlock, RawCell, RawDoc, RawRow, Source, column_of};
+use crate::table::{RawBlock, RawCell, RawDoc, RawRow, Source, column_of, num_column_of};
 use crate::{Column, ImportError, ImportErrorKind, Location, Warning};
 
 /// Decodes the bytes to text: BOM first, then strict UTF-8, then chardetng's guess if it is a
@@ -78,9 +78,16 @@ pub(crate) fn read(file: &str, bytes: &[u8]) -> Result<RawDoc, ImportError> {
     Ok(parse(file, &text))
 }
 
+/// A line of TAB-separated cells that names at least one column the reader knows (a task, a
+/// target, a progress, a weight, a completion rate …): a header copied from Excel. A header
+/// whose task column has an unknown name is still a header, so the error can name its cells
+/// (and a column mapping can name the task).
 fn is_tsv_header(line: &str) -> bool {
     let cells: Vec<&str> = line.split('\t').collect();
-    cells.len() >= 3 && cells.iter().any(|c| column_of(c) == Some(Column::Task))
+    cells.len() >= 3
+        && cells
+            .iter()
+            .any(|c| column_of(c).is_some() || num_column_of(c).is_some())
 }
 
 /// Splits decoded text into preamble lines and rows of cells.

@@ -11,7 +11,9 @@ use calamine::{Data, DataRef, Dimensions, Ods, Range, Reader, SheetVisible, Xls,
 use crate::limits::{MAX_SHEET_COLUMNS, MAX_SHEET_ROWS};
 use crate::table::{RawBlock, RawCell, RawDoc, RawRow, Source, has_header};
 use crate::txt::join_onto;
-use crate::{FileFormat, ImportError, ImportErrorKind, Location, Warning, ods, zipguard};
+use crate::{
+    ColumnMap, FileFormat, ImportError, ImportErrorKind, Location, Warning, ods, zipguard,
+};
 
 /// Most cells filled from merged regions in one sheet.
 const MAX_MERGE_FILL: usize = 200_000;
@@ -30,6 +32,7 @@ fn sheet_order(sheets: &[calamine::Sheet]) -> Vec<String> {
 fn choose_sheet(
     file: &str,
     names: Vec<String>,
+    map: &ColumnMap,
     mut read: impl FnMut(&str) -> Result<RawBlock, ImportError>,
 ) -> Result<RawDoc, ImportError> {
     let sheet_count = names.len();
@@ -37,7 +40,7 @@ fn choose_sheet(
     let mut chosen: Option<RawBlock> = None;
     for name in names {
         let block = read(&name)?;
-        if has_header(&block.rows) {
+        if has_header(&block.rows, map) {
             chosen = Some(block);
             break;
         }
@@ -93,7 +96,7 @@ fn other_zip_format(
 }
 
 /// Reads the .xlsx form into cells.
-pub(crate) fn read(file: &str, bytes: &[u8]) -> Result<RawDoc, ImportError> {
+pub(crate) fn read(file: &str, bytes: &[u8], map: &ColumnMap) -> Result<RawDoc, ImportError> {
     let mut archive = zipguard::open(file, bytes)?;
     if archive.index_for_name("xl/workbook.xml").is_none() {
         return Err(other_zip_format(file, "xlsx", &archive, "xl/workbook.xml"));
@@ -105,16 +108,18 @@ pub(crate) fn read(file: &str, bytes: &[u8]) -> Result<RawDoc, ImportError> {
     let mut workbook = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| ImportError::at_file(file, spreadsheet_error(e)))?;
     let names = sheet_order(workbook.sheets_metadata());
-    choose_sheet(file, names, |name| read_sheet(file, &mut workbook, name))
+    choose_sheet(file, names, map, |name| {
+        read_sheet(file, &mut workbook, name)
+    })
 }
 
 /// Reads the .xls form (BIFF8, Excel 97–2003 and WPS) into cells. calamine parses every sheet
 /// when opening; the file size limit is the protection.
-pub(crate) fn read_xls(file: &str, bytes: &[u8]) -> Result<RawDoc, ImportError> {
+pub(crate) fn read_xls(file: &str, bytes: &[u8], map: &ColumnMap) -> Result<RawDoc, ImportError> {
     let mut workbook = Xls::new(Cursor::new(bytes))
         .map_err(|e| ImportError::at_file(file, spreadsheet_error(e)))?;
     let names = sheet_order(workbook.sheets_metadata());
-    choose_sheet(file, names, |name| {
+    choose_sheet(file, names, map, |name| {
         let at_sheet = |e: calamine::XlsError| sheet_error(file, name, spreadsheet_error(e));
         let range = workbook.worksheet_range(name).map_err(at_sheet)?;
         let merges = workbook.merge_cells_by_sheet_name(name).map_err(at_sheet)?;
@@ -124,7 +129,7 @@ pub(crate) fn read_xls(file: &str, bytes: &[u8]) -> Result<RawDoc, ImportError> 
 
 /// Reads the .ods form (OpenDocument, LibreOffice and WPS) into cells: the zip guard first, then
 /// our scan of `content.xml` (limits and merges), then calamine.
-pub(crate) fn read_ods(file: &str, bytes: &[u8]) -> Result<RawDoc, ImportError> {
+pub(crate) fn read_ods(file: &str, bytes: &[u8], map: &ColumnMap) -> Result<RawDoc, ImportError> {
     let mut archive = zipguard::open(file, bytes)?;
     if archive.index_for_name(ods::CONTENT).is_none() {
         return Err(other_zip_format(file, "ods", &archive, ods::CONTENT));
@@ -137,7 +142,7 @@ pub(crate) fn read_ods(file: &str, bytes: &[u8]) -> Result<RawDoc, ImportError> 
     let mut workbook = Ods::new(Cursor::new(bytes))
         .map_err(|e| ImportError::at_file(file, spreadsheet_error(e)))?;
     let names = sheet_order(workbook.sheets_metadata());
-    choose_sheet(file, names, |name| {
+    choose_sheet(file, names, map, |name| {
         let range = workbook
             .worksheet_range(name)
             .map_err(|e| sheet_error(file, name, spreadsheet_error(e)))?;

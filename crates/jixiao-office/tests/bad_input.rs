@@ -11,11 +11,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/"
-    ))
-    .join(name)
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/")).join(name)
 }
 
 fn seed(name: &str) -> Vec<u8> {
@@ -508,7 +504,7 @@ fn a_merged_weight_cell_is_filled_and_flagged_for_checking() {
     });
     let t = read_bytes("merged.xlsx", &xlsx).unwrap();
     assert_eq!(t.rows.len(), 15);
-    assert_eq!(t.rows[1].weight, 30.0);
+    assert_eq!(t.rows[1].weight, Some(30.0));
     assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
     assert_eq!(t.warnings[0].location.cell.as_deref(), Some("F5"));
     assert!(t.warnings[0].to_string().starts_with(

@@ -2,7 +2,9 @@
 //! numeric target / actual / 完成率 columns, and 绩效自评表 forms — as .txt and as sheets built
 //! here with rust_xlsxwriter.
 
-use jixiao_office::{ParsedTable, RowNumbers, read_bytes};
+use jixiao_office::{
+    Column, ColumnMap, ImportErrorKind, ParsedTable, RowNumbers, read_bytes, read_bytes_with,
+};
 use rust_xlsxwriter::{Format, Workbook};
 
 /// A cell of a sheet to build: text, a number, or a number shown as a percentage.
@@ -54,7 +56,7 @@ fn texts(t: &[&str]) -> Vec<C<'static>> {
 }
 
 /// (level1, level2, task, target, progress, weight) of every row.
-fn six(t: &ParsedTable) -> Vec<(String, String, String, String, String, f64)> {
+fn six(t: &ParsedTable) -> Vec<(String, String, String, String, String, Option<f64>)> {
     t.rows
         .iter()
         .map(|r| {
@@ -77,18 +79,19 @@ fn row6(
     target: &str,
     progress: &str,
     w: f64,
-) -> (String, String, String, String, String, f64) {
+) -> (String, String, String, String, String, Option<f64>) {
     (
         l1.into(),
         l2.into(),
         task.into(),
         target.into(),
         progress.into(),
-        w,
+        Some(w),
     )
 }
 
-/// The `--dry-run --json` contract is unchanged: exactly six keys per row.
+/// The `--dry-run --json` contract: the six keys of every row, and `stated_completion` and
+/// `responsible` only where the row has them.
 fn assert_six_keys(t: &ParsedTable) {
     let json = serde_json::to_value(t).unwrap();
     for row in json["rows"].as_array().unwrap() {
@@ -98,6 +101,10 @@ fn assert_six_keys(t: &ParsedTable) {
             .keys()
             .map(String::as_str)
             .collect();
+        for optional in ["stated_completion", "responsible"] {
+            assert!(row.get(optional).is_none_or(|v| !v.is_null()), "{optional}");
+        }
+        keys.retain(|k| !matches!(*k, "stated_completion" | "responsible"));
         keys.sort_unstable();
         assert_eq!(
             keys,
@@ -316,9 +323,9 @@ fn numeric_target_and_actual_columns_become_sentences_the_prose_reader_reads() {
     assert_eq!(
         got,
         [
-            ("新增市场主体", "2295个", "完成1095个，完成率47.71%"),
-            ("城镇新增就业", "1.2万人", "完成1.5万人，完成率125%"),
-            ("空气优良天数比例", "≥80%", "完成83.5%"),
+            ("新增市场主体", "2295个", "1095个（完成率47.71%）"),
+            ("城镇新增就业", "1.2万人", "1.5万人（完成率125%）"),
+            ("空气优良天数比例", "≥80%", "83.5%"),
             ("重点项目开工", "10个", "已全部开工"),
         ]
     );
@@ -427,7 +434,7 @@ fn a_self_assessment_form_reads_level3_as_the_task_and_keeps_score_and_deviation
                 "数量指标",
                 "培训人数",
                 "1000人",
-                "完成1200人",
+                "1200人",
                 20.0
             ),
             row6(
@@ -435,7 +442,7 @@ fn a_self_assessment_form_reads_level3_as_the_task_and_keeps_score_and_deviation
                 "数量指标",
                 "举办活动场次",
                 "50",
-                "完成45",
+                "45",
                 10.0
             ),
             row6(
@@ -443,7 +450,7 @@ fn a_self_assessment_form_reads_level3_as_the_task_and_keeps_score_and_deviation
                 "质量指标",
                 "培训合格率",
                 "≥95%",
-                "完成98%",
+                "98%",
                 20.0
             ),
             row6(
@@ -451,7 +458,7 @@ fn a_self_assessment_form_reads_level3_as_the_task_and_keeps_score_and_deviation
                 "服务对象满意度",
                 "受训人员满意度",
                 "≥90%",
-                "完成96%",
+                "96%",
                 10.0
             ),
         ]
@@ -484,5 +491,28 @@ fn a_task_column_wins_over_level3_which_is_then_an_attribute() {
     assert_eq!(
         t.rows[0].extra,
         [("三级指标".to_string(), "丙".to_string())]
+    );
+}
+
+#[test]
+fn a_table_with_an_unknown_task_header_reads_once_the_header_is_mapped() {
+    let txt = "标题\n主管部门：某局\n\n\t事项\n\t年度目标\n\t分值\n\n\t任务一\n\t目标一\n\t10\n";
+    let e = read_bytes("m.txt", txt.as_bytes()).unwrap_err();
+    assert!(matches!(
+        e.kind,
+        ImportErrorKind::MissingColumn {
+            column: Column::Task,
+            ..
+        }
+    ));
+    // The headers found, for the user to write a mapping; the command line adds its own hint.
+    let message = e.to_string();
+    assert!(message.contains("事项、年度目标、分值"), "{message}");
+    assert!(!message.contains("--"), "{message}");
+    let map: ColumnMap = "事项=task".parse().unwrap();
+    let t = read_bytes_with("m.txt", txt.as_bytes(), &map).unwrap();
+    assert_eq!(
+        (t.rows[0].task.as_str(), t.rows[0].weight),
+        ("任务一", Some(10.0))
     );
 }

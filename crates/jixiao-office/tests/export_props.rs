@@ -136,7 +136,7 @@ proptest! {
         let want: Vec<_> = t
             .rows
             .iter()
-            .map(|r| (r.level1.clone(), r.level2.clone(), r.task.clone(), r.target.clone(), r.progress.clone(), r.weight))
+            .map(|r| (r.level1.clone(), r.level2.clone(), r.task.clone(), r.target.clone(), r.progress.clone(), Some(r.weight)))
             .collect();
         let forms = [
             ("t.docx", to_docx(&t).unwrap()),

@@ -10,11 +10,7 @@ use jixiao_office::{ImportErrorKind, read_bytes, read_path};
 use serde_json::Value;
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/"
-    ))
-    .join(name)
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/")).join(name)
 }
 
 fn has_soffice() -> bool {

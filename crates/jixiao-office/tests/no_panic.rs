@@ -7,10 +7,7 @@ use jixiao_office::read_bytes;
 use proptest::prelude::*;
 
 fn seed(name: &str) -> Vec<u8> {
-    let dir = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/"
-    ));
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/"));
     std::fs::read(dir.join(name)).unwrap()
 }
 

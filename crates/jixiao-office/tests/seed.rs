@@ -6,11 +6,7 @@ use jixiao_office::{ParsedTable, read_bytes, read_path};
 use serde_json::Value;
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/"
-    ))
-    .join(name)
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/")).join(name)
 }
 
 fn expected() -> Value {
@@ -164,9 +160,9 @@ fn a_docx_table_continued_in_several_tables_is_one_table_and_other_tables_are_ig
     assert_eq!(
         got,
         [
-            ("甲（100分）", "乙", "任务一", 40.0, Some("表格1")),
-            ("甲（100分）", "乙", "任务二", 30.0, Some("表格2")),
-            ("甲（100分）", "丙", "任务三", 30.0, Some("表格3")),
+            ("甲（100分）", "乙", "任务一", Some(40.0), Some("表格1")),
+            ("甲（100分）", "乙", "任务二", Some(30.0), Some("表格2")),
+            ("甲（100分）", "丙", "任务三", Some(30.0), Some("表格3")),
         ]
     );
     assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);

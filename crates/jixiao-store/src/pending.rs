@@ -11,6 +11,8 @@ pub struct PendingImport {
     pub unit: String,
     /// The period chosen (empty: the whole year).
     pub period: String,
+    /// The column mapping given (表头=角色, …; empty: headers are read by name alone).
+    pub column_map: String,
     /// The bytes.
     pub data: Vec<u8>,
 }
@@ -24,8 +26,8 @@ impl Store {
         user_id: i64,
         not_before: &str,
     ) -> Result<Option<PendingImport>, StoreError> {
-        let row: Option<(String, String, String, Vec<u8>)> = sqlx::query_as(
-            "SELECT file_name, unit, period, data FROM pending_imports \
+        let row: Option<(String, String, String, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT file_name, unit, period, column_map, data FROM pending_imports \
              WHERE id = $1 AND user_id = $2 AND created_at >= $3",
         )
         .bind(token)
@@ -33,12 +35,15 @@ impl Store {
         .bind(not_before)
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.map(|(file_name, unit, period, data)| PendingImport {
-            file_name,
-            unit,
-            period,
-            data,
-        }))
+        Ok(row.map(
+            |(file_name, unit, period, column_map, data)| PendingImport {
+                file_name,
+                unit,
+                period,
+                column_map,
+                data,
+            },
+        ))
     }
 
     /// Keeps an upload under `token` for `user_id`; uploads older than a day are dropped.
@@ -55,14 +60,16 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO pending_imports (id, user_id, file_name, unit, period, data, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO pending_imports \
+             (id, user_id, file_name, unit, period, column_map, data, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(token)
         .bind(user_id)
         .bind(&p.file_name)
         .bind(&p.unit)
         .bind(&p.period)
+        .bind(&p.column_map)
         .bind(p.data.clone())
         .bind(now())
         .execute(&mut *tx)
@@ -78,8 +85,8 @@ impl Store {
         user_id: i64,
     ) -> Result<Option<PendingImport>, StoreError> {
         let mut tx = self.write_tx().await?;
-        let row: Option<(String, String, String, Vec<u8>)> = sqlx::query_as(
-            "SELECT file_name, unit, period, data FROM pending_imports \
+        let row: Option<(String, String, String, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT file_name, unit, period, column_map, data FROM pending_imports \
              WHERE id = $1 AND user_id = $2",
         )
         .bind(token)
@@ -92,11 +99,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(row.map(|(file_name, unit, period, data)| PendingImport {
-            file_name,
-            unit,
-            period,
-            data,
-        }))
+        Ok(row.map(
+            |(file_name, unit, period, column_map, data)| PendingImport {
+                file_name,
+                unit,
+                period,
+                column_map,
+                data,
+            },
+        ))
     }
 }

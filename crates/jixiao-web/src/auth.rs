@@ -321,10 +321,17 @@ impl FromRequestParts<AppState> for Session {
     }
 }
 
-/// A local path to go back to after login; anything else goes home (no open redirect).
+/// A local path to go back to after login or a language switch; anything else goes home (no
+/// open redirect). Browsers drop tabs and line breaks from a URL and read `\\` as `/`, so
+/// `/\t/host` would leave the site: only printable ASCII without spaces or backslashes passes,
+/// starting with one `/`. (A line break would also make an invalid `Location` header.)
 pub fn local_path(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
             n.to_string()
         }
         _ => "/".to_string(),
@@ -346,7 +353,16 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed_after_login() {
         assert_eq!(local_path(Some("/tasks/1")), "/tasks/1");
-        for evil in ["//evil.example", "https://evil.example", "/\\evil", "evil"] {
+        for evil in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "evil",
+            "/\t/evil.example/x",
+            "/\n/evil.example",
+            "/x\r\nSet-Cookie: a=b",
+            "/ /evil.example",
+        ] {
             assert_eq!(local_path(Some(evil)), "/", "{evil}");
         }
         assert_eq!(local_path(None), "/");

@@ -24,6 +24,20 @@ pub struct Prepared {
     pub plan: ImportPlan,
 }
 
+/// Reads an uploaded file with the column mapping the office gave on the upload page or in the
+/// API (`进展情况=progress,项目=task`; empty: headers by name alone). The error is one sentence
+/// for the person uploading: where a header cannot be understood it says how to map it, in the
+/// words of the upload page (no command-line flag).
+pub fn read_upload(file_name: &str, data: &[u8], column_map: &str) -> Result<ParsedTable, String> {
+    let map: jixiao_office::ColumnMap = column_map.parse().map_err(|e| format!("{e}"))?;
+    jixiao_office::read_bytes_with(file_name, data, &map).map_err(|e| match e.kind {
+        jixiao_office::ImportErrorKind::MissingColumn { .. } => {
+            format!("{e}；也可以在「列对应」中说明表头的含义，如「进展情况=progress，项目=task」")
+        }
+        _ => e.to_string(),
+    })
+}
+
 /// Reads one file and builds its import plan. Nothing is written.
 pub fn prepare(
     file_name: &str,
@@ -71,7 +85,9 @@ pub fn prepare(
             task: r.task.clone(),
             target: r.target.clone(),
             progress: r.progress.clone(),
-            weight: r.weight,
+            // A table without weights imports with none set (the reader warned): the office
+            // sets them before scores are published.
+            weight: r.weight.unwrap_or(0.0),
         })
         .collect();
     let tree = IndicatorTree::from_rows(&rows).map_err(|e| {

@@ -554,10 +554,7 @@ async fn switch_lang(
         tracing::warn!(error = %e, "could not remember the locale");
     }
     // Only local paths: never an open redirect.
-    let next = q
-        .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
-        .unwrap_or_else(|| "/".to_string());
+    let next = crate::auth::local_path(q.next.as_deref());
     let secure = if s.config.secure_cookies {
         "; Secure"
     } else {

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::auth::{self, Session};
 use crate::error::LocalizedError;
 use crate::i18n::Locale;
-use crate::importing::{prepare, stored_reading};
+use crate::importing::{prepare, read_upload, stored_reading};
 use crate::views::{self, Frame};
 use crate::{AppState, WebError};
 
@@ -27,7 +27,7 @@ struct RowView {
     level2: String,
     task: String,
     weight: String,
-    has_progress: bool,
+    progress: String,
 }
 
 #[derive(Template)]
@@ -96,6 +96,7 @@ pub(crate) async fn preview(
     let mut csrf = String::new();
     let mut unit = String::new();
     let mut period = String::new();
+    let mut column_map = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {
         let field = match multipart.next_field().await {
@@ -126,6 +127,7 @@ pub(crate) async fn preview(
             "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
             "unit" => unit = String::from_utf8_lossy(&bytes).trim().to_string(),
             "period" => period = String::from_utf8_lossy(&bytes).trim().to_string(),
+            "map" => column_map = String::from_utf8_lossy(&bytes).trim().to_string(),
             "file" => file = Some((file_name.unwrap_or_default(), bytes.to_vec())),
             _ => {}
         }
@@ -142,9 +144,9 @@ pub(crate) async fn preview(
             None,
         );
     };
-    let table: ParsedTable = match jixiao_office::read_bytes(&file_name, &data) {
+    let table: ParsedTable = match read_upload(&file_name, &data, &column_map) {
         Ok(t) => t,
-        Err(e) => return page(locale, &uri, &session, Some(e.to_string()), None),
+        Err(e) => return page(locale, &uri, &session, Some(e), None),
     };
     let prepared = match prepare(
         &file_name,
@@ -173,6 +175,7 @@ pub(crate) async fn preview(
         file_name: file_name.clone(),
         unit: unit.clone(),
         period: period.clone(),
+        column_map,
         data,
     };
     if let Err(e) = s
@@ -197,8 +200,11 @@ pub(crate) async fn preview(
                 level1: r.level1.clone(),
                 level2: r.level2.clone(),
                 task: r.task.clone(),
-                weight: views::points(r.weight),
-                has_progress: !r.progress.is_empty(),
+                weight: r
+                    .weight
+                    .map(views::points)
+                    .unwrap_or_else(|| "—".to_string()),
+                progress: r.progress.clone(),
             })
             .collect(),
         warnings: prepared.table.warnings.clone(),
@@ -232,8 +238,8 @@ pub(crate) async fn confirm(
             .take_pending_import(&form.token, session.user.id)
             .await?
             .ok_or_else(|| WebError::BadRequest(t.get("upload.error.expired").to_string()))?;
-        let table = jixiao_office::read_bytes(&pending.file_name, &pending.data)
-            .map_err(|e| WebError::BadRequest(e.to_string()))?;
+        let table = read_upload(&pending.file_name, &pending.data, &pending.column_map)
+            .map_err(WebError::BadRequest)?;
         let prepared = prepare(
             &pending.file_name,
             table,

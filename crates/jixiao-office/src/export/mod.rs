@@ -116,7 +116,8 @@ impl ExportTable {
                     task: r.task.clone(),
                     target: r.target.clone(),
                     progress: r.progress.clone(),
-                    weight: r.weight,
+                    // A table without weights exports 0分 until the office sets them.
+                    weight: r.weight.unwrap_or(0.0),
                     completion: None,
                     status: None,
                     score: None,

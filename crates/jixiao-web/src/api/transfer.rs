@@ -31,8 +31,9 @@ pub(crate) struct PreviewRow {
     target: String,
     /// 进度情况 / progress.
     progress: String,
-    /// 分值 / weight in points.
-    weight: f64,
+    /// 分值 / weight in points; `null` when the table has no weight column (the office sets
+    /// the weights before scores are published).
+    weight: Option<f64>,
 }
 
 /// What an import would create, before anything is written.
@@ -69,6 +70,10 @@ pub(crate) struct UploadQuery {
     unit: Option<String>,
     /// 周期代码（不填为全年）/ period code (default: the whole year).
     period: Option<String>,
+    /// 列对应（表头无法识别时），如 `进展情况=progress,项目=task`；角色 task target progress
+    /// weight level1 level2 completion responsible unit ignore / the columns' roles when the
+    /// headers cannot be understood.
+    map: Option<String>,
 }
 
 /// Uploads are kept a day.
@@ -85,7 +90,7 @@ fn read(p: &PendingImport) -> Result<Prepared, Problem> {
     let failed =
         |e: String| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "import_failed").detail(e);
     let table =
-        jixiao_office::read_bytes(&p.file_name, &p.data).map_err(|e| failed(e.to_string()))?;
+        crate::importing::read_upload(&p.file_name, &p.data, &p.column_map).map_err(failed)?;
     prepare(
         &p.file_name,
         table,
@@ -160,6 +165,7 @@ pub(crate) async fn upload(
         file_name: crate::evidence::clean_name(&q.file_name),
         unit: q.unit.unwrap_or_default().trim().to_string(),
         period: q.period.unwrap_or_default().trim().to_string(),
+        column_map: q.map.unwrap_or_default().trim().to_string(),
         data: data.to_vec(),
     };
     read(&pending)?;
