@@ -1041,7 +1041,16 @@ fn restates_target(
     let another = others.iter().any(|g| {
         g.q.kind == QuantityKind::Count && g.a != f.a && unit_score(&f.q.unit, &g.q.unit) >= 2
     });
-    if (named_before || named_after) && another {
+    // 完成全年23万人目标任务的95.17%, 完成15亿元销售目标的54%: the target named, then its share
+    let hi = clause_end(t, f.b).min(f.b + 12);
+    let named_share = ["目标", "任务", "计划"]
+        .iter()
+        .any(|w| t.contains(f.b, hi, w))
+        && t.contains(f.b, hi, "的")
+        && others.iter().any(|g| {
+            g.a >= f.b && g.a <= hi + 2 && (g.q.kind == QuantityKind::Ratio || g.q.unit == "%")
+        });
+    if (named_before || named_after || named_share) && another {
         return true;
     }
     let equal = targets.iter().any(|tg| {

@@ -31,7 +31,7 @@ const RATE: &[&str] = &[
 ];
 
 /// Labels of the field that holds the target value (工作目标, 目标任务, 年度指标值, 目标值).
-const TARGET_FIELD: &[&str] = &["目标", "指标值", "任务数", "计划数", "预算数"];
+const TARGET_FIELD: &[&str] = &["目标", "指标值", "任务", "计划数", "预算数"];
 
 /// Labels of a unit field.
 const UNIT: &[&str] = &["单位", "度量单位", "计量单位"];
@@ -254,7 +254,8 @@ fn apply_labels(
     if !progress {
         let in_target_field = |f: &Found| {
             field_label(t, f.pre).is_some_and(|l| {
-                label_has(t, l, TARGET_FIELD) && !label_has(t, l, &["名称", "内容"])
+                label_has(t, l, TARGET_FIELD)
+                    && !label_has(t, l, &["名称", "内容", "完成", "进度", "实际"])
             })
         };
         if found.iter().any(in_target_field) {
@@ -372,6 +373,7 @@ pub(crate) fn adjust(
         drop_range_ends(t, fs);
         drop_qualifiers(t, fs, ex);
     }
+    drop_investment_scope(tt, tf, pt, pf, ex);
     // A percentage in the progress of a target that counts things (2家 | 100%, 形象进度80%) is
     // the work's stated completion, unless it measures growth.
     let target_percent = tf
@@ -508,4 +510,45 @@ fn drop_qualifiers(t: &Text, found: &mut Vec<Found>, ex: &mut Vec<String>) {
         i += 1;
         !drop[i - 1]
     });
+}
+
+/// An investment target (`重点项目71个，总投资337.13亿元，年度计划完成投资56.21亿元`) answered
+/// by money (`累计完成投资35.9亿元`): the year's planned investment is the target; the number of
+/// projects and their total (总投资, 概算投资: over the projects' whole life) describe the scope.
+fn drop_investment_scope(
+    tt: &Text,
+    tf: &mut Vec<Found>,
+    pt: &Text,
+    pf: &[Found],
+    ex: &mut Vec<String>,
+) {
+    let money = |f: &Found| f.q.kind == QuantityKind::Count && f.q.unit == "元";
+    let clause_has = |t: &Text, f: &Found, w: &str| {
+        let lo = f.pre.saturating_sub(12);
+        let mut s = f.pre;
+        while s > lo && !matches!(t.c[s - 1], ',' | '，' | '。' | '；' | ';' | '、' | '|') {
+            s -= 1;
+        }
+        t.contains(s, f.pre, w)
+    };
+    let annual = |f: &Found| {
+        money(f)
+            && ["年度", "当年", "今年", "全年"]
+                .iter()
+                .any(|w| clause_has(tt, f, w))
+            && clause_has(tt, f, "投资")
+    };
+    if !tf.iter().any(annual) || !pf.iter().any(|f| money(f) && clause_has(pt, f, "投资")) {
+        return;
+    }
+    let before = tf.len();
+    tf.retain(|f| {
+        let total =
+            money(f) && !annual(f) && (clause_has(tt, f, "总") || clause_has(tt, f, "概算"));
+        let projects = matches!(f.q.unit.as_str(), "个" | "项");
+        !(total || projects)
+    });
+    if tf.len() < before {
+        ex.push("投资任务以年度计划投资为目标，项目个数与总投资只说明范围".to_string());
+    }
 }

@@ -847,6 +847,21 @@ fn stated_ratio(t: &Text, pre: usize, v: f64, unit: &str, out: &[Found]) -> Opti
             frac
         });
     }
+    // 占年度计划119.35%, 完成年度目标62.9%, 为年度计划投资的80.9%: the share of the plan,
+    // with or without 的
+    if ["计划", "目标", "任务", "计划投资", "目标任务"]
+        .iter()
+        .any(|w| t.ends(e, w))
+        && ["占", "完成", "为", "达"]
+            .iter()
+            .any(|w| t.contains(cs, e, w))
+    {
+        return Some(if t.contains(cs, e, "超") && unit != "倍" {
+            1.0 + v / 100.0
+        } else {
+            frac
+        });
+    }
     let last = out.last()?;
     if t.ends(e, "(") && last.b + 1 == e && last.q.kind == QuantityKind::Count {
         return Some(frac);
@@ -1416,6 +1431,9 @@ mod tests {
             ("超过省定任务6所", QuantityKind::Difference, 6.0),
             ("超任务9.4个百分点", QuantityKind::Difference, 9.4),
             ("婚姻家庭辅导率100%", QuantityKind::Count, 100.0),
+            ("占年度计划119.35%", QuantityKind::Ratio, 1.1935),
+            ("完成年度目标62.9%", QuantityKind::Ratio, 0.629),
+            ("超计划任务7.8%", QuantityKind::Ratio, 1.078),
         ];
         for (text, kind, v) in cases {
             let q = extract(text);
