@@ -11,10 +11,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use jixiao_office::export::ExportTable;
 use jixiao_pdf::{FontSet, to_pdf};
 
-const SEED: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../fixtures/seed.txt"
-);
+const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seed.txt");
 
 fn bench(c: &mut Criterion) {
     let parsed = jixiao_office::read_path(Path::new(SEED)).expect("seed.txt");
