@@ -852,7 +852,7 @@ fn stated_ratio(t: &Text, pre: usize, v: f64, unit: &str, out: &[Found]) -> Opti
     if ["计划", "目标", "任务", "计划投资", "目标任务"]
         .iter()
         .any(|w| t.ends(e, w))
-        && ["占", "完成", "为", "达"]
+        && ["占", "完成", "为", "达", "超"]
             .iter()
             .any(|w| t.contains(cs, e, w))
     {
