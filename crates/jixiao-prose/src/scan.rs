@@ -1186,6 +1186,14 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
             }
         }
     };
+    // 一期工程, 二期新建: a phase's name, not a count of training sessions
+    if unit == "期"
+        && ["工程", "项目", "新建", "建设", "续建", "改造", "用地"]
+            .iter()
+            .any(|w| t.at(k, w))
+    {
+        return Step::Skip(k);
+    }
     if lone_one {
         // 一户年最高5300元, 一人一档: 一 as "per"
         let ce = clause_end(t, k);
@@ -1343,6 +1351,8 @@ mod tests {
     fn dates_ordinals_markers_and_names_are_not_quantities() {
         let cases = [
             "2022年底前完成",
+            "东蕾苑二期新建工程",
+            "轨道交通1号线一期工程",
             "第三季度",
             "第1名",
             "12月31日",
@@ -1431,6 +1441,7 @@ mod tests {
             ("超过省定任务6所", QuantityKind::Difference, 6.0),
             ("超任务9.4个百分点", QuantityKind::Difference, 9.4),
             ("婚姻家庭辅导率100%", QuantityKind::Count, 100.0),
+            ("开展培训3期", QuantityKind::Count, 3.0),
             ("占年度计划119.35%", QuantityKind::Ratio, 1.1935),
             ("完成年度目标62.9%", QuantityKind::Ratio, 0.629),
             ("超计划任务7.8%", QuantityKind::Ratio, 1.078),
