@@ -85,6 +85,76 @@ async fn the_fifth_failed_login_locks_the_account() {
     );
 }
 
+/// Three hundred guesses at once, as a script would send them: the attempt is reserved in the
+/// database before the password is hashed, so no more than the five allowed are ever checked,
+/// whatever the interleaving, and the right password then finds the account locked. On both
+/// databases (PostgreSQL decides for every instance).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_hundred_concurrent_guesses_are_checked_at_most_five_times() {
+    for db in databases().await {
+        let config = jixiao_web::WebConfig {
+            // The per-address limit is another test's subject: out of the way here.
+            login_guard: std::sync::Arc::new(jixiao_web::auth::LoginGuard::with_limit(100_000)),
+            ..Default::default()
+        };
+        let (server, _, _) = arrange(&db).await;
+        let server = TestServer::start_with(server.store.clone(), config).await;
+        server.add_user("target", Role::Reporter, "甲一单位").await;
+        let mut guessers = Vec::new();
+        for _ in 0..300 {
+            let b = server.anonymous();
+            let form = b.get("/login").await;
+            let csrf = input_value(&form.body, "csrf").expect("login form has a token");
+            guessers.push((b, csrf));
+        }
+        let tasks: Vec<_> = guessers
+            .into_iter()
+            .map(|(b, csrf)| {
+                tokio::spawn(async move {
+                    b.post(
+                        "/login",
+                        &[
+                            ("csrf", csrf.as_str()),
+                            ("next", "/"),
+                            ("username", "target"),
+                            ("password", "wrong password!"),
+                        ],
+                    )
+                    .await
+                })
+            })
+            .collect();
+        let (mut checked, mut locked) = (0, 0);
+        for task in tasks {
+            let r = task.await.unwrap();
+            assert_ne!(
+                r.status, 303,
+                "{}: a wrong password never logs in",
+                db.backend
+            );
+            if r.body.contains("用户名或密码错误") {
+                checked += 1;
+            } else if r.body.contains("账户已临时锁定") {
+                locked += 1;
+            }
+        }
+        assert!(
+            checked <= 4,
+            "{}: {checked} guesses were checked as plain failures",
+            db.backend
+        );
+        assert_eq!(checked + locked, 300, "{}", db.backend);
+        let mut owner = server.anonymous();
+        let (status, body) = owner.login("target", PASSWORD).await;
+        assert_eq!(
+            status, 200,
+            "{}: the right password is refused while locked",
+            db.backend
+        );
+        assert!(body.contains("账户已临时锁定"), "{}", db.backend);
+    }
+}
+
 #[tokio::test]
 async fn one_address_spraying_guesses_across_accounts_must_wait() {
     let db = databases().await.remove(0);

@@ -63,6 +63,21 @@ pub struct NewUser {
 const USER_COLUMNS: &str =
     "id, username, display_name, role, unit_id, locale, failed_logins, locked_until, active";
 
+/// What [`Store::reserve_login_attempt`] decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginAttempt {
+    /// The password may be checked; this is the `attempt`-th in a row without a success.
+    Reserved {
+        /// 1 for the first attempt after a success.
+        attempt: i64,
+    },
+    /// The account is locked until this instant (RFC 3339); nothing is checked.
+    Locked {
+        /// When the lock ends.
+        until: String,
+    },
+}
+
 impl Store {
     /// Creates a user; the username must be free.
     pub async fn create_user(&self, by: &Actor, u: &NewUser) -> Result<i64, StoreError> {
@@ -144,46 +159,78 @@ impl Store {
         .await?)
     }
 
-    /// Counts a failed login; after `lock_after` failures in a row the account locks until
-    /// `lock_until`. Returns the failures so far.
-    pub async fn record_login_failure(
+    /// Reserves one login attempt for `user_id` before its password is checked, so that
+    /// concurrent guesses cannot all be checked against one count: the attempt is counted as a
+    /// failure first (a success clears the count in [`Store::create_session`]). At most
+    /// `lock_after` attempts are reserved in a row; the next one locks the account until
+    /// `lock_until` (once, audited) and is refused, as is every attempt while it is locked.
+    /// The decision is one statement on the user's row, so several instances agree.
+    pub async fn reserve_login_attempt(
         &self,
         user_id: i64,
         lock_after: i64,
+        now: &str,
         lock_until: &str,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<LoginAttempt, StoreError> {
         let mut tx = self.write_tx().await?;
-        let failures: i64 = sqlx::query_scalar(
-            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 \
+        // A lock that has run out starts a new count.
+        sqlx::query(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL \
+             WHERE id = $1 AND locked_until IS NOT NULL AND locked_until <= $2",
+        )
+        .bind(user_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let reserved: Option<i64> = sqlx::query_scalar(
+            "UPDATE users SET failed_logins = failed_logins + 1 \
+             WHERE id = $1 AND locked_until IS NULL AND failed_logins < $2 \
              RETURNING failed_logins",
         )
         .bind(user_id)
-        .fetch_one(&mut *tx)
+        .bind(lock_after)
+        .fetch_optional(&mut *tx)
         .await?;
-        if failures >= lock_after {
-            sqlx::query("UPDATE users SET locked_until = $1, failed_logins = 0 WHERE id = $2")
-                .bind(lock_until)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-            audit::append(
-                &mut tx,
-                Record {
-                    actor: &Actor {
-                        id: None,
-                        name: "系统".into(),
-                    },
-                    action: "user.lock",
-                    entity: "user",
-                    entity_id: Some(user_id),
-                    before: None,
-                    after: Some(serde_json::json!({ "locked_until": lock_until }).to_string()),
-                },
-            )
-            .await?;
+        if let Some(n) = reserved {
+            tx.commit().await?;
+            return Ok(LoginAttempt::Reserved { attempt: n });
         }
+        let locked: Option<String> = sqlx::query_scalar(
+            "UPDATE users SET locked_until = $1 WHERE id = $2 AND locked_until IS NULL \
+             RETURNING locked_until",
+        )
+        .bind(lock_until)
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let until = match locked {
+            Some(u) => {
+                audit::append(
+                    &mut tx,
+                    Record {
+                        actor: &Actor {
+                            id: None,
+                            name: "系统".into(),
+                        },
+                        action: "user.lock",
+                        entity: "user",
+                        entity_id: Some(user_id),
+                        before: None,
+                        after: Some(serde_json::json!({ "locked_until": lock_until }).to_string()),
+                    },
+                )
+                .await?;
+                u
+            }
+            None => {
+                sqlx::query_scalar("SELECT locked_until FROM users WHERE id = $1")
+                    .bind(user_id)
+                    .fetch_one(&mut *tx)
+                    .await?
+            }
+        };
         tx.commit().await?;
-        Ok(failures)
+        Ok(LoginAttempt::Locked { until })
     }
 
     /// Starts a session after a successful login: failures are forgotten.

@@ -6,6 +6,7 @@ use axum::extract::{OriginalUri, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, SecondsFormat, Utc};
+use jixiao_store::LoginAttempt;
 use serde::Deserialize;
 
 use crate::auth::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE, Session};
@@ -119,30 +120,38 @@ pub(crate) async fn login(
     };
     let now = Utc::now();
     let stamp = |d: chrono::DateTime<Utc>| d.to_rfc3339_opts(SecondsFormat::Millis, true);
-    if let Some(until) = user
-        .locked_until
-        .as_deref()
-        .and_then(|u| chrono::DateTime::parse_from_rfc3339(u).ok())
-        && until > now
+    // The attempt is reserved (and counted) in the database before the password is hashed:
+    // three hundred concurrent guesses get five checks between them, on every instance.
+    let lock_until = stamp(now + Duration::minutes(auth::LOCK_MINUTES));
+    let attempt = match s
+        .store
+        .reserve_login_attempt(user.id, auth::LOCK_AFTER, &stamp(now), &lock_until)
+        .await
     {
-        let minutes = (until.with_timezone(&Utc) - now).num_minutes() + 1;
-        return fail(t.fill("login.locked", &[("minutes", &minutes.to_string())]));
-    }
+        Ok(a) => a,
+        Err(e) => return LocalizedError(locale, e.into()).into_response(),
+    };
+    let attempt = match attempt {
+        LoginAttempt::Reserved { attempt } => attempt,
+        LoginAttempt::Locked { until } => {
+            failed_here();
+            tracing::warn!(user = %user.username, "login refused: account locked");
+            let minutes = chrono::DateTime::parse_from_rfc3339(&until)
+                .map(|u| (u.with_timezone(&Utc) - now).num_minutes() + 1)
+                .unwrap_or(auth::LOCK_MINUTES);
+            return fail(t.fill("login.locked", &[("minutes", &minutes.to_string())]));
+        }
+    };
     if !auth::verify_password(form.password.clone(), hash).await {
         failed_here();
-        let lock_until = stamp(now + Duration::minutes(auth::LOCK_MINUTES));
-        let failures = s
-            .store
-            .record_login_failure(user.id, auth::LOCK_AFTER, &lock_until)
-            .await;
-        tracing::warn!(user = %user.username, ?failures, "failed login");
-        return match failures {
-            Ok(n) if n >= auth::LOCK_AFTER => fail(t.fill(
+        tracing::warn!(user = %user.username, attempt, "failed login");
+        return if attempt >= auth::LOCK_AFTER {
+            fail(t.fill(
                 "login.locked",
                 &[("minutes", &auth::LOCK_MINUTES.to_string())],
-            )),
-            Ok(_) => fail(t.get("login.failed").to_string()),
-            Err(e) => LocalizedError(locale, e.into()).into_response(),
+            ))
+        } else {
+            fail(t.get("login.failed").to_string())
         };
     }
     let (token, csrf) = match (auth::new_token(), auth::new_token()) {
