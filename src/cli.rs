@@ -136,8 +136,17 @@ pub struct UserAddArgs {
 /// `jixiao audit …`.
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// 校验审计日志的哈希链，报告第一处断裂
-    Verify,
+    /// 校验审计日志：哈希链（有审计密钥时核对签名与序号）、日志头，以及给出的锚点
+    Verify {
+        /// 锚点文件（jixiao audit anchor 或 serve --audit-anchor-file 写下的）：日志须仍含每个锚点记下的记录
+        #[arg(long, env = "JIXIAO_AUDIT_ANCHOR_FILE", value_name = "FILE")]
+        anchors: Option<std::path::PathBuf>,
+    },
+    /// 把日志当前的末条记录（编号与哈希，有密钥时签名）追加到数据库之外的锚点文件
+    Anchor {
+        /// 锚点文件（追加一行）
+        file: std::path::PathBuf,
+    },
 }
 
 /// `jixiao export`.
@@ -249,6 +258,12 @@ pub struct ServeArgs {
     /// 后台刷新过期得分汇总的间隔秒数（0 为不刷新；多实例时同一时间只有一个实例刷新）
     #[arg(long, env = "JIXIAO_REFRESH_SECONDS", default_value_t = 10)]
     pub refresh_seconds: u64,
+    /// 审计日志锚点文件（数据库之外；每隔 --audit-anchor-seconds 秒，日志有新记录时追加一行）
+    #[arg(long, env = "JIXIAO_AUDIT_ANCHOR_FILE", value_name = "FILE")]
+    pub audit_anchor_file: Option<std::path::PathBuf>,
+    /// 写审计锚点的间隔秒数
+    #[arg(long, env = "JIXIAO_AUDIT_ANCHOR_SECONDS", default_value_t = 300)]
+    pub audit_anchor_seconds: u64,
     /// 日志格式：text（默认，便于阅读）或 json（每行一个 JSON 对象，便于日志系统收集）
     #[arg(long, env = "JIXIAO_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,

@@ -7,7 +7,7 @@
 //! say which.
 
 use anyhow::Context;
-use jixiao_store::{Backend, Store, check_sqlite_backup, sqlite_path};
+use jixiao_store::{Backend, check_sqlite_backup, sqlite_path};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -81,7 +81,7 @@ pub async fn restore(db: &str, args: RestoreArgs) -> anyhow::Result<ExitCode> {
     replace_file(&args.file, &target)
         .with_context(|| format!("无法把备份写到 {}", target.display()))?;
 
-    let store = Store::connect(db)
+    let store = super::open_store(db)
         .await
         .with_context(|| format!("恢复后无法打开 {}", target.display()))?;
     let chain = store.verify_audit().await?;

@@ -38,12 +38,41 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Opens the database named by `--db`, with a hint when that fails.
 pub(crate) async fn open_store(url: &str) -> anyhow::Result<Store> {
-    Store::connect(url).await.with_context(|| {
+    let key = audit_key()?;
+    let store = Store::connect(url).await.with_context(|| {
         format!(
             "无法打开数据库 {}（检查 --db 或 JIXIAO_DATABASE_URL）",
             redact(url)
         )
+    })?;
+    Ok(match key {
+        Some(k) => store.with_audit_key(k),
+        None => store,
     })
+}
+
+/// The installation's audit key, kept outside the database: the file named by
+/// `JIXIAO_AUDIT_KEY_FILE` (readable by the service account only), else the value of
+/// `JIXIAO_AUDIT_KEY`; none when neither is set. Every `jixiao` process of an installation
+/// (each `serve`, the commands that write) must be given the same key.
+fn audit_key() -> anyhow::Result<Option<jixiao_store::AuditKey>> {
+    let secret = match (
+        std::env::var_os("JIXIAO_AUDIT_KEY_FILE"),
+        std::env::var("JIXIAO_AUDIT_KEY"),
+    ) {
+        (Some(path), _) => {
+            let text = std::fs::read_to_string(&path).with_context(|| {
+                format!(
+                    "无法读取审计密钥文件 {}（JIXIAO_AUDIT_KEY_FILE）",
+                    std::path::Path::new(&path).display()
+                )
+            })?;
+            text.trim().to_string()
+        }
+        (None, Ok(value)) => value.trim().to_string(),
+        (None, Err(_)) => return Ok(None),
+    };
+    Ok(Some(jixiao_store::AuditKey::new(secret.as_bytes())?))
 }
 
 /// The URL without its password, for messages.

@@ -58,11 +58,41 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         jixiao_web::refresh::Refresher::new(store.clone(), holder)
             .spawn(std::time::Duration::from_secs(args.refresh_seconds))
     });
+    // Anchors of the audit log go to a file outside the database at intervals (when the log
+    // moved), and once more at the stop.
+    let anchoring = args.audit_anchor_file.clone().map(|file| {
+        let store = store.clone();
+        let every = std::time::Duration::from_secs(args.audit_anchor_seconds.max(1));
+        tokio::spawn(async move {
+            let mut last: Option<i64> = None;
+            loop {
+                match store.audit_anchor().await {
+                    Ok(Some(a)) if last != Some(a.id) => {
+                        match super::audit::append_anchor(&store, &file).await {
+                            Ok(written) => last = written.map(|w| w.id),
+                            Err(e) => tracing::error!(error = %e, "audit anchor not written"),
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "audit anchor not read"),
+                }
+                tokio::time::sleep(every).await;
+            }
+        })
+    });
     jixiao_web::serve(listener, state, shutdown_signal())
         .await
         .context("网页服务异常退出")?;
     if let Some(task) = refresher {
         task.abort();
+    }
+    if let Some(task) = anchoring {
+        task.abort();
+        if let Some(file) = &args.audit_anchor_file
+            && let Err(e) = super::audit::append_anchor(&store, file).await
+        {
+            tracing::error!(error = %e, "audit anchor not written at the stop");
+        }
     }
     store.close().await;
     let _ = writeln!(std::io::stdout(), "jixiao 已停止");

@@ -6,6 +6,7 @@
 
 mod admin;
 mod api;
+mod audit;
 mod bad_input;
 mod browser;
 mod deadlines;

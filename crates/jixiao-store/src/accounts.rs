@@ -106,6 +106,7 @@ impl Store {
             "role": u.role.code(), "unit_id": u.unit_id,
         });
         audit::append(
+            self.audit_key(),
             &mut tx,
             Record {
                 actor: by,
@@ -206,6 +207,7 @@ impl Store {
         let until = match locked {
             Some(u) => {
                 audit::append(
+                    self.audit_key(),
                     &mut tx,
                     Record {
                         actor: &Actor {
@@ -332,6 +334,7 @@ impl Store {
                 .await?;
         }
         audit::append(
+            self.audit_key(),
             &mut tx,
             Record {
                 actor: by,
@@ -375,6 +378,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         audit::append(
+            self.audit_key(),
             &mut tx,
             Record {
                 actor: by,
@@ -419,6 +423,7 @@ impl Store {
         // The type decides the unit's 分类排名 in every scheme it is assessed in.
         summaries::touch(&mut tx, Touch::UnitEverywhere(unit_id)).await?;
         audit::append(
+            self.audit_key(),
             &mut tx,
             Record {
                 actor: by,
@@ -502,6 +507,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
                 audit::append(
+                    self.audit_key(),
                     &mut tx,
                     Record {
                         actor: by,

@@ -218,6 +218,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         audit::append(
+            self.audit_key(),
             &mut tx,
             Record {
                 actor: by,
@@ -263,6 +264,7 @@ impl Store {
             return Err(StoreError::NotFound("令牌"));
         }
         audit::append(
+            self.audit_key(),
             &mut tx,
             Record {
                 actor: by,

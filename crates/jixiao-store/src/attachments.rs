@@ -62,6 +62,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         audit::append(
+            self.audit_key(),
             &mut tx,
             Record {
                 actor: by,
@@ -127,6 +128,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         audit::append(
+            self.audit_key(),
             &mut tx,
             Record {
                 actor: by,

@@ -1,11 +1,22 @@
-//! The audit log: every write, append-only, each entry chained by SHA-256 to the one before.
+//! The audit log: every write, append-only, each entry chained to the one before.
 //!
 //! An entry's hash covers the previous hash and every field of the entry, so altering,
 //! removing or inserting a row breaks the chain at that row; `verify` names the first entry
 //! whose link does not hold. Entries are appended in the same transaction as the write they
 //! record, after taking the chain's head row (see the migration), so concurrent writers queue.
+//!
+//! Who holds what: the chain and its head live in the database, so anyone who can write the
+//! database could rebuild an unkeyed chain after editing it. With an **audit key** (kept outside
+//! the database: a file or the environment, given to every `jixiao` process of the
+//! installation), each entry's hash is an HMAC-SHA256 under that key over its place in the
+//! sequence (`seq`, no gaps) and its fields: editing, deleting or inserting rows and rebuilding
+//! the chain needs the key. A wiped or cut log is still a valid (short) chain: **anchors** close
+//! that — the head (entry id and hash, signed with the key) written at intervals to a file
+//! outside the database ([`Anchor`]); verifying against them finds a log that no longer
+//! reaches, or no longer agrees with, an anchor.
 
-use serde::Serialize;
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, FromRow, Transaction};
 
@@ -61,17 +72,79 @@ pub struct AuditEntry {
     pub after: Option<String>,
     /// The previous entry's hash.
     pub prev_hash: String,
-    /// This entry's hash.
+    /// This entry's hash (an HMAC under the audit key when `key_id` is set).
     pub hash: String,
+    /// Its place in the sequence of keyed entries (0 for entries written without a key).
+    pub seq: i64,
+    /// The id of the audit key that signed it ("" when none did).
+    pub key_id: String,
+}
+
+/// The installation's audit key: the secret that signs the audit log, kept outside the
+/// database. Its `id` (a digest of the secret, not the secret) is stored beside each entry.
+#[derive(Clone)]
+pub struct AuditKey {
+    secret: Vec<u8>,
+    id: String,
+}
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AuditKey({})", self.id)
+    }
+}
+
+impl AuditKey {
+    /// The fewest bytes of secret accepted.
+    pub const MIN_BYTES: usize = 16;
+
+    /// A key from its secret (at least [`AuditKey::MIN_BYTES`] bytes, e.g. 32 random bytes
+    /// written as hex).
+    pub fn new(secret: &[u8]) -> Result<AuditKey, StoreError> {
+        if secret.len() < Self::MIN_BYTES {
+            return Err(StoreError::Invalid(format!(
+                "审计密钥太短：至少 {} 个字节（例如 openssl rand -hex 32 生成的 64 个字符）",
+                Self::MIN_BYTES
+            )));
+        }
+        let mut h = Sha256::new();
+        h.update(b"jixiao audit key id\0");
+        h.update(secret);
+        let id = hex::encode(&h.finalize()[..8]);
+        Ok(AuditKey {
+            secret: secret.to_vec(),
+            id,
+        })
+    }
+
+    /// The key's public id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn mac(&self) -> Hmac<Sha256> {
+        // HMAC takes a key of any length; `new_from_slice` cannot fail for it.
+        Hmac::<Sha256>::new_from_slice(&self.secret).unwrap_or_else(|_| unreachable!())
+    }
 }
 
 /// The result of checking the chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ChainCheck {
     /// Entries read.
     pub entries: usize,
     /// The id of the first entry whose hash or link is wrong.
     pub first_broken: Option<i64>,
+    /// Why it is wrong, in Chinese.
+    pub problem: Option<String>,
+    /// Entries whose HMAC was checked with the audit key.
+    pub keyed: usize,
+    /// Entries signed with a key that could not be checked (no key given).
+    pub unchecked: usize,
+    /// The newest entry's id and hash (0 and the genesis hash for an empty log).
+    pub last_id: i64,
+    /// The newest entry's hash.
+    pub last_hash: String,
 }
 
 /// What an audited write records.
@@ -82,6 +155,59 @@ pub(crate) struct Record<'a> {
     pub entity_id: Option<i64>,
     pub before: Option<String>,
     pub after: Option<String>,
+}
+
+/// Feeds length-prefixed fields (none distinct from empty), so no two different entries give
+/// the same input.
+fn feed(out: &mut impl FnMut(&[u8]), fields: &[Option<&str>]) {
+    for field in fields {
+        match field {
+            Some(f) => {
+                out(&(f.len() as u64).to_le_bytes());
+                out(f.as_bytes());
+            }
+            None => out(&u64::MAX.to_le_bytes()),
+        }
+    }
+}
+
+/// A keyed entry's hash: HMAC-SHA256 under the audit key over its sequence number, the key's
+/// id, the previous hash and every field.
+#[allow(clippy::too_many_arguments)]
+fn keyed_hash(
+    key: &AuditKey,
+    seq: i64,
+    prev: &str,
+    at: &str,
+    actor_id: Option<i64>,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> String {
+    let mut m = key.mac();
+    let id = |v: Option<i64>| v.map(|v| v.to_string());
+    let (seq, actor_id, entity_id) = (seq.to_string(), id(actor_id), id(entity_id));
+    feed(
+        &mut |b| m.update(b),
+        &[
+            Some("jixiao audit v2"),
+            Some(&seq),
+            Some(key.id()),
+            Some(prev),
+            Some(at),
+            actor_id.as_deref(),
+            Some(actor),
+            Some(action),
+            Some(entity),
+            entity_id.as_deref(),
+            before,
+            after,
+        ],
+    );
+    hex::encode(m.finalize().into_bytes())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -125,29 +251,46 @@ fn entry_hash(
 /// whenever it runs, so entries of concurrent transactions are appended one after the other;
 /// the entry's insert moves the head's hash (a trigger, migration 0012).
 pub(crate) async fn append(
+    key: Option<&AuditKey>,
     tx: &mut Transaction<'_, Any>,
     rec: Record<'_>,
 ) -> Result<(), StoreError> {
-    let (_seq, prev): (i64, String) =
+    let (seq, prev): (i64, String) =
         sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
             .fetch_one(&mut **tx)
             .await?;
     let at = now();
-    let hash = entry_hash(
-        &prev,
-        &at,
-        rec.actor.id,
-        &rec.actor.name,
-        rec.action,
-        rec.entity,
-        rec.entity_id,
-        rec.before.as_deref(),
-        rec.after.as_deref(),
-    );
+    let hash = match key {
+        Some(k) => keyed_hash(
+            k,
+            seq,
+            &prev,
+            &at,
+            rec.actor.id,
+            &rec.actor.name,
+            rec.action,
+            rec.entity,
+            rec.entity_id,
+            rec.before.as_deref(),
+            rec.after.as_deref(),
+        ),
+        None => entry_hash(
+            &prev,
+            &at,
+            rec.actor.id,
+            &rec.actor.name,
+            rec.action,
+            rec.entity,
+            rec.entity_id,
+            rec.before.as_deref(),
+            rec.after.as_deref(),
+        ),
+    };
     sqlx::query(
         "INSERT INTO audit_log \
-         (at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         (at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash, seq, \
+          key_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(&at)
     .bind(rec.actor.id)
@@ -159,10 +302,59 @@ pub(crate) async fn append(
     .bind(rec.after)
     .bind(&prev)
     .bind(&hash)
+    .bind(if key.is_some() { seq } else { 0 })
+    .bind(key.map_or("", AuditKey::id))
     .execute(&mut **tx)
     .await?;
     // The head's hash follows by the trigger of migration 0012.
     Ok(())
+}
+
+/// A point of the chain recorded outside the database: the newest entry's id and hash at a
+/// moment, signed with the audit key when there is one. A log that no longer reaches an
+/// anchor (wiped, cut) or disagrees with it (rewritten) fails verification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// The entry's id.
+    pub id: i64,
+    /// Its hash.
+    pub hash: String,
+    /// When the anchor was taken, RFC 3339.
+    pub at: String,
+    /// The id of the key that signed it ("" unsigned).
+    pub key_id: String,
+    /// HMAC-SHA256 under the key over id, hash and time ("" unsigned).
+    pub mac: String,
+}
+
+impl Anchor {
+    fn mac_of(key: &AuditKey, id: i64, hash: &str, at: &str) -> String {
+        let mut m = key.mac();
+        let id = id.to_string();
+        feed(
+            &mut |b| m.update(b),
+            &[Some("jixiao audit anchor"), Some(&id), Some(hash), Some(at)],
+        );
+        hex::encode(m.finalize().into_bytes())
+    }
+
+    /// One line of an anchor file (JSON).
+    pub fn to_line(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads the anchors of a file, one JSON line each; names the first line that is not one.
+    pub fn parse_lines(text: &str) -> Result<Vec<Anchor>, StoreError> {
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(n, l)| {
+                serde_json::from_str(l).map_err(|e| {
+                    StoreError::Invalid(format!("锚点文件第 {} 行无法读取：{e}", n + 1))
+                })
+            })
+            .collect()
+    }
 }
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -172,22 +364,35 @@ impl Store {
     pub async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT id, at, actor_id, actor, action, entity, entity_id, before, after, \
-             prev_hash, hash FROM audit_log ORDER BY id DESC LIMIT $1",
+             prev_hash, hash, seq, key_id FROM audit_log ORDER BY id DESC LIMIT $1",
         )
         .bind(limit)
         .fetch_all(self.pool())
         .await?)
     }
 
-    /// Checks every link of the chain, oldest first, in pages.
+    /// Checks every link of the chain, oldest first, in pages: each entry's hash (its HMAC
+    /// under the audit key when it was signed), its link to the one before, the sequence of
+    /// signed entries (no gaps), that no unsigned entry follows a signed one, and that the head
+    /// points at the newest entry.
     pub async fn verify_audit(&self) -> Result<ChainCheck, StoreError> {
+        let key = self.audit_key();
+        let mut check = ChainCheck {
+            last_hash: GENESIS.to_string(),
+            ..ChainCheck::default()
+        };
         let mut prev = GENESIS.to_string();
+        let mut last_seq: Option<i64> = None;
         let mut after_id = 0_i64;
-        let mut entries = 0;
+        let broken = |mut c: ChainCheck, id: i64, why: &str| {
+            c.first_broken = Some(id);
+            c.problem = Some(why.to_string());
+            Ok(c)
+        };
         loop {
             let page: Vec<AuditEntry> = sqlx::query_as(
                 "SELECT id, at, actor_id, actor, action, entity, entity_id, before, after, \
-                 prev_hash, hash FROM audit_log WHERE id > $1 ORDER BY id LIMIT 1000",
+                 prev_hash, hash, seq, key_id FROM audit_log WHERE id > $1 ORDER BY id LIMIT 1000",
             )
             .bind(after_id)
             .fetch_all(self.pool())
@@ -196,25 +401,72 @@ impl Store {
                 break;
             }
             for e in &page {
-                entries += 1;
-                let expected = entry_hash(
-                    &e.prev_hash,
-                    &e.at,
-                    e.actor_id,
-                    &e.actor,
-                    &e.action,
-                    &e.entity,
-                    e.entity_id,
-                    e.before.as_deref(),
-                    e.after.as_deref(),
-                );
-                if e.prev_hash != prev || e.hash != expected {
-                    return Ok(ChainCheck {
-                        entries,
-                        first_broken: Some(e.id),
-                    });
+                check.entries += 1;
+                if e.prev_hash != prev {
+                    return broken(
+                        check,
+                        e.id,
+                        "与前一条记录的链接不符（前一条被改动、删除，或这一条是插入的）",
+                    );
+                }
+                if e.key_id.is_empty() {
+                    if last_seq.is_some() {
+                        return broken(check, e.id, "带密钥签名的记录之后出现了无签名的记录");
+                    }
+                    let expected = entry_hash(
+                        &e.prev_hash,
+                        &e.at,
+                        e.actor_id,
+                        &e.actor,
+                        &e.action,
+                        &e.entity,
+                        e.entity_id,
+                        e.before.as_deref(),
+                        e.after.as_deref(),
+                    );
+                    if e.hash != expected {
+                        return broken(check, e.id, "记录内容与其哈希不符（被改动）");
+                    }
+                } else {
+                    if let Some(s) = last_seq
+                        && e.seq != s + 1
+                    {
+                        return broken(check, e.id, "签名记录的序号不连续（有记录被删除或插入）");
+                    }
+                    last_seq = Some(e.seq);
+                    match key {
+                        None => check.unchecked += 1,
+                        Some(k) if k.id() != e.key_id => {
+                            return broken(check, e.id, "记录由另一把审计密钥签名");
+                        }
+                        Some(k) => {
+                            let expected = keyed_hash(
+                                k,
+                                e.seq,
+                                &e.prev_hash,
+                                &e.at,
+                                e.actor_id,
+                                &e.actor,
+                                &e.action,
+                                &e.entity,
+                                e.entity_id,
+                                e.before.as_deref(),
+                                e.after.as_deref(),
+                            );
+                            if e.hash != expected {
+                                return broken(
+                                    check,
+                                    e.id,
+                                    "记录的签名不符（被改动，或不是用本机的审计密钥写入的）",
+                                );
+                            }
+                            check.keyed += 1;
+                        }
+                    }
                 }
                 prev = e.hash.clone();
+                check.last_id = e.id;
+                check.last_hash = e.hash.clone();
             }
             after_id = page.last().map(|e| e.id).unwrap_or(after_id);
         }
@@ -222,11 +474,100 @@ impl Store {
         let head: String = sqlx::query_scalar("SELECT hash FROM audit_head WHERE id = 1")
             .fetch_one(self.pool())
             .await?;
-        let first_broken = (head != prev).then_some(after_id + 1);
-        Ok(ChainCheck {
-            entries,
-            first_broken,
-        })
+        if head != prev {
+            return broken(
+                check,
+                after_id + 1,
+                "日志头与最后一条记录不符（末尾的记录被删除）",
+            );
+        }
+        Ok(check)
+    }
+
+    /// An anchor of the chain as it is now (its newest entry), signed with the audit key when
+    /// there is one; `None` for an empty log.
+    pub async fn audit_anchor(&self) -> Result<Option<Anchor>, StoreError> {
+        let tip: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(tip.map(|(id, hash)| {
+            let at = now();
+            let (key_id, mac) = match self.audit_key() {
+                Some(k) => (k.id().to_string(), Anchor::mac_of(k, id, &hash, &at)),
+                None => (String::new(), String::new()),
+            };
+            Anchor {
+                id,
+                hash,
+                at,
+                key_id,
+                mac,
+            }
+        }))
+    }
+
+    /// Checks the log against anchors taken earlier: each anchor's entry must still be there
+    /// with the same hash (the log was neither cut, wiped nor rewritten up to it), and a signed
+    /// anchor's signature must hold under the audit key. Returns the first problem, in Chinese.
+    pub async fn check_anchors(&self, anchors: &[Anchor]) -> Result<Option<String>, StoreError> {
+        for (n, a) in anchors.iter().enumerate() {
+            // With a key configured an unsigned anchor proves nothing: whoever rewrote the log
+            // could have written it.
+            if a.key_id.is_empty() && self.audit_key().is_some() {
+                return Ok(Some(format!(
+                    "锚点 {}（第 {} 条记录）没有签名，而本机配置了审计密钥：锚点文件被改动",
+                    n + 1,
+                    a.id
+                )));
+            }
+            if !a.key_id.is_empty() {
+                match self.audit_key() {
+                    None => {
+                        return Ok(Some(format!(
+                            "锚点 {} 有签名，但未提供审计密钥，无法核对",
+                            n + 1
+                        )));
+                    }
+                    Some(k)
+                        if k.id() != a.key_id
+                            || Anchor::mac_of(k, a.id, &a.hash, &a.at) != a.mac =>
+                    {
+                        return Ok(Some(format!(
+                            "锚点 {}（第 {} 条记录）的签名不符：锚点文件被改动",
+                            n + 1,
+                            a.id
+                        )));
+                    }
+                    Some(_) => {}
+                }
+            }
+            let hash: Option<String> =
+                sqlx::query_scalar("SELECT hash FROM audit_log WHERE id = $1")
+                    .bind(a.id)
+                    .fetch_optional(self.pool())
+                    .await?;
+            match hash {
+                None => {
+                    return Ok(Some(format!(
+                        "日志中已没有锚点 {}（{}）记下的第 {} 条记录：日志被截短或清空",
+                        n + 1,
+                        a.at,
+                        a.id
+                    )));
+                }
+                Some(h) if h != a.hash => {
+                    return Ok(Some(format!(
+                        "第 {} 条记录与锚点 {}（{}）记下的哈希不符：日志被重写",
+                        a.id,
+                        n + 1,
+                        a.at
+                    )));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(None)
     }
 }
 

@@ -363,6 +363,7 @@ impl BulkLoad {
             summaries::touch(&mut tx, Touch::Scheme(*scheme_id)).await?;
         }
         audit::append(
+            self.store.audit_key(),
             &mut tx,
             Record {
                 actor: by,

@@ -124,6 +124,7 @@ impl Store {
                 "replaced_tasks": outcome.replaced.map(|r| r.tasks),
             });
             audit::append(
+                self.audit_key(),
                 &mut tx,
                 Record {
                     actor: by,

@@ -32,7 +32,7 @@ use std::sync::Once;
 pub use accounts::{LoginAttempt, NewUser, UserRecord};
 pub use api::{ListFilter, Reach, ReportRow, TaskRecord, TokenRecord};
 pub use attachments::AttachmentInfo;
-pub use audit::{Actor, AuditEntry, ChainCheck};
+pub use audit::{Actor, Anchor, AuditEntry, AuditKey, ChainCheck};
 pub use backup::{BackupError, BackupInfo, TableCounts, check_sqlite_backup, sqlite_path};
 pub use bulk::{BulkLoad, NewIndicator, NewReport, NewScheme, NewTask, NewUnit, SchemeIds};
 pub use import::{ImportOutcome, ImportPlan, Replaced, StoredReading};
@@ -109,6 +109,10 @@ pub enum StoreError {
     /// Stored data that cannot be read back as a domain value.
     #[error("数据库中的数据无效：{0}")]
     Corrupt(String),
+    /// A setting or a file given to the store that it cannot use (an audit key too short, an
+    /// anchor file it cannot read); the text says what to do.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// The store: a connection pool and the backend it talks to.
@@ -121,6 +125,8 @@ pub struct Store {
     /// Elsewhere the same pool as `pool`.
     writer: AnyPool,
     backend: Backend,
+    /// The installation's audit key, when one is configured: entries are then signed with it.
+    audit_key: Option<std::sync::Arc<audit::AuditKey>>,
 }
 
 impl Store {
@@ -177,7 +183,20 @@ impl Store {
             pool,
             writer,
             backend,
+            audit_key: None,
         })
+    }
+
+    /// The same store, signing the audit entries it appends with `key` (and checking them
+    /// with it).
+    pub fn with_audit_key(mut self, key: audit::AuditKey) -> Store {
+        self.audit_key = Some(std::sync::Arc::new(key));
+        self
+    }
+
+    /// The audit key, if one is configured.
+    pub fn audit_key(&self) -> Option<&audit::AuditKey> {
+        self.audit_key.as_deref()
     }
 
     /// Which database this store uses.

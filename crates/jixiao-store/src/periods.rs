@@ -82,6 +82,7 @@ impl Store {
             summaries::touch(&mut tx, Touch::Scheme(scheme_id)).await?;
         }
         audit::append(
+            self.audit_key(),
             &mut tx,
             Record {
                 actor: by,
@@ -179,6 +180,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         audit::append(
+            self.audit_key(),
             &mut tx,
             Record {
                 actor: by,
@@ -241,6 +243,7 @@ impl Store {
             });
         }
         audit::append(
+            self.audit_key(),
             &mut tx,
             Record {
                 actor: by,

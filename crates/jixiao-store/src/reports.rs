@@ -70,6 +70,7 @@ fn snapshot(r: &ReportRecord) -> String {
 /// Ends a versioned change of one report: a stale version (no row updated) is a conflict;
 /// otherwise the report as it now is, audited with its before and after, committed.
 async fn finish(
+    key: Option<&audit::AuditKey>,
     mut tx: Transaction<'static, Any>,
     by: &Actor,
     cur: &ReportRecord,
@@ -86,6 +87,7 @@ async fn finish(
         .await?
         .ok_or(StoreError::NotFound("进度报告"))?;
     audit::append(
+        key,
         &mut tx,
         Record {
             actor: by,
@@ -238,6 +240,7 @@ impl Store {
         };
         summaries::touch(&mut tx, Touch::Task(d.task_id)).await?;
         audit::append(
+            self.audit_key(),
             &mut tx,
             Record {
                 actor: by,
@@ -320,7 +323,7 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        finish(tx, by, &cur, n, "report.verify").await
+        finish(self.audit_key(), tx, by, &cur, n, "report.verify").await
     }
 
     /// Records (or, with `None`, clears) the reviewer's grade of a qualitative task and the
@@ -350,7 +353,7 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        finish(tx, by, &cur, n, "report.grade").await
+        finish(self.audit_key(), tx, by, &cur, n, "report.grade").await
     }
 
     async fn transition(
@@ -403,6 +406,6 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        finish(tx, by, &cur, n, action).await
+        finish(self.audit_key(), tx, by, &cur, n, action).await
     }
 }

@@ -134,6 +134,7 @@ enum Entry {
 /// commits it with the change. Every change of the setup can move a score, so none commits
 /// without naming what it touched.
 async fn commit_logged(
+    key: Option<&audit::AuditKey>,
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
     by: &Actor,
     touched: Touch,
@@ -143,6 +144,7 @@ async fn commit_logged(
 ) -> Result<(), StoreError> {
     summaries::touch(&mut tx, touched).await?;
     audit::append(
+        key,
         &mut tx,
         Record {
             actor: by,
@@ -226,6 +228,7 @@ impl Store {
             "max_addition": max_addition, "max_deduction": max_deduction,
         });
         commit_logged(
+            self.audit_key(),
             tx,
             by,
             Touch::Scheme(scheme_id),
@@ -277,6 +280,7 @@ impl Store {
             "scheme_id": scheme_id, "name": name, "effect": code, "cap_points": cap, "grade": grade,
         });
         commit_logged(
+            self.audit_key(),
             tx,
             by,
             Touch::Scheme(scheme_id),
@@ -448,6 +452,7 @@ impl Store {
             "amount": amount, "reason": reason,
         });
         commit_logged(
+            self.audit_key(),
             tx,
             by,
             Touch::Unit { scheme_id, unit_id },
@@ -507,6 +512,7 @@ impl Store {
             "scheme_id": scheme_id, "unit_id": unit_id, "item_id": item_id, "reason": reason,
         });
         commit_logged(
+            self.audit_key(),
             tx,
             by,
             Touch::Unit { scheme_id, unit_id },
@@ -566,6 +572,7 @@ impl Store {
             return Err(StoreError::NotFound(what));
         }
         commit_logged(
+            self.audit_key(),
             tx,
             by,
             touched,
@@ -635,6 +642,7 @@ impl Store {
                 .await?;
         }
         commit_logged(
+            self.audit_key(),
             tx,
             by,
             Touch::Scheme(scheme_id),
@@ -679,6 +687,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         commit_logged(
+            self.audit_key(),
             tx,
             by,
             Touch::Task(task_id),
@@ -736,6 +745,7 @@ impl Store {
             o.map(|(p, r)| serde_json::json!({ "points": p, "reason": r }).to_string())
         };
         commit_logged(
+            self.audit_key(),
             tx,
             by,
             Touch::Task(task_id),
@@ -897,6 +907,7 @@ impl Store {
             "periods": periods.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(),
         });
         commit_logged(
+            self.audit_key(),
             tx,
             by,
             Touch::Scheme(id),
