@@ -817,3 +817,33 @@ async fn the_served_openapi_document_is_valid_and_matches_the_routes() {
         );
     }
 }
+
+/// A password reset or a deactivation ends the account's API tokens for good: reactivating the
+/// account brings none back.
+#[tokio::test]
+async fn a_reset_or_a_deactivation_revokes_every_token() {
+    let db = databases().await.remove(0);
+    let store = two_departments(&db, TABLE).await;
+    let server = TestServer::start(store.clone()).await;
+    for (who, change) in [("t_reset", "reset"), ("t_off", "deactivate")] {
+        let token = api_token(&server, who, Role::Reporter, "甲一单位", "read").await;
+        let api = Api::new(&server.base, Some(&token));
+        assert_eq!(api.get("/me").await.status, 200, "{who}");
+        let id = store.user_for_login(who).await.unwrap().unwrap().0.id;
+        let admin = jixiao_store::Actor::cli();
+        if change == "reset" {
+            let hash = jixiao_web::auth::hash_password("another password 12".into())
+                .await
+                .unwrap();
+            store.set_password_hash(&admin, id, &hash).await.unwrap();
+        } else {
+            store.set_user_active(&admin, id, false).await.unwrap();
+            store.set_user_active(&admin, id, true).await.unwrap();
+        }
+        assert_eq!(
+            api.get("/me").await.status,
+            401,
+            "{who} after {change}"
+        );
+    }
+}

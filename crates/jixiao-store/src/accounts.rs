@@ -63,6 +63,21 @@ pub struct NewUser {
 const USER_COLUMNS: &str =
     "id, username, display_name, role, unit_id, locale, failed_logins, locked_until, active";
 
+/// Revokes every API token of a user still in force.
+async fn revoke_tokens_of(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user_id: i64,
+) -> Result<u64, StoreError> {
+    Ok(sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now())
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
+}
+
 /// What [`Store::reserve_login_attempt`] decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginAttempt {
@@ -328,10 +343,13 @@ impl Store {
             return Err(StoreError::NotFound("账户"));
         }
         if !active {
+            // Deactivating ends every session and revokes every token for good: reactivating
+            // the account later brings none of them back.
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
+            revoke_tokens_of(&mut tx, user_id).await?;
         }
         audit::append(
             self.audit_key(),
@@ -377,6 +395,8 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        // A reset password means the old one may be known: its holder's API tokens go too.
+        revoke_tokens_of(&mut tx, user_id).await?;
         audit::append(
             self.audit_key(),
             &mut tx,
