@@ -281,3 +281,63 @@ async fn the_upload_page_previews_with_locations_and_imports_on_confirmation() {
         assert_eq!(db.counts().await, (1, 15), "replaced, not added");
     }
 }
+
+/// Moving a unit changes who reaches it: the move is audited, and a move under its own subtree
+/// (which would make the tree a cycle, 2→3→2) is refused with a reason.
+#[tokio::test]
+async fn a_unit_moves_under_another_with_an_audit_entry_but_never_under_itself() {
+    for db in databases().await {
+        let store = db.store().await;
+        let cli = jixiao_store::Actor::cli();
+        let top = store.ensure_unit(&cli, "县政府", None).await.unwrap();
+        let dept = store
+            .ensure_unit(&cli, "县民政局", Some(top))
+            .await
+            .unwrap();
+        let office = store
+            .ensure_unit(&cli, "县民政局办公室", Some(dept))
+            .await
+            .unwrap();
+        let err = store
+            .ensure_unit(&cli, "县民政局", Some(office))
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("下级单位"),
+            "{}: {err}",
+            db.backend
+        );
+        let own = store.ensure_unit(&cli, "县民政局", Some(dept)).await;
+        assert!(own.is_err(), "{}: a unit is not its own parent", db.backend);
+        let same = store.ensure_unit(&cli, "县民政局", Some(top)).await;
+        assert!(
+            same.is_ok(),
+            "{}: the same parent again is no move",
+            db.backend
+        );
+        let other = store
+            .ensure_unit(&cli, "县财政局", Some(top))
+            .await
+            .unwrap();
+        store
+            .ensure_unit(&cli, "县民政局办公室", Some(other))
+            .await
+            .unwrap();
+        let moves: Vec<_> = store
+            .audit_entries(100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "unit.move")
+            .collect();
+        assert_eq!(moves.len(), 1, "{}", db.backend);
+        assert_eq!(moves[0].entity_id, Some(office));
+        assert!(
+            moves[0]
+                .before
+                .as_deref()
+                .unwrap()
+                .contains(&dept.to_string())
+        );
+    }
+}

@@ -840,10 +840,6 @@ async fn a_reset_or_a_deactivation_revokes_every_token() {
             store.set_user_active(&admin, id, false).await.unwrap();
             store.set_user_active(&admin, id, true).await.unwrap();
         }
-        assert_eq!(
-            api.get("/me").await.status,
-            401,
-            "{who} after {change}"
-        );
+        assert_eq!(api.get("/me").await.status, 401, "{who} after {change}");
     }
 }

@@ -507,12 +507,48 @@ impl Store {
             .await?;
         let id = match found {
             Some(id) => {
-                if let Some(p) = parent {
-                    sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2 AND id <> $1")
+                let before: Option<i64> =
+                    sqlx::query_scalar("SELECT parent_id FROM units WHERE id = $1")
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if let Some(p) = parent.filter(|p| Some(*p) != before) {
+                    // A unit under its own subtree would make a cycle (2→3→2): reach, ranking
+                    // and the tree's pages would loop.
+                    let cycle: Option<i64> = sqlx::query_scalar(
+                        "WITH RECURSIVE tree(id) AS ( \
+                           SELECT id FROM units WHERE id = $1 \
+                           UNION SELECT u.id FROM units u JOIN tree t ON u.parent_id = t.id) \
+                         SELECT id FROM tree WHERE id = $2",
+                    )
+                    .bind(id)
+                    .bind(p)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if cycle.is_some() {
+                        return Err(StoreError::Invalid(format!(
+                            "不能把单位「{name}」放到它自己或它的下级单位之下"
+                        )));
+                    }
+                    sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2")
                         .bind(p)
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
+                    // Who sees the unit changes with its parent: audited.
+                    audit::append(
+                        self.audit_key(),
+                        &mut tx,
+                        Record {
+                            actor: by,
+                            action: "unit.move",
+                            entity: "unit",
+                            entity_id: Some(id),
+                            before: Some(serde_json::json!({ "parent_id": before }).to_string()),
+                            after: Some(serde_json::json!({ "parent_id": p }).to_string()),
+                        },
+                    )
+                    .await?;
                 }
                 id
             }

@@ -26,7 +26,14 @@ pub enum WebError {
 
 impl From<jixiao_store::StoreError> for WebError {
     fn from(e: jixiao_store::StoreError) -> Self {
-        WebError::Internal(e.to_string())
+        use jixiao_store::StoreError;
+        match e {
+            // Something the user asked for that cannot be done: said as the store says it.
+            StoreError::Invalid(msg) => WebError::BadRequest(msg),
+            e @ StoreError::Duplicate(_) => WebError::BadRequest(e.to_string()),
+            StoreError::NotFound(_) => WebError::NotFound,
+            other => WebError::Internal(other.to_string()),
+        }
     }
 }
 

@@ -157,6 +157,7 @@ impl From<jixiao_store::StoreError> for Problem {
             StoreError::Duplicate(name) => {
                 Problem::new(StatusCode::CONFLICT, "duplicate").detail(format!("「{name}」已存在"))
             }
+            StoreError::Invalid(msg) => Problem::invalid(msg),
             e @ StoreError::WouldReplace { .. } => {
                 Problem::new(StatusCode::CONFLICT, "would_replace").detail(e.to_string())
             }
