@@ -30,7 +30,9 @@ impl From<jixiao_store::StoreError> for WebError {
         match e {
             // Something the user asked for that cannot be done: said as the store says it.
             StoreError::Invalid(msg) => WebError::BadRequest(msg),
-            e @ StoreError::Duplicate(_) => WebError::BadRequest(e.to_string()),
+            e @ (StoreError::Duplicate(_) | StoreError::WrongState { .. }) => {
+                WebError::BadRequest(e.to_string())
+            }
             StoreError::NotFound(_) => WebError::NotFound,
             other => WebError::Internal(other.to_string()),
         }
