@@ -258,6 +258,12 @@ pub struct ServeArgs {
     /// 后台刷新过期得分汇总的间隔秒数（0 为不刷新；多实例时同一时间只有一个实例刷新）
     #[arg(long, env = "JIXIAO_REFRESH_SECONDS", default_value_t = 10)]
     pub refresh_seconds: u64,
+    /// 客户端发送请求头的时限（秒），超时断开连接（防慢速攻击）
+    #[arg(long, env = "JIXIAO_HEADER_TIMEOUT_SECONDS", default_value_t = 10)]
+    pub header_timeout_seconds: u64,
+    /// 同一网络地址最多同时持有的连接数（反向代理之后所有客户端共用代理的地址，请调高）
+    #[arg(long, env = "JIXIAO_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
+    pub connections_per_address: usize,
     /// 审计日志锚点文件（数据库之外；每隔 --audit-anchor-seconds 秒，日志有新记录时追加一行）
     #[arg(long, env = "JIXIAO_AUDIT_ANCHOR_FILE", value_name = "FILE")]
     pub audit_anchor_file: Option<std::path::PathBuf>,

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::support::{ServeProcess, databases};
+use crate::support::{ServeProcess, TestServer, databases};
 
 /// The samples of a Prometheus text exposition, `name{labels}` → value; panics on a line that
 /// is neither a comment nor a sample.
@@ -177,4 +177,77 @@ async fn sigterm_lets_a_request_in_flight_finish_then_stops() {
         assert!(status.success(), "{}: {status}", db.backend);
         assert!(said.contains("jixiao 已停止"), "{}: {said}", db.backend);
     }
+}
+
+/// A client that sends half a request and waits (slowloris) is cut once the header timeout
+/// has passed, and the server goes on answering others.
+#[tokio::test]
+async fn a_half_sent_request_is_cut_within_the_header_timeout() {
+    let db = databases().await.remove(0);
+    let config = jixiao_web::WebConfig {
+        connections: jixiao_web::ConnectionLimits {
+            header_timeout: std::time::Duration::from_secs(1),
+            per_address: 256,
+        },
+        ..Default::default()
+    };
+    let server = TestServer::start_with(db.store().await, config).await;
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        slow.read_to_end(&mut buf),
+    )
+    .await;
+    assert!(
+        read.is_ok(),
+        "the half-sent request was still open after 5 s"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "cut after {:?}",
+        started.elapsed()
+    );
+    assert!(
+        !String::from_utf8_lossy(&buf).contains("200 OK"),
+        "no answer to a request never finished"
+    );
+    let (status, _) = server.get("/healthz").await;
+    assert_eq!(status, 200, "others are still served");
+}
+
+/// One address holding its quota of connections cannot open more until one closes.
+#[tokio::test]
+async fn connections_from_one_address_are_capped() {
+    let db = databases().await.remove(0);
+    let config = jixiao_web::WebConfig {
+        connections: jixiao_web::ConnectionLimits {
+            header_timeout: std::time::Duration::from_secs(30),
+            per_address: 3,
+        },
+        ..Default::default()
+    };
+    let server = TestServer::start_with(db.store().await, config).await;
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        held.push(tokio::net::TcpStream::connect(&addr).await.unwrap());
+    }
+    // Let the server accept them before the fourth arrives.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let mut fourth = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let mut buf = [0u8; 16];
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), fourth.read(&mut buf))
+        .await
+        .expect("the fourth connection is closed at once");
+    assert!(matches!(closed, Ok(0) | Err(_)), "{closed:?}");
+    drop(held.pop());
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let (status, _) = server.get("/healthz").await;
+    assert_eq!(status, 200, "a freed slot serves again");
 }

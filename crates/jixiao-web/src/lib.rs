@@ -30,7 +30,6 @@ mod worklist;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use jixiao_store::Store;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -47,6 +46,29 @@ pub struct WebConfig {
     pub api_limiter: api::ApiLimiter,
     /// Failed logins per client address.
     pub login_guard: std::sync::Arc<auth::LoginGuard>,
+    /// What one client may cost the server: time to send a request's headers, connections.
+    pub connections: ConnectionLimits,
+}
+
+/// Limits on the connections of one client, against slow or piled-up clients: a client that
+/// has not sent a request's headers within `header_timeout` (the first request, or the next on
+/// a kept-alive connection) is cut, and one address holds at most `per_address` connections
+/// at once (behind a reverse proxy every client shares its address: raise it there).
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// Time to send a request's headers.
+    pub header_timeout: std::time::Duration,
+    /// Connections one address may hold at once.
+    pub per_address: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            header_timeout: std::time::Duration::from_secs(10),
+            per_address: 256,
+        }
+    }
 }
 
 /// What every handler gets.
@@ -130,16 +152,109 @@ async fn same_origin(
     next.run(req).await
 }
 
-/// Serves the app on `listener` until `shutdown` completes; in-flight requests finish.
+/// Serves the app on `listener` until `shutdown` completes; in-flight requests finish. Each
+/// connection is served by hyper's HTTP/1 with the limits of [`ConnectionLimits`] (a client
+/// slow to send its headers is cut; an address holding too many connections is refused), and
+/// the handlers see the client's address as `ConnectInfo<SocketAddr>`.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
+    let limits = state.config.connections;
+    let router = app(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let open: Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>> =
+        Arc::default();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of descriptors, a connection reset before accept: wait a moment
+                    // rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Some(held) = ConnectionSlot::take(&open, remote.ip(), limits.per_address) else {
+            tracing::warn!(ip = %remote.ip(), "connection refused: too many from this address");
+            drop(stream);
+            continue;
+        };
+        let svc = router.clone().map_request(
+            move |mut req: axum::extract::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(remote));
+                req
+            },
+        );
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_timeout)
+            .serve_connection(
+                TokioIo::new(stream),
+                hyper_util::service::TowerToHyperService::new(svc),
+            );
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _held = held;
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    // Requests in flight finish; idle connections close.
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// One connection counted against its address while it lives.
+struct ConnectionSlot {
+    open: Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>,
+    ip: std::net::IpAddr,
+}
+
+impl ConnectionSlot {
+    fn take(
+        open: &Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>,
+        ip: std::net::IpAddr,
+        cap: usize,
+    ) -> Option<ConnectionSlot> {
+        let mut map = open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = map.entry(ip).or_insert(0);
+        if *n >= cap {
+            return None;
+        }
+        *n += 1;
+        Some(ConnectionSlot {
+            open: open.clone(),
+            ip,
+        })
+    }
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        let mut map = self
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = map.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                map.remove(&self.ip);
+            }
+        }
+    }
 }
