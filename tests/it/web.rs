@@ -293,3 +293,24 @@ async fn a_task_page_shows_its_target_path_and_progress() {
         "an empty progress cell shows as not reported"
     );
 }
+
+/// Behind HTTPS (`--secure-cookies`) every answer carries HSTS; over plain HTTP none does.
+#[tokio::test]
+async fn hsts_is_sent_only_when_served_behind_https() {
+    for secure in [true, false] {
+        let db = databases().await.remove(0);
+        let config = jixiao_web::WebConfig {
+            secure_cookies: secure,
+            ..Default::default()
+        };
+        let server = TestServer::start_with(db.store().await, config).await;
+        let r = reqwest::get(format!("{}/login", server.base))
+            .await
+            .unwrap();
+        assert_eq!(
+            r.headers().get("strict-transport-security").is_some(),
+            secure,
+            "secure cookies: {secure}"
+        );
+    }
+}

@@ -85,9 +85,17 @@ pub fn app(state: AppState) -> Router {
     let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
     let metrics = Arc::new(metrics::Metrics::default());
+    // Served behind HTTPS (Secure cookies): browsers are told to come back over HTTPS only.
+    let hsts = state.config.secure_cookies.then(|| {
+        SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        )
+    });
     pages::router()
         .merge(api::router().0)
         .with_state(state)
+        .layer(tower::util::option_layer(hsts))
         .layer(axum::middleware::from_fn_with_state(
             metrics.clone(),
             metrics::track,
@@ -184,6 +192,8 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        // Small answers go out at once rather than waiting for more to send.
+        let _ = stream.set_nodelay(true);
         let Some(held) = ConnectionSlot::take(&open, remote.ip(), limits.per_address) else {
             tracing::warn!(ip = %remote.ip(), "connection refused: too many from this address");
             drop(stream);
