@@ -240,12 +240,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                 .copied()
                 .filter(|&j| !used[j] && unit_score(&t.unit, &pf[j].q.unit) >= 2)
                 .collect();
-            // a part as large as the whole is no part (已完成26件 … ；已开工事项65件 of 65件)
-            if cands.len() < 2
-                || cands
-                    .iter()
-                    .any(|&j| is_total(&pt, &pf[j]) || same_value(pf[j].q.value, t.value))
-            {
+            if cands.len() < 2 || cands.iter().any(|&j| is_total(&pt, &pf[j])) {
                 continue;
             }
             // a stated rate that one part answers (投产7个,投产率达70% of 10个) says that part
@@ -370,7 +365,14 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                 if us == 0 {
                     continue;
                 }
-                let key = (us, ov, totals[j], j >= cursor, -(j as i64));
+                let key = (
+                    us,
+                    !is_part(&pt, p),
+                    ov,
+                    totals[j],
+                    j >= cursor,
+                    -(j as i64),
+                );
                 if best.as_ref().is_none_or(|(bk, _)| key > *bk) {
                     best = Some((key, j));
                 }
@@ -599,7 +601,13 @@ pub fn assess(target: &str, progress: &str) -> Reading {
 
 /// How a progress count ranks for a target: unit agreement, shared words, a total, after the
 /// previous pair, earlier.
-type PairKey = (u8, usize, bool, bool, i64);
+type PairKey = (u8, bool, usize, bool, bool, i64);
+
+/// A count after 其中 in its sentence is a part of a total said before it (接通天然气172083户，
+/// 其中东营区完成26866户): the total answers first.
+fn is_part(t: &Text, f: &Found) -> bool {
+    t.contains(sentence_start(t, f.pre), f.pre, "其中")
+}
 
 /// The most quantities of one text that [`assess`] pairs (the rest are ignored).
 const MAX_QUANTITIES: usize = 256;
@@ -1025,9 +1033,15 @@ fn restates_target(
         }
     }
     // the target named again: 目标任务(60%), “5.5%左右”的既定目标, “扩招200万人”的目标
+    // …also further in a list in those parentheses: 目标(470亿元、106.5亿元、30亿元)
+    let open = (f.pre.saturating_sub(24)..f.pre)
+        .rev()
+        .take_while(|&k| c[k] != ')')
+        .find(|&k| c[k] == '(');
     let named_before = ["目标任务(", "目标(", "任务("]
         .iter()
-        .any(|w| t.ends(f.pre, w));
+        .any(|w| t.ends(f.pre, w))
+        || open.is_some_and(|o| ["目标", "任务", "计划"].iter().any(|w| t.ends(o, w)));
     let mut k = f.b;
     while k < c.len() && matches!(c[k], '”' | '"' | ')' | '」' | '左' | '右' | ' ') {
         k += 1;
