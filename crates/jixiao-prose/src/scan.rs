@@ -335,6 +335,10 @@ fn magnitude_after(t: &Text, j: usize) -> (usize, f64, Option<Approx>) {
     let mut approx = None;
     let is_mag =
         |k: usize| k < n && matches!(c[k], '百' | '千' | '万' | '亿') && unit_at(t, k).is_none();
+    // Some pages space their figures: "27 亿元"
+    if k + 1 < n && c[k] == ' ' && matches!(c[k + 1], '万' | '亿') && is_mag(k + 1) {
+        k += 1;
+    }
     if k + 1 < n && matches!(c[k], '多' | '余') && is_mag(k + 1) {
         approx = Some(if c[k] == '多' {
             Approx::Duo
@@ -1164,6 +1168,15 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
         unit,
     } = head;
     let big_chinese = chinese && value >= 1e4;
+    // "2019 年", "45 %": a spaced date word or sign belongs to the number as if unspaced
+    // (a spaced measure word does not: "实际完成值：50 分值：8").
+    if unit.is_none()
+        && k + 1 < n
+        && c[k] == ' '
+        && (c[k + 1] == '%' || not_quantity_after(t, k + 1))
+    {
+        k += 1;
+    }
     let mut unit = match unit {
         Some(u) => u,
         None => {
@@ -1312,6 +1325,8 @@ mod tests {
     #[test]
     fn numbers_are_read_in_every_written_form() {
         let cases: &[(&str, f64, &str)] = &[
+            ("引进区内外资金 27 亿元", 2.7e9, "元"),
+            ("检测4.7万批次", 47000.0, "批"),
             ("培训妇女1000人", 1000.0, "人"),
             ("培训妇女１０００人", 1000.0, "人"),
             ("培训1.2万人", 12000.0, "人"),
@@ -1352,6 +1367,7 @@ mod tests {
         let cases = [
             "2022年底前完成",
             "东蕾苑二期新建工程",
+            "2019 年市政府下达",
             "轨道交通1号线一期工程",
             "第三季度",
             "第1名",
