@@ -101,7 +101,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             rate: is_rate(f),
             unit: f.q.unit.clone(),
             what: f.q.what.clone(),
-            constraint: f.q.constraint,
+            constraint: f.q.constraint.or_else(|| lower_is_better(&tt, f)),
             approx: f.q.approx,
             found: f,
             restated: false,
@@ -1086,6 +1086,31 @@ fn restates_target(
                 && unit_score(&f.q.unit, &g.q.unit) >= 2
                 && !t.contains(f.b, g.a, "其中")
         })
+}
+
+/// A rate whose lower values are better (负向指标: 失业率, 物价涨幅, 发生率 …) is a ceiling even
+/// when the target does not say 以内 or 低于: "城镇登记失业率5.5%左右" is met at 5.1%.
+fn lower_is_better(t: &Text, f: &Found) -> Option<Constraint> {
+    if f.q.unit != "%" {
+        return None;
+    }
+    let cs = clause_start(t, f.pre);
+    [
+        "失业率",
+        "涨幅",
+        "发生率",
+        "死亡率",
+        "事故率",
+        "不良率",
+        "差错率",
+        "投诉率",
+        "超标率",
+        "流失率",
+        "辍学率",
+    ]
+    .iter()
+    .any(|w| t.contains(cs, f.pre, w))
+    .then_some(Constraint::AtMost)
 }
 
 /// Two descriptions share a pair of adjacent characters (年初预算资金数 and 全年预算数: 预算).
