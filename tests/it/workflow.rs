@@ -93,8 +93,13 @@ async fn the_fifth_failed_login_locks_the_account() {
 async fn three_hundred_concurrent_guesses_are_checked_at_most_five_times() {
     for db in databases().await {
         let config = jixiao_web::WebConfig {
-            // The per-address limit is another test's subject: out of the way here.
+            // The per-address limits are other tests' subjects: out of the way here (each
+            // guesser holds its own connection).
             login_guard: std::sync::Arc::new(jixiao_web::auth::LoginGuard::with_limit(100_000)),
+            connections: jixiao_web::ConnectionLimits {
+                per_address: 10_000,
+                ..Default::default()
+            },
             ..Default::default()
         };
         let (server, _, _) = arrange(&db).await;
@@ -963,4 +968,39 @@ async fn evidence_is_uploaded_checked_and_served_only_within_reach() {
         assert_eq!(r.status, 400);
         assert_eq!(server.store.attachments(report.id).await.unwrap().len(), 1);
     }
+}
+
+/// Logins, failed logins and logouts are security events in the audit log, with the account,
+/// the source address and the outcome.
+#[tokio::test]
+async fn logins_and_logouts_are_audited_with_their_source_and_outcome() {
+    let db = databases().await.remove(0);
+    let (server, _, _) = arrange(&db).await;
+    server.add_user("jia1", Role::Reporter, "甲一单位").await;
+    let mut b = server.anonymous();
+    b.login("jia1", "wrong password!").await;
+    b.login("nobody", "wrong password!").await;
+    let (status, _) = b.login("jia1", PASSWORD).await;
+    assert_eq!(status, 303);
+    let csrf = b.csrf().await;
+    assert_eq!(b.post("/logout", &[("csrf", &csrf)]).await.status, 303);
+    let entries = server.store.audit_entries(50).await.unwrap();
+    let find = |action: &str, outcome: &str| {
+        entries
+            .iter()
+            .any(|e| e.action == action && e.after.as_deref().is_some_and(|a| a.contains(outcome)))
+    };
+    assert!(find("login.failure", "wrong_password"));
+    assert!(find("login.failure", "unknown_or_inactive"));
+    assert!(find("login.success", "127.0.0.1"));
+    assert!(find("logout", "ok"));
+    assert!(
+        server
+            .store
+            .verify_audit()
+            .await
+            .unwrap()
+            .first_broken
+            .is_none()
+    );
 }

@@ -175,6 +175,42 @@ impl Store {
         .await?)
     }
 
+    /// Records a security event (login success or failure, logout, a refused login) in the
+    /// audit log: who (the account, when known, else the name typed), from which network
+    /// address, and the outcome. Written on its own transaction: it records an attempt, not a
+    /// change.
+    pub async fn record_security_event(
+        &self,
+        user_id: Option<i64>,
+        username: &str,
+        action: &str,
+        source: Option<&str>,
+        outcome: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        let actor = Actor {
+            id: user_id,
+            name: username.chars().take(64).collect(),
+        };
+        audit::append(
+            self.audit_key(),
+            &mut tx,
+            Record {
+                actor: &actor,
+                action,
+                entity: "session",
+                entity_id: user_id,
+                before: None,
+                after: Some(
+                    serde_json::json!({ "source": source, "outcome": outcome }).to_string(),
+                ),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Reserves one login attempt for `user_id` before its password is checked, so that
     /// concurrent guesses cannot all be checked against one count: the attempt is counted as a
     /// failure first (a success clears the count in [`Store::create_session`]). At most

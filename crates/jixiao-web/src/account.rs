@@ -103,6 +103,21 @@ pub(crate) async fn login(
         }
     };
 
+    // Every outcome is a security event in the audit log (等保: login success and failure,
+    // with the source address); a failure to record it is logged, never shown.
+    let source = ip.map(|ip| ip.to_string());
+    let event = |user: Option<i64>, name: String, action: &'static str, outcome: &'static str| {
+        let store = s.store.clone();
+        let source = source.clone();
+        async move {
+            if let Err(e) = store
+                .record_security_event(user, &name, action, source.as_deref(), outcome)
+                .await
+            {
+                tracing::error!(error = %e, "security event not recorded");
+            }
+        }
+    };
     let cookie_token = auth::cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
     if cookie_token.is_empty() || !auth::same_secret(cookie_token, &form.csrf) {
         return fail(t.get("login.expired").to_string());
@@ -116,6 +131,13 @@ pub(crate) async fn login(
         // Spend the same time as a real check, so timing does not tell which names exist.
         let _ = auth::verify_password(form.password.clone(), DUMMY_HASH.clone()).await;
         failed_here();
+        event(
+            None,
+            username.clone(),
+            "login.failure",
+            "unknown_or_inactive",
+        )
+        .await;
         return fail(t.get("login.failed").to_string());
     };
     let now = Utc::now();
@@ -135,6 +157,13 @@ pub(crate) async fn login(
         LoginAttempt::Reserved { attempt } => attempt,
         LoginAttempt::Locked { until } => {
             failed_here();
+            event(
+                Some(user.id),
+                user.username.clone(),
+                "login.failure",
+                "locked",
+            )
+            .await;
             tracing::warn!(user = %user.username, "login refused: account locked");
             let minutes = chrono::DateTime::parse_from_rfc3339(&until)
                 .map(|u| (u.with_timezone(&Utc) - now).num_minutes() + 1)
@@ -145,6 +174,13 @@ pub(crate) async fn login(
     if !auth::verify_password(form.password.clone(), hash).await {
         failed_here();
         tracing::warn!(user = %user.username, attempt, "failed login");
+        event(
+            Some(user.id),
+            user.username.clone(),
+            "login.failure",
+            "wrong_password",
+        )
+        .await;
         return if attempt >= auth::LOCK_AFTER {
             fail(t.fill(
                 "login.locked",
@@ -167,6 +203,7 @@ pub(crate) async fn login(
         return LocalizedError(locale, e.into()).into_response();
     }
     tracing::info!(user = %user.username, "login");
+    event(Some(user.id), user.username.clone(), "login.success", "ok").await;
     let secure = s.config.secure_cookies;
     let mut resp = Redirect::to(&next).into_response();
     let mut cookies = vec![
@@ -212,6 +249,19 @@ pub(crate) async fn logout(
     }
     if let Err(e) = s.store.delete_session(&session.token_hash).await {
         return LocalizedError(locale, e.into()).into_response();
+    }
+    if let Err(e) = s
+        .store
+        .record_security_event(
+            Some(session.user.id),
+            &session.user.username,
+            "logout",
+            None,
+            "ok",
+        )
+        .await
+    {
+        tracing::error!(error = %e, "security event not recorded");
     }
     logged_out(s.config.secure_cookies)
 }
