@@ -1004,3 +1004,26 @@ async fn logins_and_logouts_are_audited_with_their_source_and_outcome() {
             .is_none()
     );
 }
+
+/// An account keeps at most ten sessions: the eleventh login ends the oldest.
+#[tokio::test]
+async fn the_eleventh_login_ends_the_oldest_session() {
+    let db = databases().await.remove(0);
+    let (server, _, _) = arrange(&db).await;
+    server.add_user("jia1", Role::Reporter, "甲一单位").await;
+    let mut browsers = Vec::new();
+    for _ in 0..11 {
+        let mut b = server.anonymous();
+        let (status, _) = b.login("jia1", PASSWORD).await;
+        assert_eq!(status, 303);
+        browsers.push(b);
+    }
+    assert_eq!(
+        browsers[0].get("/").await.status,
+        303,
+        "the oldest session ended"
+    );
+    for b in &browsers[1..] {
+        assert_eq!(b.get("/").await.status, 200, "the ten newest still work");
+    }
+}

@@ -286,7 +286,12 @@ impl Store {
         Ok(LoginAttempt::Locked { until })
     }
 
-    /// Starts a session after a successful login: failures are forgotten.
+    /// The most sessions one account keeps: a new login beyond them ends the oldest.
+    pub const MAX_SESSIONS_PER_USER: i64 = 10;
+
+    /// Starts a session after a successful login: failures are forgotten, sessions that have
+    /// expired (anyone's) are purged, and the account keeps at most
+    /// [`Store::MAX_SESSIONS_PER_USER`] sessions (the oldest end first).
     pub async fn create_session(
         &self,
         user_id: i64,
@@ -299,6 +304,19 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "DELETE FROM sessions WHERE user_id = $1 AND id NOT IN ( \
+               SELECT id FROM sessions WHERE user_id = $1 \
+               ORDER BY created_at DESC, id DESC LIMIT $2)",
+        )
+        .bind(user_id)
+        .bind(Self::MAX_SESSIONS_PER_USER - 1)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO sessions (id, user_id, csrf, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5)",
