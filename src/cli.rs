@@ -258,6 +258,9 @@ pub struct ServeArgs {
     /// 后台刷新过期得分汇总的间隔秒数（0 为不刷新；多实例时同一时间只有一个实例刷新）
     #[arg(long, env = "JIXIAO_REFRESH_SECONDS", default_value_t = 10)]
     pub refresh_seconds: u64,
+    /// 会话闲置多少分钟后失效（0 为不限；绝对有效期另为 10 小时）
+    #[arg(long, env = "JIXIAO_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: u64,
     /// 客户端发送请求头的时限（秒），超时断开连接（防慢速攻击）
     #[arg(long, env = "JIXIAO_HEADER_TIMEOUT_SECONDS", default_value_t = 10)]
     pub header_timeout_seconds: u64,

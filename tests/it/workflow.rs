@@ -1027,3 +1027,40 @@ async fn the_eleventh_login_ends_the_oldest_session() {
         assert_eq!(b.get("/").await.status, 200, "the ten newest still work");
     }
 }
+
+/// A session unused for longer than the idle timeout has ended; one in use goes on.
+#[tokio::test]
+async fn an_idle_session_ends_after_the_idle_timeout() {
+    for db in databases().await {
+        let config = jixiao_web::WebConfig {
+            session_idle: std::time::Duration::from_secs(30 * 60),
+            ..Default::default()
+        };
+        let (server, _, _) = arrange(&db).await;
+        let server = TestServer::start_with(server.store.clone(), config).await;
+        server.add_user("jia1", Role::Reporter, "甲一单位").await;
+        let mut idle = server.anonymous();
+        assert_eq!(idle.login("jia1", PASSWORD).await.0, 303);
+        let mut busy = server.anonymous();
+        assert_eq!(busy.login("jia1", PASSWORD).await.0, 303);
+        assert_eq!(idle.get("/").await.status, 200, "{}", db.backend);
+        // The first browser's session was last seen 31 minutes ago.
+        let hash = jixiao_web::auth::token_hash(&idle.cookie("jixiao_session").unwrap());
+        let then = (chrono::Utc::now() - chrono::Duration::minutes(31))
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let mut conn = raw_connection(&db.url).await;
+        sqlx::query("UPDATE sessions SET seen_at = $1 WHERE id = $2")
+            .bind(&then)
+            .bind(&hash)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(
+            idle.get("/").await.status,
+            303,
+            "{}: idle too long",
+            db.backend
+        );
+        assert_eq!(busy.get("/").await.status, 200, "{}: in use", db.backend);
+    }
+}

@@ -63,6 +63,17 @@ pub struct NewUser {
 const USER_COLUMNS: &str =
     "id, username, display_name, role, unit_id, locale, failed_logins, locked_until, active";
 
+/// A session found by its token, still in force.
+#[derive(Debug, Clone)]
+pub struct LiveSession {
+    /// Its CSRF token.
+    pub csrf: String,
+    /// When it was last seen (RFC 3339; '' before seen_at existed).
+    pub seen_at: String,
+    /// Its user.
+    pub user: UserRecord,
+}
+
 /// Revokes every API token of a user still in force.
 async fn revoke_tokens_of(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -317,14 +328,15 @@ impl Store {
         .bind(Self::MAX_SESSIONS_PER_USER - 1)
         .execute(&mut *tx)
         .await?;
+        let stamp = now();
         sqlx::query(
-            "INSERT INTO sessions (id, user_id, csrf, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (id, user_id, csrf, created_at, expires_at, seen_at) \
+             VALUES ($1, $2, $3, $4, $5, $4)",
         )
         .bind(token_hash)
         .bind(user_id)
         .bind(csrf)
-        .bind(now())
+        .bind(&stamp)
         .bind(expires_at)
         .execute(&mut *tx)
         .await?;
@@ -337,11 +349,14 @@ impl Store {
         &self,
         token_hash: &str,
         now_rfc3339: &str,
-    ) -> Result<Option<(String, UserRecord)>, StoreError> {
-        // One query: it runs on every request.
+        idle_since: &str,
+    ) -> Result<Option<LiveSession>, StoreError> {
+        // One query: it runs on every request. A session not seen since `idle_since` has
+        // ended (idle timeout); '' is a session opened before seen_at existed.
         #[derive(FromRow)]
         struct Row {
             csrf: String,
+            seen_at: String,
             #[sqlx(flatten)]
             user: UserRecord,
         }
@@ -350,15 +365,33 @@ impl Store {
             .map(|c| format!("u.{}", c.trim()))
             .collect();
         let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT s.csrf, {} FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.id = $1 AND s.expires_at > $2 AND u.active = 1",
+            "SELECT s.csrf, s.seen_at, {} FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.id = $1 AND s.expires_at > $2 AND (s.seen_at = '' OR s.seen_at > $3) \
+             AND u.active = 1",
             columns.join(", ")
         )))
         .bind(token_hash)
         .bind(now_rfc3339)
+        .bind(idle_since)
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.map(|r| (r.csrf, r.user)))
+        Ok(row.map(|r| LiveSession {
+            csrf: r.csrf,
+            seen_at: r.seen_at,
+            user: r.user,
+        }))
+    }
+
+    /// Marks a session as seen now (the idle timeout counts from here).
+    pub async fn touch_session(&self, token_hash: &str, now: &str) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query("UPDATE sessions SET seen_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Ends one session.

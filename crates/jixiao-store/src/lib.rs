@@ -29,7 +29,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 use std::sync::Once;
 
-pub use accounts::{LoginAttempt, NewUser, UserRecord};
+pub use accounts::{LiveSession, LoginAttempt, NewUser, UserRecord};
 pub use api::{ListFilter, Reach, ReportRow, TaskRecord, TokenRecord};
 pub use attachments::AttachmentInfo;
 pub use audit::{Actor, Anchor, AuditEntry, AuditKey, ChainCheck};

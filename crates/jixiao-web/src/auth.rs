@@ -269,11 +269,28 @@ pub async fn session_of(
         return Ok(None);
     };
     let hash = token_hash(token);
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let Some((csrf, user)) = state.store.session(&hash, &now).await? else {
+    let at = chrono::Utc::now();
+    let stamp =
+        |d: chrono::DateTime<chrono::Utc>| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let now = stamp(at);
+    let idle = state.config.session_idle;
+    // No idle timeout (zero): every seen_at is later than ''.
+    let idle_since = (!idle.is_zero())
+        .then(|| chrono::Duration::from_std(idle).ok())
+        .flatten()
+        .and_then(|d| at.checked_sub_signed(d))
+        .map(stamp)
+        .unwrap_or_default();
+    let Some(live) = state.store.session(&hash, &now, &idle_since).await? else {
         return Ok(None);
     };
-    Ok(Some(Session::of(&state.store, user, csrf, hash).await?))
+    // Seen now; written at most once a minute per session, so a busy page costs no write.
+    if live.seen_at.is_empty() || live.seen_at < stamp(at - chrono::Duration::minutes(1)) {
+        state.store.touch_session(&hash, &now).await?;
+    }
+    Ok(Some(
+        Session::of(&state.store, live.user, live.csrf, hash).await?,
+    ))
 }
 
 impl Session {

@@ -48,6 +48,8 @@ pub struct WebConfig {
     pub login_guard: std::sync::Arc<auth::LoginGuard>,
     /// What one client may cost the server: time to send a request's headers, connections.
     pub connections: ConnectionLimits,
+    /// A browser session unused this long ends (idle timeout); zero: none.
+    pub session_idle: std::time::Duration,
 }
 
 /// Limits on the connections of one client, against slow or piled-up clients: a client that
