@@ -155,7 +155,7 @@ pub(crate) async fn login(
     };
     let attempt = match attempt {
         LoginAttempt::Reserved { attempt } => attempt,
-        LoginAttempt::Locked { until } => {
+        LoginAttempt::Locked { .. } => {
             failed_here();
             event(
                 Some(user.id),
@@ -165,10 +165,9 @@ pub(crate) async fn login(
             )
             .await;
             tracing::warn!(user = %user.username, "login refused: account locked");
-            let minutes = chrono::DateTime::parse_from_rfc3339(&until)
-                .map(|u| (u.with_timezone(&Utc) - now).num_minutes() + 1)
-                .unwrap_or(auth::LOCK_MINUTES);
-            return fail(t.fill("login.locked", &[("minutes", &minutes.to_string())]));
+            // One message for every failure: it does not tell a locked account from an
+            // unknown name or a wrong password.
+            return fail(t.get("login.failed").to_string());
         }
     };
     if !auth::verify_password(form.password.clone(), hash).await {
@@ -181,14 +180,7 @@ pub(crate) async fn login(
             "wrong_password",
         )
         .await;
-        return if attempt >= auth::LOCK_AFTER {
-            fail(t.fill(
-                "login.locked",
-                &[("minutes", &auth::LOCK_MINUTES.to_string())],
-            ))
-        } else {
-            fail(t.get("login.failed").to_string())
-        };
+        return fail(t.get("login.failed").to_string());
     }
     let (token, csrf) = match (auth::new_token(), auth::new_token()) {
         (Ok(a), Ok(b)) => (a, b),
