@@ -258,6 +258,14 @@ pub struct ServeArgs {
     /// 后台刷新过期得分汇总的间隔秒数（0 为不刷新；多实例时同一时间只有一个实例刷新）
     #[arg(long, env = "JIXIAO_REFRESH_SECONDS", default_value_t = 10)]
     pub refresh_seconds: u64,
+    /// 可信的反向代理地址（可重复，或以逗号分隔）：只有来自它们的 X-Forwarded-For 才用来识别客户端地址
+    #[arg(
+        long = "trusted-proxy",
+        env = "JIXIAO_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "IP"
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// 会话闲置多少分钟后失效（0 为不限；绝对有效期另为 10 小时）
     #[arg(long, env = "JIXIAO_SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: u64,

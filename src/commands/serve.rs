@@ -50,6 +50,7 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
             secure_cookies: args.secure_cookies,
             api_limiter: jixiao_web::api::ApiLimiter::per_minute(args.api_requests_per_minute),
             session_idle: std::time::Duration::from_secs(args.session_idle_minutes * 60),
+            trusted_proxies: args.trusted_proxies.clone(),
             connections: jixiao_web::ConnectionLimits {
                 header_timeout: std::time::Duration::from_secs(args.header_timeout_seconds.max(1)),
                 per_address: args.connections_per_address.max(1),

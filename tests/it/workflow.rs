@@ -1082,3 +1082,83 @@ async fn an_idle_session_ends_after_the_idle_timeout() {
         assert_eq!(busy.get("/").await.status, 200, "{}: in use", db.backend);
     }
 }
+
+/// A flood of concurrent failed logins from one address is refused (429) once its budget is
+/// spent, not after every attempt has been checked; behind a trusted reverse proxy each
+/// client is its own address (X-Forwarded-For), so another client still logs in. From an
+/// untrusted peer the header changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_login_flood_from_one_address_is_refused_while_another_logs_in() {
+    let db = databases().await.remove(0);
+    let config = jixiao_web::WebConfig {
+        login_guard: std::sync::Arc::new(jixiao_web::auth::LoginGuard::with_limit(20)),
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        connections: jixiao_web::ConnectionLimits {
+            per_address: 10_000,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let (server, _, _) = arrange(&db).await;
+    let server = TestServer::start_with(server.store.clone(), config).await;
+    server.add_user("jia1", Role::Reporter, "甲一单位").await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    // A login form's CSRF pair, for any client: cookie and field.
+    let form = client
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .unwrap();
+    let cookie = form
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("jixiao_login_csrf="))
+        .map(|c| c.split(';').next().unwrap().to_string())
+        .unwrap();
+    let csrf = cookie.split('=').nth(1).unwrap().to_string();
+    let attempt = |from: &'static str, password: &'static str| {
+        let (client, base, cookie, csrf) = (
+            client.clone(),
+            server.base.clone(),
+            cookie.clone(),
+            csrf.clone(),
+        );
+        async move {
+            client
+                .post(format!("{base}/login"))
+                .header("cookie", cookie)
+                .header("x-forwarded-for", from)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form_body(&[
+                    ("csrf", csrf.as_str()),
+                    ("next", "/"),
+                    ("username", "nobody"),
+                    ("password", password),
+                ]))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let flood: Vec<_> = (0..200)
+        .map(|_| tokio::spawn(attempt("10.0.0.1", "wrong password!")))
+        .collect();
+    let mut refused = 0;
+    for f in flood {
+        if f.await.unwrap() == 429 {
+            refused += 1;
+        }
+    }
+    assert!(refused >= 180, "only {refused} of 200 were refused");
+    // Another client behind the same proxy is not held up by the flood.
+    assert_eq!(attempt("10.0.0.2", "wrong password!").await, 200);
+    // The flooding address stays refused.
+    assert_eq!(attempt("10.0.0.1", "wrong password!").await, 429);
+}

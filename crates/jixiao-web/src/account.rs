@@ -89,19 +89,19 @@ pub(crate) async fn login(
     let t = locale.catalog();
     let next = auth::local_path(form.next.as_deref());
     let fail = |msg: String| login_page(&s, locale, &uri, &next, &form.username, Some(msg));
-    let ip = peer.map(|axum::Extension(c)| c.0.ip());
-    if let Some(secs) = ip.and_then(|ip| s.config.login_guard.wait(ip)) {
+    let ip = peer
+        .map(|axum::Extension(c)| auth::client_ip(c.0.ip(), &headers, &s.config.trusted_proxies));
+    // The attempt is counted against its address before anything is checked (a flood of
+    // concurrent attempts cannot all pass first); a success takes it back.
+    if let Some(ip) = ip
+        && let Err(secs) = s.config.login_guard.reserve(ip)
+    {
         tracing::warn!(?ip, "login refused: too many failures from this address");
         let minutes = secs.div_ceil(60).to_string();
         let mut page = fail(t.fill("login.address_wait", &[("minutes", &minutes)]));
         *page.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
         return page;
     }
-    let failed_here = || {
-        if let Some(ip) = ip {
-            s.config.login_guard.failed(ip);
-        }
-    };
 
     // Every outcome is a security event in the audit log (等保: login success and failure,
     // with the source address); a failure to record it is logged, never shown.
@@ -130,7 +130,6 @@ pub(crate) async fn login(
     let Some((user, hash)) = found.filter(|(u, _)| u.active == 1) else {
         // Spend the same time as a real check, so timing does not tell which names exist.
         let _ = auth::verify_password(form.password.clone(), DUMMY_HASH.clone()).await;
-        failed_here();
         event(
             None,
             username.clone(),
@@ -156,7 +155,6 @@ pub(crate) async fn login(
     let attempt = match attempt {
         LoginAttempt::Reserved { attempt } => attempt,
         LoginAttempt::Locked { .. } => {
-            failed_here();
             event(
                 Some(user.id),
                 user.username.clone(),
@@ -171,7 +169,6 @@ pub(crate) async fn login(
         }
     };
     if !auth::verify_password(form.password.clone(), hash).await {
-        failed_here();
         tracing::warn!(user = %user.username, attempt, "failed login");
         event(
             Some(user.id),
@@ -193,6 +190,9 @@ pub(crate) async fn login(
         .await
     {
         return LocalizedError(locale, e.into()).into_response();
+    }
+    if let Some(ip) = ip {
+        s.config.login_guard.succeeded(ip);
     }
     tracing::info!(user = %user.username, "login");
     event(Some(user.id), user.username.clone(), "login.success", "ok").await;

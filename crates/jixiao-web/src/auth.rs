@@ -66,6 +66,35 @@ impl LoginGuard {
         (*n >= self.limit).then(|| left.as_secs().max(1))
     }
 
+    /// Reserves one login attempt for the address before anything is checked, counted as a
+    /// failure until it succeeds ([`LoginGuard::succeeded`]), so that a flood of concurrent
+    /// attempts cannot all pass the check before any is counted. `Err` with the seconds to
+    /// wait when the address is over its budget.
+    pub fn reserve(&self, ip: std::net::IpAddr) -> Result<(), u64> {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 100_000 {
+            map.retain(|_, (start, _)| start.elapsed() < ADDRESS_WINDOW);
+        }
+        let entry = map.entry(ip).or_insert((std::time::Instant::now(), 0));
+        if entry.0.elapsed() >= ADDRESS_WINDOW {
+            *entry = (std::time::Instant::now(), 0);
+        }
+        if entry.1 >= self.limit {
+            let left = ADDRESS_WINDOW.saturating_sub(entry.0.elapsed());
+            return Err(left.as_secs().max(1));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+
+    /// A reserved attempt logged in: it was no failure.
+    pub fn succeeded(&self, ip: std::net::IpAddr) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(entry) = map.get_mut(&ip) {
+            entry.1 = entry.1.saturating_sub(1);
+        }
+    }
+
     /// Counts a failed login from the address.
     pub fn failed(&self, ip: std::net::IpAddr) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
@@ -78,6 +107,30 @@ impl LoginGuard {
         }
         entry.1 += 1;
     }
+}
+
+/// The client's address: the connection's, or — when the connection comes from one of the
+/// `trusted` reverse proxies — the nearest address in `X-Forwarded-For` that is not one of
+/// them (a client cannot forge its way past a proxy that appends the address it saw).
+pub fn client_ip(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<std::net::IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|h| h.trim().parse().ok())
+        .collect();
+    hops.into_iter()
+        .rev()
+        .find(|h| !trusted.contains(h))
+        .unwrap_or(peer)
 }
 
 /// A fresh random token, hex.
@@ -365,6 +418,28 @@ mod tests {
         assert!(!same_secret("abc", "abd"));
         assert!(!same_secret("abc", "abcd"));
         assert!(!same_secret("", "a"));
+    }
+
+    #[test]
+    fn the_client_address_comes_from_x_forwarded_for_only_through_a_trusted_proxy() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let mut h = axum::http::HeaderMap::new();
+        h.insert("x-forwarded-for", "6.6.6.6, 10.0.0.7".parse().unwrap());
+        let proxy = [ip("127.0.0.1")];
+        // From the proxy: the address it saw (the last hop it appended), not what the client
+        // wrote before it.
+        assert_eq!(client_ip(ip("127.0.0.1"), &h, &proxy), ip("10.0.0.7"));
+        // From anyone else the header is the client's own claim: ignored.
+        assert_eq!(client_ip(ip("10.9.9.9"), &h, &proxy), ip("10.9.9.9"));
+        // Two proxies in a row: the first address that is not one of them.
+        h.insert("x-forwarded-for", "10.0.0.7, 127.0.0.2".parse().unwrap());
+        let two = [ip("127.0.0.1"), ip("127.0.0.2")];
+        assert_eq!(client_ip(ip("127.0.0.1"), &h, &two), ip("10.0.0.7"));
+        // No header: the proxy itself.
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), &axum::http::HeaderMap::new(), &proxy),
+            ip("127.0.0.1")
+        );
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub struct WebConfig {
     pub connections: ConnectionLimits,
     /// A browser session unused this long ends (idle timeout); zero: none.
     pub session_idle: std::time::Duration,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for the per-address limits);
+    /// from any other peer the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Limits on the connections of one client, against slow or piled-up clients: a client that
