@@ -314,3 +314,25 @@ async fn hsts_is_sent_only_when_served_behind_https() {
         );
     }
 }
+
+/// The account page's title is its name: no markup, no CSRF token, no new API token (a title
+/// ends up in the browser's history).
+#[tokio::test]
+async fn the_account_pages_title_is_only_its_name() {
+    let db = databases().await.remove(0);
+    let server = TestServer::start(db.store().await).await;
+    let b = server
+        .login_as("jia1", jixiao_domain::Role::Reporter, "甲一单位")
+        .await;
+    let html = b.get("/account").await.body;
+    let start = html.find("<title>").expect("a title") + "<title>".len();
+    let end = html[start..].find("</title>").expect("its end") + start;
+    let title = &html[start..end];
+    assert!(!title.contains('<') && !title.contains("&lt;"), "{title}");
+    assert!(!title.contains("csrf"), "{title}");
+    assert_eq!(
+        html.matches("class=\"tokens\"").count(),
+        1,
+        "one token section"
+    );
+}
