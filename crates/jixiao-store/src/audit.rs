@@ -171,43 +171,73 @@ fn feed(out: &mut impl FnMut(&[u8]), fields: &[Option<&str>]) {
     }
 }
 
-/// A keyed entry's hash: HMAC-SHA256 under the audit key over its sequence number, the key's
-/// id, the previous hash and every field.
-#[allow(clippy::too_many_arguments)]
-fn keyed_hash(
-    key: &AuditKey,
-    seq: i64,
-    prev: &str,
-    at: &str,
+/// An entry's fields, as its hash covers them.
+struct Fields<'a> {
+    prev: &'a str,
+    at: &'a str,
     actor_id: Option<i64>,
-    actor: &str,
-    action: &str,
-    entity: &str,
+    actor: &'a str,
+    action: &'a str,
+    entity: &'a str,
     entity_id: Option<i64>,
-    before: Option<&str>,
-    after: Option<&str>,
-) -> String {
-    let mut m = key.mac();
-    let id = |v: Option<i64>| v.map(|v| v.to_string());
-    let (seq, actor_id, entity_id) = (seq.to_string(), id(actor_id), id(entity_id));
-    feed(
-        &mut |b| m.update(b),
-        &[
-            Some("jixiao audit v2"),
-            Some(&seq),
-            Some(key.id()),
-            Some(prev),
-            Some(at),
-            actor_id.as_deref(),
-            Some(actor),
-            Some(action),
-            Some(entity),
-            entity_id.as_deref(),
-            before,
-            after,
-        ],
-    );
-    hex::encode(m.finalize().into_bytes())
+    before: Option<&'a str>,
+    after: Option<&'a str>,
+}
+
+impl<'a> Fields<'a> {
+    fn of(e: &'a AuditEntry) -> Fields<'a> {
+        Fields {
+            prev: &e.prev_hash,
+            at: &e.at,
+            actor_id: e.actor_id,
+            actor: &e.actor,
+            action: &e.action,
+            entity: &e.entity,
+            entity_id: e.entity_id,
+            before: e.before.as_deref(),
+            after: e.after.as_deref(),
+        }
+    }
+
+    /// The entry's hash: an HMAC-SHA256 under the audit key over its sequence number, the
+    /// key's id and the fields when it is signed (`signer`), else the unkeyed SHA-256 chain of
+    /// entries written without a key.
+    fn hash(&self, signer: Option<(&AuditKey, i64)>) -> String {
+        let Some((key, seq)) = signer else {
+            return entry_hash(
+                self.prev,
+                self.at,
+                self.actor_id,
+                self.actor,
+                self.action,
+                self.entity,
+                self.entity_id,
+                self.before,
+                self.after,
+            );
+        };
+        let mut m = key.mac();
+        let id = |v: Option<i64>| v.map(|v| v.to_string());
+        let (seq, actor_id, entity_id) = (seq.to_string(), id(self.actor_id), id(self.entity_id));
+        feed(
+            &mut |b| m.update(b),
+            &[
+                Some("jixiao audit v2"),
+                Some(&seq),
+                Some(key.id()),
+                Some(self.prev),
+                Some(self.at),
+                actor_id.as_deref(),
+                Some(self.actor),
+                Some(self.action),
+                Some(self.entity),
+                entity_id.as_deref(),
+                self.before,
+                self.after,
+            ],
+        );
+        hex::encode(m.finalize().into_bytes())
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -260,32 +290,18 @@ pub(crate) async fn append(
             .fetch_one(&mut **tx)
             .await?;
     let at = now();
-    let hash = match key {
-        Some(k) => keyed_hash(
-            k,
-            seq,
-            &prev,
-            &at,
-            rec.actor.id,
-            &rec.actor.name,
-            rec.action,
-            rec.entity,
-            rec.entity_id,
-            rec.before.as_deref(),
-            rec.after.as_deref(),
-        ),
-        None => entry_hash(
-            &prev,
-            &at,
-            rec.actor.id,
-            &rec.actor.name,
-            rec.action,
-            rec.entity,
-            rec.entity_id,
-            rec.before.as_deref(),
-            rec.after.as_deref(),
-        ),
-    };
+    let hash = Fields {
+        prev: &prev,
+        at: &at,
+        actor_id: rec.actor.id,
+        actor: &rec.actor.name,
+        action: rec.action,
+        entity: rec.entity,
+        entity_id: rec.entity_id,
+        before: rec.before.as_deref(),
+        after: rec.after.as_deref(),
+    }
+    .hash(key.map(|k| (k, seq)));
     sqlx::query(
         "INSERT INTO audit_log \
          (at, actor_id, actor, action, entity, entity_id, before, after, prev_hash, hash, seq, \
@@ -413,17 +429,7 @@ impl Store {
                     if last_seq.is_some() {
                         return broken(check, e.id, "带密钥签名的记录之后出现了无签名的记录");
                     }
-                    let expected = entry_hash(
-                        &e.prev_hash,
-                        &e.at,
-                        e.actor_id,
-                        &e.actor,
-                        &e.action,
-                        &e.entity,
-                        e.entity_id,
-                        e.before.as_deref(),
-                        e.after.as_deref(),
-                    );
+                    let expected = Fields::of(e).hash(None);
                     if e.hash != expected {
                         return broken(check, e.id, "记录内容与其哈希不符（被改动）");
                     }
@@ -440,19 +446,7 @@ impl Store {
                             return broken(check, e.id, "记录由另一把审计密钥签名");
                         }
                         Some(k) => {
-                            let expected = keyed_hash(
-                                k,
-                                e.seq,
-                                &e.prev_hash,
-                                &e.at,
-                                e.actor_id,
-                                &e.actor,
-                                &e.action,
-                                &e.entity,
-                                e.entity_id,
-                                e.before.as_deref(),
-                                e.after.as_deref(),
-                            );
+                            let expected = Fields::of(e).hash(Some((k, e.seq)));
                             if e.hash != expected {
                                 return broken(
                                     check,
