@@ -187,6 +187,9 @@ pub struct ScoreArgs {
     /// 填报周期（默认：最近的周期）
     #[arg(long)]
     pub period: Option<String>,
+    /// 口径：official 正式（只计已审核的报告，默认）或 provisional 含待审（已提交未审核的也计入）
+    #[arg(long, value_enum, default_value_t = BasisArg::Official)]
+    pub basis: BasisArg,
     /// 以 JSON 输出
     #[arg(long)]
     pub json: bool,
@@ -207,9 +210,30 @@ pub struct RankArgs {
     /// 填报周期（默认：最近的周期）
     #[arg(long)]
     pub period: Option<String>,
+    /// 口径：official 正式（只计已审核的报告，默认）或 provisional 含待审（已提交未审核的也计入）
+    #[arg(long, value_enum, default_value_t = BasisArg::Official)]
+    pub basis: BasisArg,
     /// 以 JSON 输出
     #[arg(long)]
     pub json: bool,
+}
+
+/// 口径 of `score` and `rank`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BasisArg {
+    /// 正式：只计已审核的报告
+    Official,
+    /// 含待审：已提交未审核的报告也计入
+    Provisional,
+}
+
+impl From<BasisArg> for jixiao_domain::Basis {
+    fn from(b: BasisArg) -> Self {
+        match b {
+            BasisArg::Official => jixiao_domain::Basis::Official,
+            BasisArg::Provisional => jixiao_domain::Basis::Provisional,
+        }
+    }
 }
 
 /// `jixiao extract`.
@@ -307,6 +331,9 @@ pub struct ImportArgs {
     /// 该单位在方案中已有任务时，用本文件替换
     #[arg(long)]
     pub replace: bool,
+    /// 进度情况导入为“已提交”，待审核后才计入正式得分（默认：考核办自己的表，直接计为已审核）
+    #[arg(long)]
+    pub for_review: bool,
     /// 表头与列的对应（表头无法识别时），如 --map 进展情况=progress,项目=task；
     /// 角色：task target progress weight level1 level2 completion responsible unit ignore
     #[arg(long, value_name = "表头=角色,…")]

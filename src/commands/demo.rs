@@ -167,7 +167,14 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
     // them instead of scoring the whole province while someone waits.
     let scored = std::time::Instant::now();
     for (code, _) in &scheme.periods {
-        jixiao_web::scores::period_summary(&store, ids.scheme_id, Some(code), None).await?;
+        jixiao_web::scores::period_summary(
+            &store,
+            ids.scheme_id,
+            Some(code),
+            None,
+            jixiao_domain::Basis::Official,
+        )
+        .await?;
     }
     outln!(
         "已计算各单位各周期的得分汇总（用时 {:.1} 秒）",

@@ -53,13 +53,15 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
                 _ => anyhow::Error::new(e),
             }
         })?;
-        prepared.push(prepare(
+        let mut one = prepare(
             &name,
             table,
             args.unit.as_deref(),
             args.period.as_deref(),
             args.replace,
-        )?);
+        )?;
+        one.plan.for_review = args.for_review;
+        prepared.push(one);
     }
 
     if args.dry_run {

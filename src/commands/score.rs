@@ -57,7 +57,9 @@ pub async fn score(db: &str, args: ScoreArgs) -> anyhow::Result<ExitCode> {
             .map(|u| u.unit_id)
             .collect(),
     };
-    let scoring = SchemeScoring::load(&store, scheme).await?;
+    let scoring = SchemeScoring::load(&store, scheme)
+        .await?
+        .with_basis(args.basis.into());
     let mut out = Vec::new();
     for unit in units {
         let Some(table) = store
@@ -136,8 +138,14 @@ pub async fn rank(db: &str, args: RankArgs) -> anyhow::Result<ExitCode> {
         let Some(fmt) = jixiao_web::export::Format::parse(format) else {
             bail!("不支持的格式「{format}」：排名表可导出 docx、xlsx、csv、html");
         };
-        let table =
-            jixiao_web::scores::ranking_table(&store, scheme, args.period.as_deref(), None).await?;
+        let table = jixiao_web::scores::ranking_table(
+            &store,
+            scheme,
+            args.period.as_deref(),
+            None,
+            args.basis.into(),
+        )
+        .await?;
         let Some(bytes) = jixiao_web::export::render_ranking(&table, fmt)? else {
             bail!("排名表不支持「{format}」格式：可导出 docx、xlsx、csv、html");
         };
@@ -149,7 +157,14 @@ pub async fn rank(db: &str, args: RankArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let ranked = ranking(&store, scheme, args.period.as_deref(), None).await?;
+    let ranked = ranking(
+        &store,
+        scheme,
+        args.period.as_deref(),
+        None,
+        args.basis.into(),
+    )
+    .await?;
     if args.json {
         let json: Vec<RankJson> = ranked
             .iter()

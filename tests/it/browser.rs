@@ -388,3 +388,124 @@ async fn the_dashboards_draw_their_charts_labelled_in_chinese_in_a_real_browser(
     }
     client.close().await.unwrap();
 }
+
+/// A unit's rank on a ranking page (its row's 名次), when listed.
+fn rank_of(html: &str, unit: &str) -> Option<usize> {
+    let body = &html[html.find("<tbody>")?..];
+    let row = &body[..body.find(&format!(">{unit}</a>"))?];
+    let cell = "data-label=\"名次\">";
+    let at = row.rfind(cell)? + cell.len();
+    row[at..].split('<').next()?.trim().parse().ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_does_not_move_the_official_ranking_and_only_approval_does_in_a_real_browser() {
+    let Some((_driver, client)) = start_browser().await else {
+        return;
+    };
+    let db = databases().await.remove(0);
+    let dir = tempfile::tempdir().unwrap();
+    let table = |progress: &str| {
+        format!(
+            " 2023年度测试考核工作任务要点完成进度情况\n\n主管部门：测试局\n\n\t一级指标\n\t二级指标\n\t任务要点名称\n\t年度目标\n\t进度情况\n\t分值权重\n\n\t履职尽责（100分）\n\t重点工作\n\t技能培训\n\t培训妇女1000人\n\t{progress}\n\t100分\n"
+        )
+    };
+    // 乙 is on the office's record with half its target; 甲 has reported nothing yet.
+    for (unit, progress) in [("甲一单位", ""), ("乙一单位", "已培训妇女500人")] {
+        let path = dir.path().join(format!("{unit}.txt"));
+        std::fs::write(&path, table(progress)).unwrap();
+        let out = jixiao(&db.url, &["import", path.to_str().unwrap(), "--unit", unit]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let server = TestServer::start(db.store().await).await;
+    server.add_user("tianbao", Role::Reporter, "甲一单位").await;
+    server.add_user("shenhe", Role::Reviewer, "测试局").await;
+    server.add_user("kaohe", Role::Admin, "测试局").await;
+    let unit = server
+        .store
+        .unit_by_name("甲一单位")
+        .await
+        .unwrap()
+        .unwrap();
+    let task = server
+        .store
+        .unit_table(1, unit.id, None)
+        .await
+        .unwrap()
+        .unwrap()
+        .tasks[0]
+        .id;
+    let steps = Steps {
+        c: &client,
+        base: server.base.clone(),
+    };
+    let task_page = format!("/tasks/{task}");
+    let jia = |html: &str| rank_of(html, "甲一单位");
+    let result: Step<()> = async {
+        steps.login("kaohe").await?;
+        steps.go("/schemes/1/ranking").await?;
+        steps.expect("正式口径").await?;
+        let before = steps.source().await?;
+        if (jia(&before), rank_of(&before, "乙一单位")) != (Some(2), Some(1)) {
+            return Err("乙 leads before anything is reported".into());
+        }
+        steps.logout().await?;
+
+        // A draft moves nothing official.
+        steps.login("tianbao").await?;
+        steps.go(&task_page).await?;
+        steps.fill("textarea[name=text]", "已培训妇女900人").await?;
+        steps.click("button[value=save]").await?;
+        steps.expect("已保存草稿").await?;
+        steps.go("/schemes/1/ranking").await?;
+        steps.expect("正式口径").await?;
+        // The reporter sees its own unit's row, with its place among all units.
+        if jia(&steps.source().await?) != Some(2) {
+            return Err("a draft moved the official ranking".into());
+        }
+        steps.go(&format!("/schemes/1/units/{}", unit.id)).await?;
+        steps.expect("草稿").await?;
+
+        // Submitted: still not official, but the provisional basis shows it, marked.
+        steps.go(&task_page).await?;
+        steps.click("button[value=submit]").await?;
+        steps.expect("已提交审核").await?;
+        steps.go("/schemes/1/ranking").await?;
+        if jia(&steps.source().await?) != Some(2) {
+            return Err("a submitted report moved the official ranking".into());
+        }
+        steps.click("p.basis a").await?;
+        steps.expect("含待审口径（非正式结果）").await?;
+        if jia(&steps.source().await?) != Some(1) {
+            return Err("the provisional ranking leaves out the submitted report".into());
+        }
+        steps.logout().await?;
+
+        // The reviewer approves: now it is official.
+        steps.login("shenhe").await?;
+        steps.go(&task_page).await?;
+        steps.expect("审核通过后最终得分为 90").await?;
+        steps.click("button[value=approve]").await?;
+        steps.expect("已审核通过").await?;
+        steps.go("/schemes/1/ranking").await?;
+        steps.expect("正式口径").await?;
+        if jia(&steps.source().await?) != Some(1) {
+            return Err("the approved report is not in the official ranking".into());
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(step) = &result {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-failures");
+        std::fs::create_dir_all(&dir).ok();
+        if let Ok(png) = client.screenshot().await {
+            std::fs::write(dir.join("basis.png"), png).ok();
+        }
+        if let Ok(html) = client.source().await {
+            std::fs::write(dir.join("basis.html"), html).ok();
+        }
+        let _ = client.close().await;
+        panic!("browser step failed: {step} (page in {})", dir.display());
+    }
+    client.close().await.unwrap();
+}

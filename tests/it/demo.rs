@@ -211,7 +211,7 @@ async fn a_province_ranking_is_paged_and_filtered_by_unit_type() {
             "--tasks-per-unit",
             "8",
             "--periods",
-            "1",
+            "4",
             "--seed",
             "5",
         ],
@@ -271,24 +271,39 @@ async fn a_province_ranking_is_paged_and_filtered_by_unit_type() {
     let (_, last) = server.get("/schemes/1?page=2").await;
     assert_eq!(last.matches("/schemes/1/units/").count(), 50);
 
-    // 预警 lists a province's lagging tasks a page at a time, with how many there are.
+    // 预警 lists a province's lagging tasks a page at a time, with how many there are: of
+    // the third quarter, where most reports are reviewed; only approved ones (official).
     let mut conn = raw_connection(&db.url).await;
-    let lagging: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM progress_reports r JOIN periods p ON p.id = r.period_id \
-         WHERE p.code = '2024' AND r.status IN ('lagging', 'seriously_lagging')",
-    )
-    .fetch_one(&mut conn)
-    .await
-    .unwrap();
+    let count = |states: &'static str| {
+        let sql = format!(
+            "SELECT COUNT(*) FROM progress_reports r JOIN periods p ON p.id = r.period_id \
+             WHERE p.code = '2024Q3' AND r.status IN ('lagging', 'seriously_lagging') \
+             AND r.state IN ({states})"
+        );
+        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+    };
+    let lagging = count("'approved'").fetch_one(&mut conn).await.unwrap();
+    let with_pending = count("'approved', 'submitted'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
     assert!(lagging > 200, "enough to page: {lagging}");
-    let (status, warnings) = server.get("/schemes/1/warnings").await;
+    assert!(with_pending > lagging, "some wait for review");
+    let (status, warnings) = server.get("/schemes/1/warnings?period=2024Q3").await;
     assert_eq!(status, 200);
     let rows = |html: &str| html.matches("href=\"/tasks/").count();
     assert_eq!(rows(&warnings), 200);
     let pages = (lagging as usize).div_ceil(200);
     assert!(warnings.contains(&format!("第 1 / {pages} 页，共 {lagging} 项")));
     let (_, last) = server
-        .get(&format!("/schemes/1/warnings?period=2024&page={pages}"))
+        .get(&format!("/schemes/1/warnings?period=2024Q3&page={pages}"))
         .await;
     assert_eq!(rows(&last), lagging as usize - (pages - 1) * 200);
+    let (_, provisional) = server
+        .get("/schemes/1/warnings?period=2024Q3&basis=provisional")
+        .await;
+    assert!(
+        provisional.contains(&format!("共 {with_pending} 项")),
+        "含待审 adds the submitted reports"
+    );
 }

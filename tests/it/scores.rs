@@ -1,7 +1,7 @@
 //! Scores and ranking: the seed's quantified tasks score from their completions, qualitative
 //! ones wait for a grade, and the total follows a reviewer's grading.
 
-use jixiao_domain::Role;
+use jixiao_domain::{Basis, Role};
 
 use crate::support::*;
 
@@ -289,7 +289,8 @@ async fn stored_summaries_follow_every_kind_of_write() {
                 " 2023年度测试考核工作任务要点完成进度情况\n\n主管部门：测试局\n\n\t一级指标\n\t二级指标\n\t任务要点名称\n\t年度目标\n\t进度情况\n\t分值权重\n\n\t履职尽责（100分）\n\t重点工作\n\t技能培训\n\t培训妇女1000人\n\t已培训妇女{n}人\n\t60分\n\t履职尽责（100分）\n\t重点工作\n\t作风建设\n\t加强作风建设\n\t开展作风建设活动\n\t40分\n"
             )
         };
-        let store = two_departments(&db, &done("500")).await;
+        // Imported for review: the reviewer's decisions below are writes too.
+        let store = two_departments_with(&db, &done("500"), &["--for-review"]).await;
         let by = Actor::cli();
         let scheme = 1;
         let unit = store.unit_by_name("甲一单位").await.unwrap().unwrap().id;
@@ -303,7 +304,9 @@ async fn stored_summaries_follow_every_kind_of_write() {
             async move {
                 // Twice: the first may compute and store, the second reads what was stored.
                 for _ in 0..2 {
-                    let stored = summaries(&store, scheme, None, None).await.unwrap();
+                    let stored = summaries(&store, scheme, None, None, Basis::Official)
+                        .await
+                        .unwrap();
                     let fresh = fresh(&store, scheme).await;
                     assert_eq!(stored, fresh, "{backend}: after {what}");
                     let mut sum = PeriodSummary {
@@ -311,18 +314,25 @@ async fn stored_summaries_follow_every_kind_of_write() {
                         ..PeriodSummary::default()
                     };
                     for (_, u) in &fresh {
-                        sum.add(u);
+                        sum.add_unit(u);
                     }
-                    let kept = period_summary(&store, scheme, None, None).await.unwrap();
+                    let kept = period_summary(&store, scheme, None, None, Basis::Official)
+                        .await
+                        .unwrap();
                     assert_eq!(kept, sum, "{backend}: the scheme's sums after {what}");
                 }
             }
         };
         check("the import").await;
-        let first = summaries(&store, scheme, None, None).await.unwrap();
+        let first = summaries(&store, scheme, None, None, Basis::Official)
+            .await
+            .unwrap();
         assert_eq!(first.len(), 2);
+        // Nothing reviewed yet: no official score; the provisional one is 60 × 50%.
+        assert_eq!(first[0].1.total, 0.0, "{first:?}");
+        assert_eq!(first[0].1.awaiting_review, 2);
         assert!(
-            (first[0].1.total - 30.0).abs() < 1e-9,
+            (first[0].1.basis(Basis::Provisional).total - 30.0).abs() < 1e-9,
             "60 × 50%: {first:?}"
         );
 
@@ -419,7 +429,9 @@ async fn stored_summaries_follow_every_kind_of_write() {
             .await
             .unwrap();
         check("a veto").await;
-        let vetoed = summaries(&store, scheme, None, None).await.unwrap();
+        let vetoed = summaries(&store, scheme, None, None, Basis::Official)
+            .await
+            .unwrap();
         assert!(vetoed.iter().any(|(u, s)| *u == unit && s.vetoed));
         store.delete_veto(&by, veto).await.unwrap();
         check("a withdrawn veto").await;
@@ -438,7 +450,9 @@ async fn stored_summaries_follow_every_kind_of_write() {
         check("the scheme's settings").await;
         store.set_unit_kind(&by, unit, "区县").await.unwrap();
         check("a unit's type").await;
-        let after = summaries(&store, scheme, None, None).await.unwrap();
+        let after = summaries(&store, scheme, None, None, Basis::Official)
+            .await
+            .unwrap();
         assert!(
             after
                 .iter()
@@ -476,7 +490,9 @@ async fn stored_summaries_follow_every_kind_of_write() {
             .execute(&mut conn)
             .await
             .unwrap();
-        let stored = summaries(&store, scheme, None, None).await.unwrap();
+        let stored = summaries(&store, scheme, None, None, Basis::Official)
+            .await
+            .unwrap();
         assert!(
             stored
                 .iter()

@@ -754,6 +754,11 @@ pub async fn create_account(store: &Store, username: &str, role: Role, unit: &st
 /// The usual unit tree of the workflow tests — 市政府 → 甲部门 → 甲一单位 and 市政府 → 乙部门 →
 /// 乙一单位 — with `table` (a .txt progress table) imported for 甲一单位 and 乙一单位.
 pub async fn two_departments(db: &TestDb, table: &str) -> Store {
+    two_departments_with(db, table, &[]).await
+}
+
+/// [`two_departments`] with more arguments to `jixiao import` (e.g. `--for-review`).
+pub async fn two_departments_with(db: &TestDb, table: &str, args: &[&str]) -> Store {
     let store = db.store().await;
     let by = Actor::cli();
     let root = store.ensure_unit(&by, "市政府", None).await.unwrap();
@@ -765,7 +770,9 @@ pub async fn two_departments(db: &TestDb, table: &str) -> Store {
     let path = dir.path().join("t.txt");
     std::fs::write(&path, table).unwrap();
     for unit in ["甲一单位", "乙一单位"] {
-        let out = jixiao(&db.url, &["import", path.to_str().unwrap(), "--unit", unit]);
+        let mut all = vec!["import", path.to_str().unwrap(), "--unit", unit];
+        all.extend_from_slice(args);
+        let out = jixiao(&db.url, &all);
         assert!(out.status.success(), "{}", stderr(&out));
     }
     store

@@ -28,6 +28,10 @@ pub struct ImportPlan {
     pub source: String,
     /// Replace the unit's tasks in this scheme if it has some.
     pub replace: bool,
+    /// Store the table's progress as submitted, for reviewers to decide. Otherwise (the
+    /// default) a table the office imports is its own record: its reports are approved and
+    /// count in the official figures at once.
+    pub for_review: bool,
 }
 
 /// The prose reader's result for one progress text, as stored beside it.
@@ -370,11 +374,16 @@ async fn store_node<F: Fn(&ImportPlan, &TaskSpec, f64) -> Option<StoredReading>>
         sqlx::query(
             "INSERT INTO progress_reports \
              (task_id, period_id, text, state, reading, completion, status, updated_at) \
-             VALUES ($1, $2, $3, 'submitted', $4, $5, $6, $7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(task_id)
         .bind(ctx.period_id)
         .bind(&task.progress)
+        .bind(if ctx.plan.for_review {
+            jixiao_domain::ReportState::Submitted.code()
+        } else {
+            jixiao_domain::ReportState::Approved.code()
+        })
         .bind(reading.as_ref().map(|r| r.json.clone()))
         .bind(OptF64(reading.as_ref().and_then(|r| r.completion)))
         .bind(reading.as_ref().and_then(|r| r.status.clone()))

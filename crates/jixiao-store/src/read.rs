@@ -163,6 +163,17 @@ impl ReportRecord {
     pub fn effective_completion(&self) -> Option<f64> {
         self.verified_completion.or(self.completion)
     }
+
+    /// Its workflow state; `None` only for a value no version of this program writes.
+    pub fn report_state(&self) -> Option<jixiao_domain::ReportState> {
+        jixiao_domain::ReportState::parse(&self.state)
+    }
+
+    /// Whether it counts in figures made under `basis` (approved ones always; submitted ones
+    /// only provisionally; drafts and returned ones never).
+    pub fn counts(&self, basis: jixiao_domain::Basis) -> bool {
+        self.report_state().is_some_and(|s| basis.counts(s))
+    }
 }
 
 /// A task with its progress for one period.

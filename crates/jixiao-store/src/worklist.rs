@@ -233,15 +233,24 @@ impl Store {
         period_id: i64,
         units: Option<&[i64]>,
         (limit, offset): (i64, i64),
+        basis: jixiao_domain::Basis,
     ) -> Result<(Vec<Lagging>, i64), StoreError> {
         let Some(units_sql) = unit_clause(units, "t.unit_id", 3) else {
             return Ok((Vec::new(), 0));
         };
+        // Only reports that count under the basis: a draft's figures warn nobody.
+        let states = jixiao_domain::ReportState::ALL
+            .into_iter()
+            .filter(|s| basis.counts(*s))
+            .map(|s| format!("'{}'", s.code()))
+            .collect::<Vec<_>>()
+            .join(", ");
         let from = format!(
             "FROM progress_reports r JOIN tasks t ON t.id = r.task_id \
              JOIN units u ON u.id = t.unit_id \
              WHERE t.scheme_id = $1 AND r.period_id = $2 \
-               AND r.status IN ('lagging', 'seriously_lagging') {units_sql}"
+               AND r.status IN ('lagging', 'seriously_lagging') \
+               AND r.state IN ({states}) {units_sql}"
         );
         let mut count = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {from}")))
             .bind(scheme_id)

@@ -37,6 +37,7 @@ struct IndicatorView {
 #[template(path = "drilldown.html")]
 struct DrilldownPage {
     f: Frame,
+    basis: views::BasisSwitch,
     scheme_id: i64,
     unit_id: i64,
     title: String,
@@ -68,6 +69,8 @@ struct EntryView {
 #[derive(Deserialize)]
 pub(crate) struct PeriodQuery {
     period: Option<String>,
+    /// 口径: `provisional` for 含待审, else official.
+    basis: Option<String>,
     /// The page of a paged list (预警).
     page: Option<String>,
 }
@@ -89,8 +92,9 @@ pub(crate) async fn unit_score(
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
     let (scheme_id, unit_id) = (id(&raw_scheme).map_err(err)?, id(&raw_unit).map_err(err)?);
+    let basis = views::basis_of(q.basis.as_deref());
     let (table, scoring) =
-        crate::pages::scored_unit_table(&s, &session, scheme_id, unit_id, q.period)
+        crate::pages::scored_unit_table(&s, &session, scheme_id, unit_id, q.period, basis)
             .await
             .map_err(err)?;
     let result = scoring.unit_result(&table).map_err(|e| err(e.into()))?;
@@ -166,9 +170,30 @@ pub(crate) async fn unit_score(
     } else {
         None
     };
+    let period_code = table
+        .period
+        .as_ref()
+        .map(|p| p.code.clone())
+        .unwrap_or_default();
+    let counts = table.tasks.iter().fold((0, 0), |(a, d), task| {
+        use jixiao_domain::ReportState;
+        match task.report.as_ref().and_then(|r| r.report_state()) {
+            Some(ReportState::Submitted) => (a + 1, d),
+            Some(ReportState::Draft | ReportState::Returned) => (a, d + 1),
+            _ => (a, d),
+        }
+    });
+    let basis = views::BasisSwitch::new(
+        t,
+        basis,
+        &format!("/schemes/{scheme_id}/units/{unit_id}/score"),
+        &[("period", &period_code)],
+        counts,
+    );
     render(
         locale,
         &DrilldownPage {
+            basis,
             adjustments,
             vetoes,
             adjustment_lines: result
@@ -183,11 +208,7 @@ pub(crate) async fn unit_score(
             unit_id,
             title: table.scheme.title.clone(),
             unit: table.unit.name.clone(),
-            period_code: table
-                .period
-                .as_ref()
-                .map(|p| p.code.clone())
-                .unwrap_or_default(),
+            period_code,
             total: views::points(result.total),
             explanation: result.explanation.clone(),
             indicators,
@@ -208,6 +229,7 @@ struct WarningRow {
 #[template(path = "warnings.html")]
 struct WarningsPage {
     f: Frame,
+    basis: views::BasisSwitch,
     scheme_id: i64,
     title: String,
     period_code: String,
@@ -233,6 +255,7 @@ pub(crate) async fn warnings(
             .await
             .map_err(err)?;
     let t = locale.catalog();
+    let basis = views::basis_of(q.basis.as_deref());
     let lagging = |page: usize| {
         let offset = page.saturating_sub(1).saturating_mul(WARNING_PAGE_ROWS);
         let window = (
@@ -240,7 +263,7 @@ pub(crate) async fn warnings(
             i64::try_from(offset).unwrap_or(i64::MAX),
         );
         s.store
-            .lagging(scheme_id, period.id, session.reach_list(), window)
+            .lagging(scheme_id, period.id, session.reach_list(), window, basis)
     };
     let mut asked = q
         .page
@@ -254,8 +277,25 @@ pub(crate) async fn warnings(
         asked = 1;
         found = lagging(1).await.map_err(|e| err(e.into()))?.0;
     }
+    let switch = views::BasisSwitch::new(
+        t,
+        basis,
+        &format!("/schemes/{scheme_id}/warnings"),
+        &[("period", &period.code)],
+        crate::scores::period_summary(
+            &s.store,
+            scheme_id,
+            Some(&period.code),
+            session.reach_list(),
+            basis,
+        )
+        .await
+        .map(|sum| (sum.awaiting_review, sum.drafts))
+        .map_err(|e| err(e.into()))?,
+    );
     let query = form_urlencoded::Serializer::new(String::new())
         .append_pair("period", &period.code)
+        .append_pair("basis", switch.param())
         .finish();
     let pager = Pager::new(
         Some(&asked.to_string()),
@@ -280,6 +320,7 @@ pub(crate) async fn warnings(
         locale,
         &WarningsPage {
             f: Frame::new(locale, &uri, Some(&session)),
+            basis: switch,
             scheme_id,
             title: scheme.title,
             period_label: views::period_label(&period.code, t),
@@ -298,6 +339,7 @@ const WARNING_PAGE_ROWS: usize = 200;
 #[template(path = "dashboard.html")]
 struct DashboardPage {
     f: Frame,
+    basis: views::BasisSwitch,
     scheme_id: i64,
     title: String,
     period_label: String,
@@ -390,11 +432,17 @@ async fn dashboard_of(
         Some(u) => Some(vec![u]),
         None => session.reach_list().map(<[i64]>::to_vec),
     };
+    let basis = views::basis_of(q.basis.as_deref());
     for p in &periods {
-        let sum =
-            crate::scores::period_summary(&s.store, scheme_id, Some(&p.code), filter.as_deref())
-                .await
-                .map_err(|e| err(e.into()))?;
+        let sum = crate::scores::period_summary(
+            &s.store,
+            scheme_id,
+            Some(&p.code),
+            filter.as_deref(),
+            basis,
+        )
+        .await
+        .map_err(|e| err(e.into()))?;
         let tp = p.period().map(|x| x.time_progress().get()).unwrap_or(1.0);
         trend.push((views::period_label(&p.code, t), sum.mean_completion(), tp));
         if p.code == period.code {
@@ -434,10 +482,22 @@ async fn dashboard_of(
         })
         .collect();
     let tp_label = format!("{} {}", t.get("table.time_progress"), views::percent(tp));
+    let path = match &unit {
+        Some((u, _)) => format!("/schemes/{scheme_id}/units/{u}/dashboard"),
+        None => format!("/schemes/{scheme_id}/dashboard"),
+    };
+    let basis = views::BasisSwitch::new(
+        t,
+        basis,
+        &path,
+        &[("period", &period.code)],
+        (current.awaiting_review, current.drafts),
+    );
     render(
         locale,
         &DashboardPage {
             f: Frame::new(locale, uri, Some(session)),
+            basis,
             unit,
             period_code: period.code.clone(),
             scheme_id,

@@ -149,6 +149,18 @@ pub fn render(t: &ExportTable, format: Format) -> Result<Vec<u8>, RenderError> {
 #[derive(Deserialize)]
 pub(crate) struct ExportQuery {
     period: Option<String>,
+    /// 口径: `provisional` for 含待审, else official.
+    basis: Option<String>,
+}
+
+/// Drops the reports that do not count under `basis` (drafts and returned reports always;
+/// submitted ones from the official document).
+pub fn only_counted(table: &mut UnitTable, basis: jixiao_domain::Basis) {
+    for task in &mut table.tasks {
+        if task.report.as_ref().is_some_and(|r| !r.counts(basis)) {
+            task.report = None;
+        }
+    }
 }
 
 /// `GET /schemes/{id}/units/{unit}/export/{format}`: the unit's table as a download.
@@ -166,11 +178,14 @@ pub(crate) async fn download(
             return Err(WebError::NotFound);
         }
         let period = q.period.filter(|p| !p.is_empty());
-        let table = s
+        let mut table = s
             .store
             .unit_table(scheme_id, unit_id, period.as_deref())
             .await?
             .ok_or(WebError::NotFound)?;
+        // The document carries only what counts under its basis: a draft is nobody's figure.
+        let basis = views::basis_of(q.basis.as_deref());
+        only_counted(&mut table, basis);
         let columns = ExtraColumns {
             completion: true,
             status: true,
@@ -220,9 +235,11 @@ pub(crate) async fn ranking_download(
         let format = Format::parse(&raw_format).ok_or(WebError::NotFound)?;
         let period = q.period.filter(|p| !p.is_empty());
         let reach = session.reach_list();
-        let table = crate::scores::ranking_table(&s.store, scheme_id, period.as_deref(), reach)
-            .await
-            .map_err(WebError::from)?;
+        let basis = views::basis_of(q.basis.as_deref());
+        let table =
+            crate::scores::ranking_table(&s.store, scheme_id, period.as_deref(), reach, basis)
+                .await
+                .map_err(WebError::from)?;
         if table.rows.is_empty() && !session.user.role().may_administer() {
             return Err(WebError::NotFound);
         }

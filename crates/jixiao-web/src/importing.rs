@@ -126,6 +126,7 @@ pub fn prepare(
             tree,
             source: file_name.to_string(),
             replace,
+            for_review: false,
         },
         table,
     })

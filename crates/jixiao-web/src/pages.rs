@@ -14,6 +14,7 @@ use crate::error::LocalizedError;
 use crate::i18n::{Catalog, LANG_COOKIE, Locale};
 use crate::views::{self, Frame, TableRowView};
 use crate::{AppState, WebError};
+use jixiao_domain::Basis;
 use jixiao_store::{IndicatorRecord, PeriodRecord, SchemeRecord, SchemeSummary, UnitInScheme};
 
 pub(crate) type PageResult = Result<Html<String>, LocalizedError>;
@@ -158,6 +159,7 @@ pub(crate) async fn scored_unit_table(
     scheme_id: i64,
     unit_id: i64,
     period: Option<String>,
+    basis: jixiao_domain::Basis,
 ) -> Result<(jixiao_store::UnitTable, crate::scores::SchemeScoring), WebError> {
     if !session.reaches(unit_id) {
         return Err(WebError::NotFound);
@@ -168,8 +170,9 @@ pub(crate) async fn scored_unit_table(
         .unit_table(scheme_id, unit_id, period.as_deref())
         .await?
         .ok_or(WebError::NotFound)?;
-    let scoring =
-        crate::scores::SchemeScoring::load_for_unit(&s.store, &table.scheme, unit_id).await?;
+    let scoring = crate::scores::SchemeScoring::load_for_unit(&s.store, &table.scheme, unit_id)
+        .await?
+        .with_basis(basis);
     Ok((table, scoring))
 }
 
@@ -327,7 +330,7 @@ async fn scheme(
     let reached: Vec<i64> = units.iter().map(|u| u.unit_id).collect();
     let reach = session.reach_list().map(|_| reached.as_slice());
     warnings.extend(
-        crate::scores::period_summary(&s.store, scheme_id, None, reach)
+        crate::scores::period_summary(&s.store, scheme_id, None, reach, Basis::Official)
             .await
             .map_err(|e| err(e.into()))?
             .warnings,
@@ -429,6 +432,7 @@ fn ordered_tree(all: &[IndicatorRecord]) -> Vec<(usize, &IndicatorRecord)> {
 #[template(path = "unit_table.html")]
 struct UnitTablePage {
     f: Frame,
+    basis: views::BasisSwitch,
     scheme_id: i64,
     unit_id: i64,
     title: String,
@@ -448,6 +452,7 @@ struct UnitTablePage {
 #[derive(Deserialize)]
 struct PeriodQuery {
     period: Option<String>,
+    basis: Option<String>,
 }
 
 async fn unit_table(
@@ -460,7 +465,8 @@ async fn unit_table(
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
     let (scheme_id, unit_id) = (id(&raw_scheme).map_err(err)?, id(&raw_unit).map_err(err)?);
-    let (table, scoring) = scored_unit_table(&s, &session, scheme_id, unit_id, q.period)
+    let basis = views::basis_of(q.basis.as_deref());
+    let (table, scoring) = scored_unit_table(&s, &session, scheme_id, unit_id, q.period, basis)
         .await
         .map_err(err)?;
     let t = locale.catalog();
@@ -504,10 +510,27 @@ async fn unit_table(
         .and_then(PeriodRecord::period)
         .map(|p| format!("{:.0}%", p.time_progress().get() * 100.0))
         .unwrap_or_default();
+    let counts = table.tasks.iter().fold((0, 0), |(a, d), task| {
+        match task.report.as_ref().and_then(|r| r.report_state()) {
+            Some(jixiao_domain::ReportState::Submitted) => (a + 1, d),
+            Some(jixiao_domain::ReportState::Draft | jixiao_domain::ReportState::Returned) => {
+                (a, d + 1)
+            }
+            _ => (a, d),
+        }
+    });
+    let basis = views::BasisSwitch::new(
+        t,
+        basis,
+        &format!("/schemes/{scheme_id}/units/{unit_id}"),
+        &[("period", &period_code)],
+        counts,
+    );
     render(
         locale,
         &UnitTablePage {
             f: Frame::new(locale, &uri, Some(&session)),
+            basis,
             scheme_id,
             unit_id,
             title: table.scheme.title.clone(),
@@ -607,6 +630,8 @@ struct RankRow {
     total: String,
     mean: String,
     pending: usize,
+    /// Reports of the unit waiting for review.
+    awaiting: usize,
     note: String,
 }
 
@@ -614,6 +639,7 @@ struct RankRow {
 #[template(path = "ranking.html")]
 struct RankingPage {
     f: Frame,
+    basis: views::BasisSwitch,
     scheme_id: i64,
     title: String,
     period_code: String,
@@ -686,6 +712,7 @@ impl Pager {
 #[derive(Deserialize)]
 struct RankingQuery {
     period: Option<String>,
+    basis: Option<String>,
     page: Option<String>,
     #[serde(rename = "type")]
     unit_type: Option<String>,
@@ -708,13 +735,17 @@ async fn ranking(
         .map_err(|e| err(e.into()))?
         .ok_or(err(WebError::NotFound))?;
     let period = q.period.filter(|p| !p.is_empty());
+    let basis = views::basis_of(q.basis.as_deref());
     let reach = session.reach_list();
-    let ranked = crate::scores::ranking(&s.store, scheme_id, period.as_deref(), reach)
+    let ranked = crate::scores::ranking(&s.store, scheme_id, period.as_deref(), reach, basis)
         .await
         .map_err(|e| err(e.into()))?;
     if ranked.is_empty() && !session.user.role().may_administer() {
         return Err(err(WebError::NotFound));
     }
+    let counts = ranked.iter().fold((0, 0), |(a, d), (_, u, _)| {
+        (a + u.awaiting_review, d + u.drafts)
+    });
     let period_code = match period {
         Some(p) => p,
         None => s
@@ -747,9 +778,17 @@ async fn ranking(
         .into_iter()
         .filter(|(r, _, _)| shown_type.is_empty() || r.entry.unit_type.as_str() == shown_type)
         .collect();
+    let basis = views::BasisSwitch::new(
+        locale.catalog(),
+        basis,
+        &format!("/schemes/{scheme_id}/ranking"),
+        &[("period", &period_code), ("type", &shown_type)],
+        counts,
+    );
     let query = form_urlencoded::Serializer::new(String::new())
         .append_pair("period", &period_code)
         .append_pair("type", &shown_type)
+        .append_pair("basis", basis.param())
         .finish();
     let pager = Pager::new(q.page.as_deref(), shown.len(), RANKING_PAGE_ROWS, query);
     let rows = shown[pager.range(RANKING_PAGE_ROWS)]
@@ -767,6 +806,7 @@ async fn ranking(
                 .map(views::percent)
                 .unwrap_or_else(|| "—".into()),
             pending: res.pending,
+            awaiting: res.awaiting_review,
             note: res.note(),
         })
         .collect();
@@ -774,6 +814,7 @@ async fn ranking(
         locale,
         &RankingPage {
             f: Frame::new(locale, &uri, Some(&session)),
+            basis,
             scheme_id,
             title: scheme.title,
             period_code,

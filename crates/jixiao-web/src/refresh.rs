@@ -132,7 +132,14 @@ impl Refresher {
         // while writes go on, the next quiet round does it.
         if self.store.scheme_version(scheme_id).await? == version {
             for p in &periods {
-                period_summary(&self.store, scheme_id, Some(&p.code), None).await?;
+                period_summary(
+                    &self.store,
+                    scheme_id,
+                    Some(&p.code),
+                    None,
+                    jixiao_domain::Basis::Official,
+                )
+                .await?;
             }
         }
         self.fresh_at.insert(scheme_id, version);

@@ -5,7 +5,11 @@
 //! the reader's) and the reviewer's grade; the unit's side is the reader's completion and its
 //! self-score. A task's rule is the one the office chose for it, else the default: quantified
 //! tasks (the target states a quantity) proportionally, the others by grade with the scheme's
-//! grade table. An admin's override with its reason wins for the final score. A unit's total is
+//! grade table. An admin's override with its reason wins for the final score.
+//!
+//! Only reports that count under the figures' [`Basis`] are evidence: approved ones for the
+//! official figures (the default everywhere), approved and submitted ones for the provisional
+//! preview. A draft or a returned report scores as if nothing were reported. A unit's total is
 //! its level-1 scores plus its adjustments under the scheme's rules (capped), then its vetoes.
 
 use std::collections::HashMap;
@@ -16,7 +20,7 @@ use jixiao_domain::scoring::{
     IndicatorScore, Override, RankEntry, Ranked, ScoringError, ScoringRule, TaskInput, TaskScore,
     UnitInput, UnitResult, Veto, VetoEffect, rank, score_task, score_unit,
 };
-use jixiao_domain::{Name, Points};
+use jixiao_domain::{Basis, Name, Points};
 use jixiao_store::{
     AdjustmentRecord, SchemeRecord, Store, StoreError, TaskLine, UnitTable, VetoItemRecord,
     VetoRecord,
@@ -74,10 +78,15 @@ pub fn rule_of(task: &TaskLine, grades: GradeTable) -> ScoringRule {
         )
 }
 
-/// The task's scoring input from what is stored.
-pub fn task_input(task: &TaskLine, grades: GradeTable) -> Result<TaskInput, ScoreError> {
+/// The task's scoring input from what is stored, with its report as evidence only when the
+/// report counts under `basis`.
+pub fn task_input(
+    task: &TaskLine,
+    grades: GradeTable,
+    basis: Basis,
+) -> Result<TaskInput, ScoreError> {
     let weight = Points::try_from(task.weight).unwrap_or(Points::ZERO);
-    let report = task.report.as_ref();
+    let report = task.report.as_ref().filter(|r| r.counts(basis));
     let mut input = TaskInput::new(name(&task.name)?, weight, true);
     input.rule = rule_of(task, grades);
     input.admin_override = match &task.score_override {
@@ -113,6 +122,7 @@ pub fn task_input(task: &TaskLine, grades: GradeTable) -> Result<TaskInput, Scor
 #[derive(Debug, Clone)]
 pub struct SchemeScoring {
     grades: GradeTable,
+    basis: Basis,
     rules: Vec<AdjustmentRule>,
     items: Vec<VetoItemRecord>,
     adjustments: Vec<AdjustmentRecord>,
@@ -165,6 +175,7 @@ impl SchemeScoring {
             .collect::<Result<_, ScoreError>>()?;
         Ok(SchemeScoring {
             grades,
+            basis: Basis::Official,
             rules,
             items: store.veto_items(scheme_id).await?,
             adjustments: Vec::new(),
@@ -175,6 +186,17 @@ impl SchemeScoring {
     /// The scheme's grade table.
     pub fn grades(&self) -> GradeTable {
         self.grades
+    }
+
+    /// The same setup scoring under `basis` (official when never set).
+    pub fn with_basis(mut self, basis: Basis) -> SchemeScoring {
+        self.basis = basis;
+        self
+    }
+
+    /// The basis its figures are made under.
+    pub fn basis(&self) -> Basis {
+        self.basis
     }
 
     /// The adjustments entered for a unit.
@@ -194,7 +216,7 @@ impl SchemeScoring {
         table
             .tasks
             .iter()
-            .map(|t| Ok((t.id, score_task(&task_input(t, self.grades)?)?)))
+            .map(|t| Ok((t.id, score_task(&task_input(t, self.grades, self.basis)?)?)))
             .collect()
     }
 
@@ -219,7 +241,7 @@ impl SchemeScoring {
 
     /// The unit's result: its indicator tree scored, capped, summed, adjusted, vetoed.
     pub fn unit_result(&self, table: &UnitTable) -> Result<UnitResult, ScoreError> {
-        let grades = self.grades;
+        let (grades, basis) = (self.grades, self.basis);
         // Build the indicator tree the tasks hang in, keeping the scheme's order.
         // The indicators with a task at or below them, found once per unit.
         let with_tasks: std::collections::HashSet<i64> = table
@@ -231,6 +253,7 @@ impl SchemeScoring {
             table: &UnitTable,
             id: i64,
             grades: GradeTable,
+            basis: Basis,
             with_tasks: &std::collections::HashSet<i64>,
         ) -> Result<IndicatorInput, ScoreError> {
             let ind = table
@@ -243,13 +266,13 @@ impl SchemeScoring {
                 .iter()
                 .filter(|c| c.parent_id == Some(id))
                 .filter(|c| with_tasks.contains(&c.id))
-                .map(|c| node(table, c.id, grades, with_tasks))
+                .map(|c| node(table, c.id, grades, basis, with_tasks))
                 .collect::<Result<Vec<_>, _>>()?;
             let tasks = table
                 .tasks
                 .iter()
                 .filter(|t| t.indicator_id == id)
-                .map(|t| task_input(t, grades))
+                .map(|t| task_input(t, grades, basis))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(IndicatorInput {
                 name: name(&ind.name)?,
@@ -262,7 +285,7 @@ impl SchemeScoring {
             .indicators
             .iter()
             .filter(|i| i.parent_id.is_none() && with_tasks.contains(&i.id))
-            .map(|i| node(table, i.id, grades, &with_tasks))
+            .map(|i| node(table, i.id, grades, basis, &with_tasks))
             .collect::<Result<Vec<_>, _>>()?;
         let unit_type = if table.unit.kind.trim().is_empty() {
             "未分类"
@@ -302,7 +325,7 @@ const TABLE_BATCH: usize = 500;
 /// every change that alters how a score, a status count or a warning is computed, or what a
 /// summary holds**; an upgrade that leaves it alone keeps a province's stored summaries (which
 /// take minutes to compute again).
-pub const SUMMARY_FORMAT: &str = "1";
+pub const SUMMARY_FORMAT: &str = "2";
 
 /// What the scheme-wide pages need of one unit's scored table for one period, kept in the
 /// store (`Store::unit_summaries`) so that a province's ranking, scheme page and dashboards
@@ -335,6 +358,16 @@ pub struct UnitSummary {
     pub completions: (f64, usize),
     /// Where the unit's weights do not add up to an indicator's points, in Chinese.
     pub weight_mismatches: Vec<String>,
+    /// Tasks whose report is submitted and waits for review (they count only provisionally).
+    #[serde(default)]
+    pub awaiting_review: usize,
+    /// Tasks with a draft or a returned report (they count under no basis).
+    #[serde(default)]
+    pub drafts: usize,
+    /// The same summary under the provisional basis, when it differs (some report waits for
+    /// review); the official figures otherwise stand for both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisional: Option<Box<UnitSummary>>,
 }
 
 /// The highest completion a chart counts: one task far above its target must not hide the
@@ -342,22 +375,71 @@ pub struct UnitSummary {
 pub const CHART_COMPLETION_CAP: f64 = 1.5;
 
 impl UnitSummary {
-    /// Scores a unit's table and sums what the scheme-wide pages show.
+    /// Scores a unit's table and sums what the scheme-wide pages show, under the official
+    /// basis and, when a report waits for review, the provisional one too.
     pub fn of(scoring: &SchemeScoring, table: &UnitTable) -> Result<UnitSummary, ScoreError> {
+        use jixiao_domain::ReportState;
+        let official = scoring.clone().with_basis(Basis::Official);
+        let mut summary = Self::under(&official, table)?;
+        let states = table
+            .tasks
+            .iter()
+            .filter_map(|t| t.report.as_ref().and_then(|r| r.report_state()));
+        for state in states {
+            match state {
+                ReportState::Submitted => summary.awaiting_review += 1,
+                ReportState::Draft | ReportState::Returned => summary.drafts += 1,
+                ReportState::Approved => {}
+            }
+        }
+        if summary.awaiting_review > 0 {
+            let provisional = scoring.clone().with_basis(Basis::Provisional);
+            let mut p = Self::under(&provisional, table)?;
+            p.awaiting_review = summary.awaiting_review;
+            p.drafts = summary.drafts;
+            summary.provisional = Some(Box::new(p));
+        }
+        Ok(summary)
+    }
+
+    /// The summary under `basis`.
+    pub fn basis(&self, basis: Basis) -> &UnitSummary {
+        match (basis, &self.provisional) {
+            (Basis::Provisional, Some(p)) => p,
+            _ => self,
+        }
+    }
+
+    /// The summary with the figures of `basis` in place of the official ones.
+    pub fn into_basis(self, basis: Basis) -> UnitSummary {
+        match (basis, self.provisional) {
+            (Basis::Provisional, Some(p)) => *p,
+            (_, provisional) => UnitSummary {
+                provisional,
+                ..self
+            },
+        }
+    }
+
+    /// One basis's figures (see [`UnitSummary::of`]).
+    fn under(scoring: &SchemeScoring, table: &UnitTable) -> Result<UnitSummary, ScoreError> {
         use jixiao_domain::Status;
+        let basis = scoring.basis();
         let result = scoring.unit_result(table)?;
         let mut statuses = vec![0; Status::ALL.len()];
         let mut by_indicator: Vec<(String, f64, usize)> = Vec::new();
         let mut completions = (0.0, 0);
         for task in &table.tasks {
-            let status = match &task.report {
+            // A report that does not count under the basis is, for its figures, no report.
+            let report = task.report.as_ref().filter(|r| r.counts(basis));
+            let status = match report {
                 Some(r) => r.status.as_deref().and_then(Status::parse),
                 None => Some(Status::NotReported),
             };
             if let Some(pos) = status.and_then(|st| Status::ALL.iter().position(|x| *x == st)) {
                 statuses[pos] += 1;
             }
-            let Some(c) = task.report.as_ref().and_then(|r| r.effective_completion()) else {
+            let Some(c) = report.and_then(|r| r.effective_completion()) else {
                 continue;
             };
             let c = c.min(CHART_COMPLETION_CAP);
@@ -392,6 +474,9 @@ impl UnitSummary {
                 .iter()
                 .map(ToString::to_string)
                 .collect(),
+            awaiting_review: 0,
+            drafts: 0,
+            provisional: None,
         })
     }
 
@@ -437,18 +522,23 @@ async fn period_key(
 }
 
 /// The summaries of a scheme's units among `units` (all when `None`) for a period (the
-/// latest when `None`), in the scheme's order: the stored ones still valid, the others
-/// scored now from their tables and stored for the next request.
+/// latest when `None`) under `basis`, in the scheme's order: the stored ones still valid, the
+/// others scored now from their tables and stored for the next request.
 pub async fn summaries(
     store: &Store,
     scheme_id: i64,
     period: Option<&str>,
     units: Option<&[i64]>,
+    basis: Basis,
 ) -> Result<Vec<(i64, UnitSummary)>, ScoreError> {
     let Some(key) = period_key(store, scheme_id, period).await? else {
         return Ok(Vec::new());
     };
-    summaries_of(store, scheme_id, &key, units).await
+    Ok(summaries_of(store, scheme_id, &key, units)
+        .await?
+        .into_iter()
+        .map(|(id, s)| (id, s.into_basis(basis)))
+        .collect())
 }
 
 /// [`summaries`] for a period already resolved (`key`: its code, empty when the scheme has
@@ -562,11 +652,40 @@ pub struct PeriodSummary {
     pub completions: (f64, usize),
     /// Each unit's weight warnings, prefixed with the unit's name.
     pub warnings: Vec<String>,
+    /// Tasks whose report waits for review.
+    #[serde(default)]
+    pub awaiting_review: usize,
+    /// Tasks with a draft or a returned report.
+    #[serde(default)]
+    pub drafts: usize,
+    /// The same sums under the provisional basis (kept beside the official ones, so that the
+    /// 口径 switch reads one stored row either way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisional: Option<Box<PeriodSummary>>,
 }
 
 impl PeriodSummary {
-    /// Adds a unit.
-    pub fn add(&mut self, u: &UnitSummary) {
+    /// Adds a unit under both bases.
+    pub fn add_unit(&mut self, u: &UnitSummary) {
+        self.add(u);
+        self.provisional
+            .get_or_insert_with(Default::default)
+            .add(u.basis(Basis::Provisional));
+    }
+
+    /// The sums under `basis`.
+    pub fn into_basis(self, basis: Basis) -> PeriodSummary {
+        match (basis, self.provisional) {
+            (Basis::Provisional, Some(p)) => *p,
+            (_, provisional) => PeriodSummary {
+                provisional,
+                ..self
+            },
+        }
+    }
+
+    /// Adds a unit's figures of one basis.
+    fn add(&mut self, u: &UnitSummary) {
         self.units += 1;
         if self.statuses.len() < u.statuses.len() {
             self.statuses.resize(u.statuses.len(), 0);
@@ -585,6 +704,8 @@ impl PeriodSummary {
         }
         self.completions.0 += u.completions.0;
         self.completions.1 += u.completions.1;
+        self.awaiting_review += u.awaiting_review;
+        self.drafts += u.drafts;
         for m in &u.weight_mismatches {
             self.warnings.push(format!("{}：{m}", u.unit));
         }
@@ -600,7 +721,8 @@ impl PeriodSummary {
     }
 }
 
-/// A period's summary over the scheme's units among `units` (all when `None`). For all units
+/// A period's summary under `basis` over the scheme's units among `units` (all when `None`).
+/// For all units
 /// it is kept in the store at the scheme's version, so an unchanged province's dashboard reads
 /// one row per period instead of 20,000.
 pub async fn period_summary(
@@ -608,27 +730,29 @@ pub async fn period_summary(
     scheme_id: i64,
     period: Option<&str>,
     units: Option<&[i64]>,
+    basis: Basis,
 ) -> Result<PeriodSummary, ScoreError> {
     let add_up = |rows: Vec<(i64, UnitSummary)>| {
         let mut sum = PeriodSummary::default();
         for (_, u) in &rows {
-            sum.add(u);
+            sum.add_unit(u);
         }
         sum
     };
-    if units.is_some() {
-        return Ok(add_up(summaries(store, scheme_id, period, units).await?));
-    }
     let Some(key) = period_key(store, scheme_id, period).await? else {
         return Ok(PeriodSummary::default());
     };
+    if units.is_some() {
+        let rows = summaries_of(store, scheme_id, &key, units).await?;
+        return Ok(add_up(rows).into_basis(basis));
+    }
     // The version is read before the summaries it will be stored with.
     let version = store.scheme_version(scheme_id).await?;
     if let Some(body) = store.scheme_summary(scheme_id, &key, version).await?
         && let Ok(sum) = serde_json::from_str::<PeriodSummary>(&body)
         && sum.format == SUMMARY_FORMAT
     {
-        return Ok(sum);
+        return Ok(sum.into_basis(basis));
     }
     // The key resolved above, not `period` again: a period added meanwhile must not have
     // its sums stored under this key.
@@ -639,18 +763,20 @@ pub async fn period_summary(
     store
         .put_scheme_summary(scheme_id, &key, version, &body)
         .await?;
-    Ok(sum)
+    Ok(sum.into_basis(basis))
 }
 
-/// Every assessed unit of a scheme ranked for a period; the rows of `units` only, when given
-/// (their ranks are still among all units: a unit's place is the same for whoever looks).
+/// Every assessed unit of a scheme ranked for a period under `basis`; the rows of `units`
+/// only, when given (their ranks are still among all units: a unit's place is the same for
+/// whoever looks).
 pub async fn ranking(
     store: &Store,
     scheme_id: i64,
     period: Option<&str>,
     units: Option<&[i64]>,
+    basis: Basis,
 ) -> Result<Vec<(Ranked, UnitSummary, i64)>, ScoreError> {
-    let all = summaries(store, scheme_id, period, None).await?;
+    let all = summaries(store, scheme_id, period, None, basis).await?;
     let entries = all
         .iter()
         .map(|(_, s)| s.rank_entry())
@@ -693,6 +819,7 @@ pub async fn ranking_table(
     scheme_id: i64,
     period: Option<&str>,
     units: Option<&[i64]>,
+    basis: Basis,
 ) -> Result<jixiao_office::export::RankingTable, ScoreError> {
     let title = store
         .scheme(scheme_id)
@@ -708,7 +835,7 @@ pub async fn ranking_table(
         .parse::<jixiao_domain::Period>()
         .map(|p| p.label_zh())
         .unwrap_or(code);
-    let rows = ranking(store, scheme_id, period, units)
+    let rows = ranking(store, scheme_id, period, units, basis)
         .await?
         .into_iter()
         .map(|(r, res, _)| jixiao_office::export::RankingRow {

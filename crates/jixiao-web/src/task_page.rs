@@ -426,17 +426,25 @@ async fn render_task(
             .map(|p| p.to_string())
             .unwrap_or_else(|| pending.to_string())
     };
-    let scoring = crate::scores::task_input(&line, grades)
-        .ok()
-        .and_then(|i| jixiao_domain::scoring::score_task(&i).ok())
-        .map(|ts| ScoringView {
-            rule: t.get(&format!("rule.{}", rule.code())).to_string(),
-            self_score: shown(&ts.self_score),
-            reviewer_score: shown(&ts.reviewer_score),
-            final_score: shown(&ts.final_score),
-            explanation: ts.explanation.clone(),
-            override_reason: line.score_override.as_ref().map(|o| o.reason.clone()),
-        });
+    // Official: only a reviewer's act (or the office's import) makes 评审分. A report waiting
+    // for review also shows what approving it would give, marked as such.
+    let score_under = |basis| {
+        crate::scores::task_input(&line, grades, basis)
+            .ok()
+            .and_then(|i| jixiao_domain::scoring::score_task(&i).ok())
+    };
+    let if_approved = current
+        .filter(|r| r.report_state() == Some(jixiao_domain::ReportState::Submitted))
+        .and_then(|_| score_under(jixiao_domain::Basis::Provisional))
+        .map(|ts| t.fill("score.if_approved", &[("points", &shown(&ts.final_score))]));
+    let scoring = score_under(jixiao_domain::Basis::Official).map(|ts| ScoringView {
+        rule: t.get(&format!("rule.{}", rule.code())).to_string(),
+        self_score: shown(&ts.self_score),
+        reviewer_score: shown(&ts.reviewer_score),
+        final_score: shown(&ts.final_score),
+        explanation: ts.explanation.iter().cloned().chain(if_approved).collect(),
+        override_reason: line.score_override.as_ref().map(|o| o.reason.clone()),
+    });
     let table_text = jixiao_domain::scoring::Grade::ALL
         .iter()
         .map(|g| format!("{} {}%", g.label_zh(), grades.percent(*g)))

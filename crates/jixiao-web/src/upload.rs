@@ -219,6 +219,8 @@ pub(crate) struct ConfirmForm {
     token: String,
     #[serde(default)]
     replace: String,
+    #[serde(default)]
+    for_review: String,
 }
 
 /// `POST /admin/import/confirm`: imports the previewed file in one transaction.
@@ -240,7 +242,7 @@ pub(crate) async fn confirm(
             .ok_or_else(|| WebError::BadRequest(t.get("upload.error.expired").to_string()))?;
         let table = read_upload(&pending.file_name, &pending.data, &pending.column_map)
             .map_err(WebError::BadRequest)?;
-        let prepared = prepare(
+        let mut prepared = prepare(
             &pending.file_name,
             table,
             Some(pending.unit.as_str()).filter(|u| !u.is_empty()),
@@ -248,6 +250,7 @@ pub(crate) async fn confirm(
             form.replace == "1",
         )
         .map_err(|e| WebError::BadRequest(e.to_string()))?;
+        prepared.plan.for_review = form.for_review == "1";
         match s
             .store
             .import_table(&session.user.actor(), &prepared.plan, stored_reading)

@@ -80,6 +80,9 @@ pub struct TableRowView {
     pub completion: Option<String>,
     /// The final score, or 待评; filled by the page.
     pub score: Option<String>,
+    /// The report's workflow state (code, label), when reported; a state that does not count
+    /// under the page's basis is marked.
+    pub state: Option<(String, String)>,
 }
 
 /// A piece of a text, marked when the reader used it.
@@ -208,6 +211,13 @@ pub fn table_rows(table: &UnitTable, t: &Catalog) -> Vec<TableRowView> {
                 None => status_label(Status::NotReported.code(), t),
             },
             score: None,
+            state: task.report.as_ref().and_then(|r| {
+                let state = r.report_state()?;
+                Some((
+                    state.code().to_string(),
+                    t.get(&format!("report.state.{}", state.code())).to_string(),
+                ))
+            }),
             completion: task.report.as_ref().and_then(|r| {
                 let c = percent(r.effective_completion()?);
                 Some(if r.verified_completion.is_some() {
@@ -278,4 +288,71 @@ mod tests {
         assert_eq!(points(30.0), "30");
         assert_eq!(points(2.5), "2.5");
     }
+}
+
+/// The 口径 switch of a page that shows figures: the basis shown, a link to the other one
+/// (the page's own query kept), and what the official figures leave out. Rendered by
+/// `templates/basis.html`.
+#[derive(Debug, Clone)]
+pub struct BasisSwitch {
+    /// Whether the provisional basis (含待审) is shown.
+    pub provisional: bool,
+    /// The same page under the other basis.
+    pub other_href: String,
+    /// What the figures shown are made of, and what they leave out.
+    pub note: String,
+}
+
+impl BasisSwitch {
+    /// The switch of the page at `path` whose other query parameters are `query`.
+    pub fn new(
+        t: &Catalog,
+        basis: jixiao_domain::Basis,
+        path: &str,
+        query: &[(&str, &str)],
+        (awaiting, drafts): (usize, usize),
+    ) -> BasisSwitch {
+        use jixiao_domain::Basis;
+        let other = match basis {
+            Basis::Official => Basis::Provisional,
+            Basis::Provisional => Basis::Official,
+        };
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in query.iter().filter(|(_, v)| !v.is_empty()) {
+            q.append_pair(k, v);
+        }
+        if other != Basis::default() {
+            q.append_pair("basis", other.code());
+        }
+        let q = q.finish();
+        BasisSwitch {
+            provisional: basis == Basis::Provisional,
+            other_href: if q.is_empty() {
+                path.to_string()
+            } else {
+                format!("{path}?{q}")
+            },
+            note: match basis {
+                Basis::Official => t.fill(
+                    "basis.note.official",
+                    &[("n", &awaiting.to_string()), ("d", &drafts.to_string())],
+                ),
+                Basis::Provisional => {
+                    t.fill("basis.note.provisional", &[("n", &awaiting.to_string())])
+                }
+            },
+        }
+    }
+
+    /// The `basis` query parameter that keeps this basis in a link ("" for the default).
+    pub fn param(&self) -> &'static str {
+        if self.provisional { "provisional" } else { "" }
+    }
+}
+
+/// The basis a `?basis=` parameter asks for: the official one unless it names another.
+pub fn basis_of(param: Option<&str>) -> jixiao_domain::Basis {
+    param
+        .and_then(jixiao_domain::Basis::parse)
+        .unwrap_or_default()
 }

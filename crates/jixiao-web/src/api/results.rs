@@ -68,6 +68,20 @@ pub(crate) struct ScoreQuery {
     unit: Option<i64>,
     /// 周期代码（不填为最新）/ period code (default: the latest).
     period: Option<String>,
+    /// 口径：official（正式，只计已审核的报告，默认）或 provisional（含待审）/ basis:
+    /// official (approved reports only, the default) or provisional (submitted ones too).
+    #[param(value_type = Option<String>, pattern = "^(official|provisional)$")]
+    basis: Option<String>,
+}
+
+/// The basis asked for, or a problem naming the parameter.
+fn basis_param(raw: Option<&str>) -> Result<jixiao_domain::Basis, Problem> {
+    match raw.filter(|b| !b.is_empty()) {
+        None => Ok(jixiao_domain::Basis::default()),
+        Some(b) => jixiao_domain::Basis::parse(b).ok_or_else(|| {
+            Problem::bad_request(format!("basis 只能是 official 或 provisional，收到「{b}」"))
+        }),
+    }
 }
 
 /// `GET /schemes/{id}/scores`.
@@ -85,6 +99,7 @@ pub(crate) async fn scores(
     ApiQuery(paging): ApiQuery<Paging>,
 ) -> ApiResult<Page<UnitScore>> {
     let (limit, offset, page, per_page) = paging.window()?;
+    let basis = basis_param(q.basis.as_deref())?;
     super::read::scheme_for(&s, &caller, p.id).await?;
     let period = q.period.filter(|x| !x.is_empty());
     if let Some(code) = &period
@@ -125,7 +140,8 @@ pub(crate) async fn scores(
     }
     let scoring = SchemeScoring::load(&s.store, p.id)
         .await
-        .map_err(Problem::internal)?;
+        .map_err(Problem::internal)?
+        .with_basis(basis);
     let mut out = Vec::new();
     for table in tables {
         let unit = table.unit.id;
@@ -194,6 +210,11 @@ pub(crate) struct Ranking {
     scheme_id: i64,
     /// 周期代码 / period code.
     period: Option<String>,
+    /// 口径 / basis: official or provisional.
+    basis: String,
+    /// 已提交待审核、未计入正式口径的报告数 / reports submitted and awaiting review (not in
+    /// the official figures).
+    awaiting_review: usize,
     /// 各单位，名次在前 / units, best first.
     rows: Vec<RankRow>,
 }
@@ -204,6 +225,10 @@ pub(crate) struct Ranking {
 pub(crate) struct PeriodQuery {
     /// 周期代码（不填为最新）/ period code (default: the latest).
     period: Option<String>,
+    /// 口径：official（正式，只计已审核的报告，默认）或 provisional（含待审）/ basis:
+    /// official (approved reports only, the default) or provisional (submitted ones too).
+    #[param(value_type = Option<String>, pattern = "^(official|provisional)$")]
+    basis: Option<String>,
 }
 
 /// `GET /schemes/{id}/ranking`.
@@ -220,6 +245,7 @@ pub(crate) async fn ranking(
     ApiPath(p): ApiPath<IdPath>,
     ApiQuery(q): ApiQuery<PeriodQuery>,
 ) -> ApiResult<Ranking> {
+    let basis = basis_param(q.basis.as_deref())?;
     super::read::scheme_for(&s, &caller, p.id).await?;
     let period = q.period.filter(|x| !x.is_empty());
     let periods = s.store.periods(p.id).await?;
@@ -235,25 +261,30 @@ pub(crate) async fn ranking(
         p.id,
         period.as_deref(),
         caller.session.reach_list(),
+        basis,
     )
     .await
-    .map_err(Problem::internal)?
-    .into_iter()
-    .map(|(r, res, unit_id)| RankRow {
-        rank: r.rank,
-        type_rank: r.type_rank,
-        unit_id,
-        unit: r.entry.unit.to_string(),
-        unit_type: r.entry.unit_type.to_string(),
-        total: r.entry.total,
-        mean_completion: r.entry.mean_completion,
-        vetoed: r.entry.vetoed,
-        note: res.note(),
-    })
-    .collect();
+    .map_err(Problem::internal)?;
+    let awaiting_review = rows.iter().map(|(_, u, _)| u.awaiting_review).sum();
+    let rows = rows
+        .into_iter()
+        .map(|(r, res, unit_id)| RankRow {
+            rank: r.rank,
+            type_rank: r.type_rank,
+            unit_id,
+            unit: r.entry.unit.to_string(),
+            unit_type: r.entry.unit_type.to_string(),
+            total: r.entry.total,
+            mean_completion: r.entry.mean_completion,
+            vetoed: r.entry.vetoed,
+            note: res.note(),
+        })
+        .collect();
     Ok(Json(Ranking {
         scheme_id: p.id,
         period: shown,
+        basis: basis.code().to_string(),
+        awaiting_review,
         rows,
     }))
 }

@@ -213,6 +213,11 @@ pub(crate) struct ConfirmBody {
     /// 替换该单位在方案中已有的任务 / replace the unit's existing tasks in the scheme.
     #[serde(default)]
     replace: bool,
+    /// 进度导入为“已提交”，审核后才计入正式口径；默认为考核办自己的记录，直接计为已审核 /
+    /// import the progress as submitted, counted officially only once reviewed; by default
+    /// the office's own record, counted as approved.
+    #[serde(default)]
+    for_review: bool,
 }
 
 /// What was imported.
@@ -261,6 +266,7 @@ pub(crate) async fn confirm(
     let imported = async {
         let mut prepared = read(&pending)?;
         prepared.plan.replace = body.replace;
+        prepared.plan.for_review = body.for_review;
         Ok::<_, Problem>(
             s.store
                 .import_table(&caller.session.user.actor(), &prepared.plan, stored_reading)
