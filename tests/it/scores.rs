@@ -315,6 +315,17 @@ async fn stored_summaries_follow_every_kind_of_write() {
                     };
                     for (_, u) in &fresh {
                         sum.add_unit(u);
+                        // One mean completion: the ranking's tie-break is the dashboard's mean.
+                        for b in [Basis::Official, Basis::Provisional] {
+                            let u = u.basis(b);
+                            let (total, n) = u.completions;
+                            let dashboard = (n > 0).then(|| total / n as f64);
+                            assert_eq!(
+                                u.mean_completion.map(|m| (m * 1e9).round()),
+                                dashboard.map(|m| (m * 1e9).round()),
+                                "{backend}: {b:?} after {what}"
+                            );
+                        }
                     }
                     let kept = period_summary(&store, scheme, None, None, Basis::Official)
                         .await

@@ -833,8 +833,8 @@ pub struct UnitResult {
     pub veto_grade: Option<Name>,
     /// Whether any veto applied.
     pub vetoed: bool,
-    /// Mean of the reviewer's completions over the unit's tasks that have one (uncapped, so
-    /// over-achievement counts); `None` when no task has a completion. Breaks ties in ranking.
+    /// 平均完成率: [`mean_completion`] of the reviewer's completions over the unit's tasks that
+    /// have one; `None` when no task has a completion. Breaks ties in ranking.
     pub mean_completion: Option<f64>,
     /// How, in Chinese.
     pub explanation: Vec<String>,
@@ -851,6 +851,19 @@ impl UnitResult {
             vetoed: self.vetoed,
         }
     }
+}
+
+/// The highest completion one task contributes to a mean: one task far above its target must
+/// not hide the others' lag.
+pub const MEAN_COMPLETION_CAP: f64 = 1.5;
+
+/// 平均完成率, the one definition every page, export and ranking uses: the mean of the
+/// completions given, each capped at [`MEAN_COMPLETION_CAP`]; `None` for none.
+pub fn mean_completion(completions: impl IntoIterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = completions.into_iter().fold((0.0, 0usize), |(s, n), c| {
+        (s + c.min(MEAN_COMPLETION_CAP), n + 1)
+    });
+    (n > 0).then(|| sum / n as f64)
 }
 
 /// Scores a unit: level-1 scores + capped adjustments, then the vetoes in order.
@@ -901,14 +914,12 @@ pub fn score_unit(unit: &UnitInput, rules: &[AdjustmentRule]) -> Result<UnitResu
         }
     }
     explanation.push(format!("总分{}分", fmt_pts(total)));
-    let completions: Vec<f64> = unit
-        .indicators
-        .iter()
-        .flat_map(tasks_of)
-        .filter_map(|t| t.reviewer_evidence.completion.map(Completion::get))
-        .collect();
-    let mean_completion = (!completions.is_empty())
-        .then(|| completions.iter().sum::<f64>() / completions.len() as f64);
+    let mean_completion = mean_completion(
+        unit.indicators
+            .iter()
+            .flat_map(tasks_of)
+            .filter_map(|t| t.reviewer_evidence.completion.map(Completion::get)),
+    );
     Ok(UnitResult {
         unit: unit.unit.clone(),
         unit_type: unit.unit_type.clone(),
@@ -1846,6 +1857,25 @@ mod tests {
             .iter()
             .map(|u| score_unit(u, &rules).unwrap())
             .collect()
+    }
+
+    #[test]
+    fn the_mean_completion_caps_each_task_so_one_far_above_target_hides_no_lag() {
+        let cases: [(&[f64], Option<f64>); 4] = [
+            (&[], None),
+            (&[0.5], Some(0.5)),
+            (&[0.5, 1.0], Some(0.75)),
+            // 400% counts as 150%: (1.5 + 0.3) / 2, not (4.0 + 0.3) / 2.
+            (&[4.0, 0.3], Some(0.9)),
+        ];
+        for (given, mean) in cases {
+            let got = mean_completion(given.iter().copied());
+            assert_eq!(
+                got.map(|m| (m * 1e9).round()),
+                mean.map(|m| (m * 1e9).round()),
+                "{given:?}"
+            );
+        }
     }
 
     #[test]

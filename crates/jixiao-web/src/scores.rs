@@ -370,9 +370,9 @@ pub struct UnitSummary {
     pub provisional: Option<Box<UnitSummary>>,
 }
 
-/// The highest completion a chart counts: one task far above its target must not hide the
-/// others.
-pub const CHART_COMPLETION_CAP: f64 = 1.5;
+/// The highest completion a chart counts: the cap of the one mean completion
+/// (`jixiao_domain::scoring::mean_completion`), so that charts and rankings agree.
+pub const CHART_COMPLETION_CAP: f64 = jixiao_domain::scoring::MEAN_COMPLETION_CAP;
 
 impl UnitSummary {
     /// Scores a unit's table and sums what the scheme-wide pages show, under the official
