@@ -38,8 +38,8 @@ pub async fn accounts(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
     ];
     let mut out = Vec::new();
     for (username, name, role, unit_id) in plan {
-        let password = jixiao_web::auth::new_password().map_err(|e| anyhow::anyhow!("{e}"))?;
-        let hash = jixiao_web::auth::hash_password(password.clone())
+        let password = jixiao_app::secrets::new_password().map_err(|e| anyhow::anyhow!("{e}"))?;
+        let hash = jixiao_app::secrets::hash_password(password.clone())
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         store
@@ -86,7 +86,7 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoLoad> {
         .import_table(
             &Actor::cli(),
             &prepared.plan,
-            jixiao_web::importing::stored_reading,
+            jixiao_app::importing::stored_reading,
         )
         .await
         .context("演示数据无法写入")?;

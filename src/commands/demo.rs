@@ -167,7 +167,7 @@ pub async fn run(db: &str, args: DemoArgs) -> anyhow::Result<ExitCode> {
     // them instead of scoring the whole province while someone waits.
     let scored = std::time::Instant::now();
     for (code, _) in &scheme.periods {
-        jixiao_web::scores::period_summary(
+        jixiao_app::scores::period_summary(
             &store,
             ids.scheme_id,
             Some(code),
@@ -198,11 +198,11 @@ async fn create_accounts(
     let (password, generated) = match std::env::var("JIXIAO_PASSWORD") {
         Ok(p) if !p.is_empty() => (p, false),
         _ => (
-            jixiao_web::auth::new_password().map_err(|e| anyhow::anyhow!("{e}"))?,
+            jixiao_app::secrets::new_password().map_err(|e| anyhow::anyhow!("{e}"))?,
             true,
         ),
     };
-    let hash = jixiao_web::auth::hash_password(password.clone())
+    let hash = jixiao_app::secrets::hash_password(password.clone())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let by = Actor::cli();

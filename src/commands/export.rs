@@ -1,8 +1,8 @@
 //! `jixiao export --format F [--scheme ID] [--unit ID] [--period P] [--columns …] -o FILE`.
 
 use anyhow::{Context, bail};
+use jixiao_app::export::{Format, export_table, render};
 use jixiao_office::export::ExtraColumns;
-use jixiao_web::export::{Format, export_table, render};
 use std::process::ExitCode;
 
 use crate::cli::ExportArgs;

@@ -2,9 +2,9 @@
 //! [--map 表头=角色,…]`.
 
 use anyhow::bail;
+pub(crate) use jixiao_app::importing::Prepared;
 use jixiao_office::{ParsedTable, Warning};
 use jixiao_store::{Actor, ImportPlan, StoreError};
-pub(crate) use jixiao_web::importing::Prepared;
 
 /// Reads one file's table into its import plan. Nothing is written.
 pub(crate) fn prepare(
@@ -14,7 +14,7 @@ pub(crate) fn prepare(
     period: Option<&str>,
     replace: bool,
 ) -> anyhow::Result<Prepared> {
-    Ok(jixiao_web::importing::prepare(
+    Ok(jixiao_app::importing::prepare(
         file_name, table, unit, period, replace,
     )?)
 }
@@ -84,7 +84,7 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_store(db).await?;
     let plans: Vec<ImportPlan> = prepared.iter().map(|p| p.plan.clone()).collect();
     let outcomes = match store
-        .import_tables(&Actor::cli(), &plans, jixiao_web::importing::stored_reading)
+        .import_tables(&Actor::cli(), &plans, jixiao_app::importing::stored_reading)
         .await
     {
         Ok(o) => o,

@@ -7,8 +7,8 @@
 //! "mean_completion", "vetoed"}]`.
 
 use anyhow::{Context, bail};
+use jixiao_app::scores::{SchemeScoring, flatten, ranking};
 use jixiao_domain::scoring::Score;
-use jixiao_web::scores::{SchemeScoring, flatten, ranking};
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -135,10 +135,10 @@ pub async fn rank(db: &str, args: RankArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_store(db).await?;
     let scheme = scheme_id(&store, args.scheme).await?;
     if let (Some(format), Some(output)) = (&args.format, &args.output) {
-        let Some(fmt) = jixiao_web::export::Format::parse(format) else {
+        let Some(fmt) = jixiao_app::export::Format::parse(format) else {
             bail!("不支持的格式「{format}」：排名表可导出 docx、xlsx、csv、html");
         };
-        let table = jixiao_web::scores::ranking_table(
+        let table = jixiao_app::scores::ranking_table(
             &store,
             scheme,
             args.period.as_deref(),
@@ -146,7 +146,7 @@ pub async fn rank(db: &str, args: RankArgs) -> anyhow::Result<ExitCode> {
             args.basis.into(),
         )
         .await?;
-        let Some(bytes) = jixiao_web::export::render_ranking(&table, fmt)? else {
+        let Some(bytes) = jixiao_app::export::render_ranking(&table, fmt)? else {
             bail!("排名表不支持「{format}」格式：可导出 docx、xlsx、csv、html");
         };
         std::fs::write(output, &bytes).with_context(|| format!("无法写入 {}", output.display()))?;

@@ -60,8 +60,8 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     // Stale score summaries are recomputed in the background, by one instance at a time.
     let refresher = (args.refresh_seconds > 0).then(|| {
-        let holder = jixiao_web::refresh::holder_name(&addr.to_string());
-        jixiao_web::refresh::Refresher::new(store.clone(), holder)
+        let holder = jixiao_app::refresh::holder_name(&addr.to_string());
+        jixiao_app::refresh::Refresher::new(store.clone(), holder)
             .spawn(std::time::Duration::from_secs(args.refresh_seconds))
     });
     // Anchors of the audit log go to a file outside the database at intervals (when the log

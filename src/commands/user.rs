@@ -17,7 +17,7 @@ pub async fn run(db: &str, cmd: UserCommand) -> anyhow::Result<ExitCode> {
 }
 
 async fn token(db: &str, args: UserTokenArgs) -> anyhow::Result<ExitCode> {
-    let Some(scope) = jixiao_web::api::Scope::parse(&args.scope) else {
+    let Some(scope) = jixiao_app::secrets::Scope::parse(&args.scope) else {
         bail!("权限「{}」无效：请用 read 或 write", args.scope);
     };
     let name = args.name.trim();
@@ -34,15 +34,15 @@ async fn token(db: &str, args: UserTokenArgs) -> anyhow::Result<ExitCode> {
     if user.active != 1 {
         bail!("账户「{}」已停用", args.username);
     }
-    let secret = jixiao_web::auth::new_token().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let token = format!("{}{secret}", jixiao_web::api::TOKEN_PREFIX);
+    let secret = jixiao_app::secrets::new_token().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let token = format!("{}{secret}", jixiao_app::secrets::TOKEN_PREFIX);
     store
         .create_token(
             &Actor::cli(),
             user.id,
             name,
             scope.code(),
-            &jixiao_web::auth::token_hash(&token),
+            &jixiao_app::secrets::token_hash(&token),
         )
         .await?;
     // The token alone on stdout, so scripts can capture it; the note goes to stderr.
@@ -50,7 +50,7 @@ async fn token(db: &str, args: UserTokenArgs) -> anyhow::Result<ExitCode> {
     eprintln!(
         "已为 {} 创建{}令牌「{name}」；只显示这一次。",
         user.username,
-        if scope == jixiao_web::api::Scope::Write {
+        if scope == jixiao_app::secrets::Scope::Write {
             "读写"
         } else {
             "只读"
@@ -68,7 +68,7 @@ async fn add(db: &str, args: UserAddArgs) -> anyhow::Result<ExitCode> {
     let (password, generated) = match std::env::var("JIXIAO_PASSWORD") {
         Ok(p) if !p.is_empty() => (Password::try_from(p).context("JIXIAO_PASSWORD")?, false),
         _ => {
-            let p = jixiao_web::auth::new_password().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let p = jixiao_app::secrets::new_password().map_err(|e| anyhow::anyhow!("{e}"))?;
             (Password::try_from(p)?, true)
         }
     };
@@ -76,7 +76,7 @@ async fn add(db: &str, args: UserAddArgs) -> anyhow::Result<ExitCode> {
     let unit = store
         .ensure_unit(&Actor::cli(), args.unit.trim(), None)
         .await?;
-    let hash = jixiao_web::auth::hash_password(password.expose().to_string())
+    let hash = jixiao_app::secrets::hash_password(password.expose().to_string())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let new = NewUser {

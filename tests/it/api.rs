@@ -839,7 +839,7 @@ async fn a_reset_or_a_deactivation_revokes_every_token() {
         let id = store.user_for_login(who).await.unwrap().unwrap().0.id;
         let admin = jixiao_store::Actor::cli();
         if change == "reset" {
-            let hash = jixiao_web::auth::hash_password("another password 12".into())
+            let hash = jixiao_app::secrets::hash_password("another password 12".into())
                 .await
                 .unwrap();
             store.set_password_hash(&admin, id, &hash).await.unwrap();

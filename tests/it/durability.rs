@@ -453,7 +453,7 @@ async fn two_servers_on_one_postgresql_share_sessions_and_the_version_guard() {
     // Background work runs once: both instances ask for the refresh lease at start and every
     // few seconds, and one of them holds it.
     let holders: Vec<String> = sqlx::query_scalar("SELECT holder FROM leases WHERE name = $1")
-        .bind(jixiao_web::refresh::LEASE)
+        .bind(jixiao_app::refresh::LEASE)
         .fetch_all(&mut conn)
         .await
         .unwrap();

@@ -248,8 +248,8 @@ async fn the_dashboard_draws_labelled_svg_charts_within_reach() {
 async fn fresh(
     store: &jixiao_store::Store,
     scheme: i64,
-) -> Vec<(i64, jixiao_web::scores::UnitSummary)> {
-    let scoring = jixiao_web::scores::SchemeScoring::load(store, scheme)
+) -> Vec<(i64, jixiao_app::scores::UnitSummary)> {
+    let scoring = jixiao_app::scores::SchemeScoring::load(store, scheme)
         .await
         .unwrap();
     let units: Vec<i64> = store
@@ -267,7 +267,7 @@ async fn fresh(
         .map(|t| {
             (
                 t.unit.id,
-                jixiao_web::scores::UnitSummary::of(&scoring, t).unwrap(),
+                jixiao_app::scores::UnitSummary::of(&scoring, t).unwrap(),
             )
         })
         .collect()
@@ -279,10 +279,10 @@ async fn fresh(
 /// mark leaves the old summary and fails here.
 #[tokio::test]
 async fn stored_summaries_follow_every_kind_of_write() {
+    use jixiao_app::scores::{PeriodSummary, period_summary, summaries};
     use jixiao_store::{
         Actor, Decision, NewVetoEffect, ReportDraft, SchemeSettings, StoredReading,
     };
-    use jixiao_web::scores::{PeriodSummary, period_summary, summaries};
     for db in databases().await {
         let done = |n: &str| {
             format!(
@@ -310,7 +310,7 @@ async fn stored_summaries_follow_every_kind_of_write() {
                     let fresh = fresh(&store, scheme).await;
                     assert_eq!(stored, fresh, "{backend}: after {what}");
                     let mut sum = PeriodSummary {
-                        format: jixiao_web::scores::SUMMARY_FORMAT.to_string(),
+                        format: jixiao_app::scores::SUMMARY_FORMAT.to_string(),
                         ..PeriodSummary::default()
                     };
                     for (_, u) in &fresh {
@@ -496,7 +496,7 @@ async fn stored_summaries_follow_every_kind_of_write() {
         sqlx::query("UPDATE unit_summaries SET body = REPLACE(body, $1, '\"format\":\"0.0.0/0\"')")
             .bind(format!(
                 "\"format\":\"{}\"",
-                jixiao_web::scores::SUMMARY_FORMAT
+                jixiao_app::scores::SUMMARY_FORMAT
             ))
             .execute(&mut conn)
             .await
@@ -507,7 +507,7 @@ async fn stored_summaries_follow_every_kind_of_write() {
         assert!(
             stored
                 .iter()
-                .all(|(_, s)| s.format == jixiao_web::scores::SUMMARY_FORMAT),
+                .all(|(_, s)| s.format == jixiao_app::scores::SUMMARY_FORMAT),
             "{}",
             db.backend
         );
@@ -519,8 +519,8 @@ async fn stored_summaries_follow_every_kind_of_write() {
 /// the instance that holds the lease; another instance waits until the lease runs out.
 #[tokio::test]
 async fn the_background_refresh_recomputes_stale_summaries_under_one_lease() {
+    use jixiao_app::refresh::{LEASE, Refresher};
     use jixiao_store::{Actor, SchemeSettings};
-    use jixiao_web::refresh::{LEASE, Refresher};
     for db in databases().await {
         let store = two_departments(&db, &crate::setup::table("500")).await;
         let periods = store.periods(1).await.unwrap().len();

@@ -173,7 +173,7 @@ impl TestServer {
             .ensure_unit(&Actor::cli(), unit, None)
             .await
             .unwrap();
-        let hash = jixiao_web::auth::hash_password(PASSWORD.to_string())
+        let hash = jixiao_app::secrets::hash_password(PASSWORD.to_string())
             .await
             .unwrap();
         self.store
@@ -592,7 +592,7 @@ pub async fn api_token(
         Some((u, _)) => u.id,
         None => server.add_user(username, role, unit).await,
     };
-    let token = format!("jx_{}", jixiao_web::auth::new_token().unwrap());
+    let token = format!("jx_{}", jixiao_app::secrets::new_token().unwrap());
     server
         .store
         .create_token(
@@ -600,7 +600,7 @@ pub async fn api_token(
             user,
             "测试",
             scope,
-            &jixiao_web::auth::token_hash(&token),
+            &jixiao_app::secrets::token_hash(&token),
         )
         .await
         .unwrap();
@@ -733,7 +733,7 @@ impl Drop for ServeProcess {
 /// Creates an account with [`PASSWORD`] in `unit` (created if missing).
 pub async fn create_account(store: &Store, username: &str, role: Role, unit: &str) -> i64 {
     let unit_id = store.ensure_unit(&Actor::cli(), unit, None).await.unwrap();
-    let hash = jixiao_web::auth::hash_password(PASSWORD.to_string())
+    let hash = jixiao_app::secrets::hash_password(PASSWORD.to_string())
         .await
         .unwrap();
     store

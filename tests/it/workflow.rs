@@ -1063,7 +1063,7 @@ async fn an_idle_session_ends_after_the_idle_timeout() {
         assert_eq!(busy.login("jia1", PASSWORD).await.0, 303);
         assert_eq!(idle.get("/").await.status, 200, "{}", db.backend);
         // The first browser's session was last seen 31 minutes ago.
-        let hash = jixiao_web::auth::token_hash(&idle.cookie("jixiao_session").unwrap());
+        let hash = jixiao_app::secrets::token_hash(&idle.cookie("jixiao_session").unwrap());
         let then = (chrono::Utc::now() - chrono::Duration::minutes(31))
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let mut conn = raw_connection(&db.url).await;

@@ -40,7 +40,7 @@ fn login_page(
 ) -> Response {
     let token = match auth::new_token() {
         Ok(t) => t,
-        Err(e) => return LocalizedError(locale, e).into_response(),
+        Err(e) => return LocalizedError(locale, e.into()).into_response(),
     };
     let page = LoginPage {
         f: Frame::new(locale, uri, None),
@@ -181,7 +181,7 @@ pub(crate) async fn login(
     }
     let (token, csrf) = match (auth::new_token(), auth::new_token()) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return LocalizedError(locale, e).into_response(),
+        (Err(e), _) | (_, Err(e)) => return LocalizedError(locale, e.into()).into_response(),
     };
     let expires = stamp(now + Duration::hours(auth::SESSION_HOURS));
     if let Err(e) = s

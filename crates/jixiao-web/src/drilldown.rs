@@ -175,14 +175,7 @@ pub(crate) async fn unit_score(
         .as_ref()
         .map(|p| p.code.clone())
         .unwrap_or_default();
-    let counts = table.tasks.iter().fold((0, 0), |(a, d), task| {
-        use jixiao_domain::ReportState;
-        match task.report.as_ref().and_then(|r| r.report_state()) {
-            Some(ReportState::Submitted) => (a + 1, d),
-            Some(ReportState::Draft | ReportState::Returned) => (a, d + 1),
-            _ => (a, d),
-        }
-    });
+    let counts = crate::scores::left_out(&table);
     let basis = views::BasisSwitch::new(
         t,
         basis,

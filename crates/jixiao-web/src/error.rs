@@ -45,6 +45,12 @@ impl From<crate::scores::ScoreError> for WebError {
     }
 }
 
+impl From<jixiao_app::secrets::SecretError> for WebError {
+    fn from(e: jixiao_app::secrets::SecretError) -> Self {
+        WebError::Internal(e.to_string())
+    }
+}
+
 impl From<askama::Error> for WebError {
     fn from(e: askama::Error) -> Self {
         WebError::Internal(format!("template: {e}"))

@@ -2,8 +2,12 @@
 //! asset from outside the binary.
 //!
 //! `app(state)` builds the whole router; `serve` binds it. Tests and the CLI use the same
-//! wiring. Handlers turn requests into store calls and records into view models; only this
-//! crate renders HTML.
+//! wiring. Handlers turn requests into calls of the application services (`jixiao-app`) and
+//! store reads, and records into view models; only this crate renders HTML.
+
+// The application services live in `jixiao-app`; these names keep `crate::scores::…` paths of
+// the handlers short.
+use jixiao_app::{importing, scores};
 
 mod account;
 mod admin;
@@ -15,11 +19,8 @@ mod error;
 pub mod evidence;
 pub mod export;
 pub mod i18n;
-pub mod importing;
 mod metrics;
 mod pages;
-pub mod refresh;
-pub mod scores;
 mod setup;
 mod svg;
 mod task_page;

@@ -510,15 +510,7 @@ async fn unit_table(
         .and_then(PeriodRecord::period)
         .map(|p| format!("{:.0}%", p.time_progress().get() * 100.0))
         .unwrap_or_default();
-    let counts = table.tasks.iter().fold((0, 0), |(a, d), task| {
-        match task.report.as_ref().and_then(|r| r.report_state()) {
-            Some(jixiao_domain::ReportState::Submitted) => (a + 1, d),
-            Some(jixiao_domain::ReportState::Draft | jixiao_domain::ReportState::Returned) => {
-                (a, d + 1)
-            }
-            _ => (a, d),
-        }
-    });
+    let counts = crate::scores::left_out(&table);
     let basis = views::BasisSwitch::new(
         t,
         basis,

@@ -168,7 +168,7 @@ pub(crate) async fn preview(
     };
     let token = match auth::new_token() {
         Ok(t) => t,
-        Err(e) => return LocalizedError(locale, e).into_response(),
+        Err(e) => return LocalizedError(locale, e.into()).into_response(),
     };
     let day_ago = (Utc::now() - Duration::days(1)).to_rfc3339_opts(SecondsFormat::Millis, true);
     let pending = PendingImport {

@@ -16,36 +16,7 @@ use super::problem::Problem;
 use crate::AppState;
 use crate::auth::{self, Session};
 
-/// The prefix of every token, so a leaked one is recognisable (and scannable) as ours.
-pub const TOKEN_PREFIX: &str = "jx_";
-
-/// What a token may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// Read only.
-    Read,
-    /// Read and write.
-    Write,
-}
-
-impl Scope {
-    /// From the stored code.
-    pub fn parse(code: &str) -> Option<Scope> {
-        match code {
-            "read" => Some(Scope::Read),
-            "write" => Some(Scope::Write),
-            _ => None,
-        }
-    }
-
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Scope::Read => "read",
-            Scope::Write => "write",
-        }
-    }
-}
+pub use jixiao_app::secrets::{Scope, TOKEN_PREFIX};
 
 /// Per-token request budgets (in memory, so per instance).
 #[derive(Clone)]

@@ -166,6 +166,12 @@ impl From<jixiao_store::StoreError> for Problem {
     }
 }
 
+impl From<jixiao_app::secrets::SecretError> for Problem {
+    fn from(e: jixiao_app::secrets::SecretError) -> Problem {
+        Problem::internal(e)
+    }
+}
+
 impl From<crate::WebError> for Problem {
     fn from(e: crate::WebError) -> Problem {
         match e {

@@ -117,6 +117,19 @@ pub fn task_input(
     Ok(input)
 }
 
+/// How many of a table's reports wait for review, and how many are drafts or returned: what
+/// the official figures leave out.
+pub fn left_out(table: &UnitTable) -> (usize, usize) {
+    use jixiao_domain::ReportState;
+    table.tasks.iter().fold((0, 0), |(a, d), task| {
+        match task.report.as_ref().and_then(|r| r.report_state()) {
+            Some(ReportState::Submitted) => (a + 1, d),
+            Some(ReportState::Draft | ReportState::Returned) => (a, d + 1),
+            _ => (a, d),
+        }
+    })
+}
+
 /// What scoring needs of a scheme beyond one unit's table: its grade table, adjustment rules
 /// and veto items, and every adjustment and veto entered. Loaded once per page or command.
 #[derive(Debug, Clone)]
@@ -378,20 +391,9 @@ impl UnitSummary {
     /// Scores a unit's table and sums what the scheme-wide pages show, under the official
     /// basis and, when a report waits for review, the provisional one too.
     pub fn of(scoring: &SchemeScoring, table: &UnitTable) -> Result<UnitSummary, ScoreError> {
-        use jixiao_domain::ReportState;
         let official = scoring.clone().with_basis(Basis::Official);
         let mut summary = Self::under(&official, table)?;
-        let states = table
-            .tasks
-            .iter()
-            .filter_map(|t| t.report.as_ref().and_then(|r| r.report_state()));
-        for state in states {
-            match state {
-                ReportState::Submitted => summary.awaiting_review += 1,
-                ReportState::Draft | ReportState::Returned => summary.drafts += 1,
-                ReportState::Approved => {}
-            }
-        }
+        (summary.awaiting_review, summary.drafts) = left_out(table);
         if summary.awaiting_review > 0 {
             let provisional = scoring.clone().with_basis(Basis::Provisional);
             let mut p = Self::under(&provisional, table)?;

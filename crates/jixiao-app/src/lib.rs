@@ -1,0 +1,17 @@
+//! The application layer: what the web app and the command line both do, with no HTTP in it.
+//!
+//! - [`scores`]: a stored unit table scored with the scheme's rules under a basis (正式 /
+//!   含待审), the stored summaries, rankings and the dashboards' sums;
+//! - [`refresh`]: the background refresh of stale summaries, under a lease;
+//! - [`importing`]: a parsed table → an import plan, and each progress text's stored reading;
+//! - [`export`]: a stored unit table or ranking → the official document's bytes;
+//! - [`secrets`]: passwords (argon2id on two long-lived threads), API tokens and their hashes.
+//!
+//! The web crate (`jixiao-web`) turns requests into calls of these and renders pages; the CLI
+//! calls them directly and uses the web crate only for `serve`.
+
+pub mod export;
+pub mod importing;
+pub mod refresh;
+pub mod scores;
+pub mod secrets;
