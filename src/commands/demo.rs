@@ -634,15 +634,17 @@ impl Plan {
                         let tp = period.time_progress();
                         let jitter = 0.95 + rng.unit() * 0.1;
                         let text = task.progress(tp.get() * pace * jitter);
-                        let a = jixiao_domain::reading::assess(&task.target, &text, tp, 0.1);
-                        let reading = StoredReading {
-                            json: serde_json::to_string(&a.reading).unwrap_or_default(),
-                            completion: a.reading.completion,
-                            status: Some(a.status.code().to_string()),
-                        };
+                        // The demo's scheme keeps the default tolerance.
+                        let reading = jixiao_app::reports::stored_reading(
+                            &task.target,
+                            &text,
+                            tp,
+                            jixiao_domain::status::DEFAULT_TOLERANCE,
+                            None,
+                        );
                         let self_score = (state != "draft")
                             .then(|| {
-                                a.reading
+                                reading
                                     .completion
                                     .map(|c| (weight * c.min(1.0) * 2.0).round() / 2.0)
                             })

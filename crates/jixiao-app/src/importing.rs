@@ -1,7 +1,6 @@
 //! Turning a parsed table into an import plan, and reading each task's progress as it is
 //! stored: shared by `jixiao import` and the upload page.
 
-use jixiao_domain::reading::assess;
 use jixiao_domain::table::TreeError;
 use jixiao_domain::{IndicatorTree, Period, TaskRow, TaskSpec, Year};
 use jixiao_office::{Location, ParsedTable, Warning};
@@ -138,16 +137,11 @@ pub fn stored_reading(plan: &ImportPlan, task: &TaskSpec, tolerance: f64) -> Opt
     if task.progress.trim().is_empty() {
         return None;
     }
-    let a = assess(
+    Some(crate::reports::stored_reading(
         &task.target,
         &task.progress,
         plan.period.time_progress(),
         tolerance,
-    );
-    let json = serde_json::to_string(&a.reading).ok()?;
-    Some(StoredReading {
-        json,
-        completion: a.reading.completion,
-        status: Some(a.status.code().to_string()),
-    })
+        None,
+    ))
 }

@@ -3,6 +3,7 @@
 //! - [`scores`]: a stored unit table scored with the scheme's rules under a basis (正式 /
 //!   含待审), the stored summaries, rankings and the dashboards' sums;
 //! - [`refresh`]: the background refresh of stale summaries, under a lease;
+//! - [`reports`]: the one rule from a progress text to the reading and status stored with it;
 //! - [`importing`]: a parsed table → an import plan, and each progress text's stored reading;
 //! - [`export`]: a stored unit table or ranking → the official document's bytes;
 //! - [`secrets`]: passwords (argon2id on two long-lived threads), API tokens and their hashes.
@@ -13,5 +14,6 @@
 pub mod export;
 pub mod importing;
 pub mod refresh;
+pub mod reports;
 pub mod scores;
 pub mod secrets;

@@ -26,6 +26,22 @@ impl From<ProseWording> for Wording {
     }
 }
 
+impl Assessment {
+    /// The status a report with this reading has: a reviewer's verified completion decides
+    /// when there is one, else the reading. **The one place this rule is written.**
+    pub fn status_given(
+        &self,
+        verified_completion: Option<f64>,
+        time_progress: TimeProgress,
+        tolerance: f64,
+    ) -> Status {
+        match verified_completion {
+            Some(c) => status_of(Some(c), Wording::None, time_progress, tolerance),
+            None => self.status,
+        }
+    }
+}
+
 /// Reads `progress` against `target` and gives the status at `time_progress`.
 ///
 /// An empty progress text is no report: 未填报.
@@ -58,10 +74,11 @@ pub fn report_status(
     time_progress: TimeProgress,
     tolerance: f64,
 ) -> Status {
-    match verified_completion {
-        Some(c) => status_of(Some(c), Wording::None, time_progress, tolerance),
-        None => assess(target, progress, time_progress, tolerance).status,
-    }
+    assess(target, progress, time_progress, tolerance).status_given(
+        verified_completion,
+        time_progress,
+        tolerance,
+    )
 }
 
 #[cfg(test)]

@@ -7,10 +7,10 @@ use axum::Form;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use jixiao_app::reports::time_progress_of;
+use jixiao_domain::Points;
 use jixiao_domain::reading::assess;
 use jixiao_domain::scoring::ScoringRule;
-use jixiao_domain::status::status_of;
-use jixiao_domain::{Period, Points, TimeProgress, Wording};
 use jixiao_store::{
     AttachmentInfo, Decision, ReportDraft, ReportRecord, StoreError, StoredReading, TaskDetail,
 };
@@ -135,12 +135,6 @@ fn number(v: Option<f64>) -> String {
     }
 }
 
-fn time_progress_of(code: &str) -> TimeProgress {
-    code.parse::<Period>()
-        .map(|p| p.time_progress())
-        .unwrap_or(TimeProgress::YEAR_END)
-}
-
 /// A report with the reader's work shown: the numbers used, marked in both texts, each pair's
 /// ratio, and the status at the report's period.
 fn report_view(
@@ -152,11 +146,7 @@ fn report_view(
 ) -> ReportView {
     let time_progress = time_progress_of(&r.period_code);
     let a = assess(target, &r.text, time_progress, tolerance);
-    // A reviewer's corrected completion wins over the reading, and so does its status.
-    let status = match r.verified_completion {
-        Some(c) => status_of(Some(c), Wording::None, time_progress, tolerance),
-        None => a.status,
-    };
+    let status = a.status_given(r.verified_completion, time_progress, tolerance);
     let mut target_marks = Vec::new();
     let mut progress_marks = Vec::new();
     for p in &a.reading.pairs {
@@ -240,29 +230,13 @@ pub(crate) fn reading_for(d: &TaskDetail, period: &str, text: &str) -> StoredRea
         .iter()
         .find(|r| r.period_code == period)
         .and_then(|r| r.verified_completion);
-    reading_of(&d.task.target, period, text, d.scheme.tolerance, verified)
-}
-
-/// The same from the parts: the task's target, the scheme's tolerance and the reviewer's
-/// verified completion for that period.
-pub(crate) fn reading_of(
-    target: &str,
-    period: &str,
-    text: &str,
-    tolerance: f64,
-    verified: Option<f64>,
-) -> StoredReading {
-    let tp = time_progress_of(period);
-    let a = assess(target, text, tp, tolerance);
-    let status = match verified {
-        Some(c) => status_of(Some(c), Wording::None, tp, tolerance),
-        None => a.status,
-    };
-    StoredReading {
-        json: serde_json::to_string(&a.reading).unwrap_or_default(),
-        completion: a.reading.completion,
-        status: Some(status.code().to_string()),
-    }
+    jixiao_app::reports::stored_reading(
+        &d.task.target,
+        text,
+        time_progress_of(period),
+        d.scheme.tolerance,
+        verified,
+    )
 }
 
 /// The longest progress text accepted (a table cell, not a report document).
@@ -673,10 +647,10 @@ async fn save(
         .map_err(|LocalizedError(_, e)| e)?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    let reading = reading_of(
+    let reading = jixiao_app::reports::stored_reading(
         &c.target,
-        &form.period,
         &text,
+        time_progress_of(&form.period),
         c.tolerance,
         c.verified_completion,
     );
@@ -862,18 +836,13 @@ async fn verify(
         ));
     }
     let time_progress = time_progress_of(&report.period_code);
-    let status = match completion {
-        Some(c) => status_of(Some(c), Wording::None, time_progress, d.scheme.tolerance),
-        None => {
-            assess(
-                &d.task.target,
-                &report.text,
-                time_progress,
-                d.scheme.tolerance,
-            )
-            .status
-        }
-    };
+    let status = jixiao_domain::reading::report_status(
+        &d.task.target,
+        &report.text,
+        completion,
+        time_progress,
+        d.scheme.tolerance,
+    );
     match s
         .store
         .verify_report(
