@@ -1213,12 +1213,39 @@ fn wording_of(t: &Text) -> (Wording, Option<&'static str>) {
             break;
         }
     }
+    if found[1].is_none() {
+        found[1] = done_field(t);
+    }
     match found {
         [Some(w), _, _] => (Wording::Exceeded, Some(w)),
         [None, Some(w), _] => (Wording::Done, Some(w)),
         [None, None, Some(w)] => (Wording::InProgress, Some(w)),
         _ => (Wording::None, None),
     }
+}
+
+/// A form's result field whose value is a completion word rather than a number (`完成值：完成`,
+/// `实际完成值：已完成 | 得分：90`).
+fn done_field(t: &Text) -> Option<&'static str> {
+    let c = &t.c;
+    (0..c.len()).find_map(|i| {
+        if c[i] != ':'
+            || !["完成值", "实际值", "完成情况"]
+                .iter()
+                .any(|w| t.ends(i, w))
+        {
+            return None;
+        }
+        let mut k = i + 1;
+        while k < c.len() && c[k] == ' ' {
+            k += 1;
+        }
+        ["已完成", "完成", "达成", "已达成"].iter().find_map(|&w| {
+            let e = k + w.chars().count();
+            (t.at(k, w) && (e == c.len() || matches!(c[e], ' ' | '|' | '。' | ';' | '；')))
+                .then_some(w)
+        })
+    })
 }
 
 /// A number for the explanation: integers without decimals, others with up to 4.
@@ -1428,5 +1455,19 @@ mod tests {
         );
         assert_eq!(r.pairs.len(), 1, "{r:#?}");
         assert!(close(r.completion, 1.3 / 1.1), "{r:#?}");
+    }
+
+    #[test]
+    fn a_result_field_of_words_says_done() {
+        // (progress, wording)
+        let cases: &[(&str, Wording)] = &[
+            ("完成值：完成 权重：90 得分：90", Wording::Done),
+            ("实际完成值：已完成 | 得分：10", Wording::Done),
+            ("完成值：完成率80%", Wording::None),
+            ("完成情况：完成了部分工作", Wording::None),
+        ];
+        for &(progress, wording) in cases {
+            assert_eq!(wording_of(&Text::new(progress)).0, wording, "{progress}");
+        }
     }
 }
