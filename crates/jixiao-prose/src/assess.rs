@@ -486,6 +486,33 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                 .iter_mut()
                 .find(|p| p.actual.is_none() && p.ratio.is_none() && p.rule == "unmatched")
             {
+                // one figure against two plans (年度投资计划59.4 前三季度投资计划43.4 ← 完成投资
+                // 35.9, 完成前三季度目标任务占比82.7%): the stated share names the plan it answers
+                let t = p.target.unwrap_or(0.0);
+                let tol = stated_tolerance(s);
+                if let Some(g) = pf.iter().find(|g| {
+                    g.q.kind == QuantityKind::Count
+                        && t > 0.0
+                        && unit_score(&p.unit, &g.q.unit) >= 2
+                        && (g.q.value / t - s.q.value).abs() <= tol
+                }) {
+                    let (ratio, rule) = ratio_of(t, g.q.value, p.constraint);
+                    p.actual = Some(g.q.value);
+                    p.ratio = ratio;
+                    p.actual_span = Some(g.q.span.clone());
+                    p.rule = rule.to_string();
+                    ex.push(format!(
+                        "{} {} ← {}：{} ÷ {} = {}，与进度所述“{}”一致",
+                        p.what,
+                        target_text(&tt, p),
+                        pt.slice(g.a, g.b),
+                        fmt_num(g.q.value),
+                        fmt_num(t),
+                        fmt_ratio(ratio),
+                        pt.slice(s.a, s.b)
+                    ));
+                    continue;
+                }
                 p.ratio = Some(s.q.value);
                 p.actual_span = Some(s.q.span.clone());
                 p.rule = "stated_ratio".to_string();
@@ -1455,6 +1482,19 @@ mod tests {
         );
         assert_eq!(r.pairs.len(), 1, "{r:#?}");
         assert!(close(r.completion, 1.3 / 1.1), "{r:#?}");
+    }
+
+    #[test]
+    fn a_stated_share_names_the_plan_one_figure_answers() {
+        let r = assess(
+            "【年度投资计划(亿元)】59.4 【前三季度投资计划(亿元)】43.4",
+            "【1-7月完成投资(亿元)】35.9 【完成前三季度目标任务占比(%)】82.7%",
+        );
+        assert_eq!(r.pairs.len(), 2, "{r:#?}");
+        for p in &r.pairs {
+            assert_eq!(p.actual, Some(3_590_000_000.0), "{r:#?}");
+        }
+        assert!(close(r.pairs[1].ratio, 35.9 / 43.4), "{r:#?}");
     }
 
     #[test]
