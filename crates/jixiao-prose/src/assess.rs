@@ -307,6 +307,16 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         let pctx: Vec<Bigrams> = pf.iter().map(|f| bigrams(&pt, f)).collect();
         // a total (合计1300人 after 农村妇女800人，城镇妇女500人) answers before its parts
         let totals: Vec<bool> = pf.iter().map(|f| is_total(&pt, f)).collect();
+        // 已开工8个…已完工7个: the furthest stage of the work answers (unless the task is that
+        // stage itself: 新开工项目66个)
+        let own: Vec<&str> = EARLY_STAGE
+            .iter()
+            .chain(START_STAGE)
+            .chain(END_STAGE)
+            .copied()
+            .filter(|w| tt.contains(0, tt.len(), w))
+            .collect();
+        let stages: Vec<u8> = pf.iter().map(|f| stage(&pt, f, &own)).collect();
         let mut cursor = 0usize;
         for (ti, t) in merged.iter().enumerate() {
             if done[ti] {
@@ -370,6 +380,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                     !is_part(&pt, p),
                     ov,
                     totals[j],
+                    stages[j],
                     j >= cursor,
                     -(j as i64),
                 );
@@ -628,7 +639,40 @@ pub fn assess(target: &str, progress: &str) -> Reading {
 
 /// How a progress count ranks for a target: unit agreement, shared words, a total, after the
 /// previous pair, earlier.
-type PairKey = (u8, bool, usize, bool, bool, i64);
+type PairKey = (u8, bool, usize, bool, u8, bool, i64);
+
+/// Words of an early stage of a work (approved, signed), of its start, and of its end.
+const EARLY_STAGE: &[&str] = &["立项", "签约", "备案", "前期"];
+const START_STAGE: &[&str] = &["开工", "动工", "开建", "启动", "在建", "施工"];
+const END_STAGE: &[&str] = &["完工", "竣工", "建成", "已完成", "交付", "投用", "投入使用"];
+
+/// How far along the work a progress count reports, from the words of its clause: 0 approved or
+/// signed (立项74个), 1 started (开工76个), 2 otherwise, 3 finished (已竣工18457户, 6个子项已
+/// 完成), 4 the stage the target itself names, one of `own` (新开工项目66个 ← 28个开工建设);
+/// a stage not reached (未完工80户) ranks lowest.
+fn stage(t: &Text, f: &Found, own: &[&str]) -> u8 {
+    let cs = clause_start(t, f.pre);
+    let ce = clause_end(t, f.b);
+    let negated = |i: usize| i > cs && matches!(t.c[i - 1], '未' | '没' | '尚' | '不');
+    let said = |w: &str| (cs..ce).any(|i| t.at(i, w) && !negated(i));
+    let unsaid = |w: &&str| (cs..ce).any(|i| t.at(i, w) && negated(i));
+    let own = |w: &&str| own.contains(w);
+    let has = |words: &[&str]| words.iter().any(|w| !own(w) && said(w));
+    let stages = || EARLY_STAGE.iter().chain(START_STAGE).chain(END_STAGE);
+    if stages().any(|w| own(w) && said(w)) {
+        4
+    } else if stages().any(unsaid) {
+        0
+    } else if has(END_STAGE) {
+        3
+    } else if has(START_STAGE) {
+        1
+    } else if has(EARLY_STAGE) {
+        0
+    } else {
+        2
+    }
+}
 
 /// A count after 其中 in its sentence is a part of a total said before it (接通天然气172083户，
 /// 其中东营区完成26866户): the total answers first.
@@ -1482,6 +1526,32 @@ mod tests {
         );
         assert_eq!(r.pairs.len(), 1, "{r:#?}");
         assert!(close(r.completion, 1.3 / 1.1), "{r:#?}");
+    }
+
+    #[test]
+    fn the_furthest_stage_of_the_work_answers() {
+        // (target, progress, actual)
+        let cases: &[(&str, &str, f64)] = &[
+            (
+                "任务数为20985户",
+                "已开工21410户,开工率为102.03%,已竣工18457户,竣工率为87.95%",
+                18457.0,
+            ),
+            ("安排重点项目82个", "目前已立项74个,已开工76个", 76.0),
+            ("民生实事共分为28项工作", "按进度推进7项,已完成21项", 21.0),
+            // the task is the start itself
+            ("新开工项目66个", "已有28个开工建设,已竣工3个", 28.0),
+            // a negated end is no end
+            ("改造危房100户", "已开工90户,未完工80户", 90.0),
+        ];
+        for &(target, progress, actual) in cases {
+            let r = assess(target, progress);
+            assert_eq!(
+                r.pairs[0].actual,
+                Some(actual),
+                "{target} | {progress}: {r:#?}"
+            );
+        }
     }
 
     #[test]
