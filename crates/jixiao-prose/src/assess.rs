@@ -58,6 +58,38 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             keep
         });
     }
+    // a sum of money split in parentheses after its total (资金3608万元（中央资金2855万元、省级
+    // 资金753万元）): the parts are no targets of their own, unless the progress answers them by
+    // name. (Parts after 其中 stay targets: labellers differ on them.)
+    let parts: Vec<bool> = targets
+        .iter()
+        .enumerate()
+        .map(|(k, f)| {
+            f.q.unit == "元"
+                && in_parenthesis(&tt, f)
+                && !answered_by_name(&tt, f, &pt, &pf)
+                && targets[..k].iter().any(|g| {
+                    g.q.unit == "元"
+                        && g.q.value >= f.q.value
+                        && !is_part(&tt, g)
+                        && !in_parenthesis(&tt, g)
+                })
+        })
+        .collect();
+    if parts.iter().any(|&p| p) {
+        let mut k = 0;
+        targets.retain(|f| {
+            let part = parts[k];
+            k += 1;
+            if part {
+                ex.push(format!(
+                    "目标中的“{}”是前述总额的组成部分，不作为目标量",
+                    tt.slice(f.a, f.b)
+                ));
+            }
+            !part
+        });
+    }
     // the same value restated (一户年最高5300元 … <=5300元/户): one target
     // bars[i]: table-cell separators before char i
     let mut bars = Vec::new();
@@ -178,20 +210,27 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             }
             let j = cands[0];
             let p = &pf[j];
+            // 分别增加30元和5元: each its own target, never a sum
+            let first = merged[group[0]].found;
+            let last = merged[*group.last().unwrap_or(&group[0])].found;
+            if tt.contains(sentence_start(&tt, first.pre), last.pre, "分别") {
+                continue;
+            }
+            let sum: f64 = group.iter().map(|&k| merged[k].value).sum();
+            // the total is said (共, 合计), or the one figure is the targets' sum to the unit
+            // (预拨3608万元 … 清算资金120万元 ← 资金3728万元全部执行到位)
             let ss = sentence_start(&pt, p.pre);
             if !["共", "合计", "总计"]
                 .iter()
                 .any(|w| pt.contains(ss, p.pre, w))
+                && !same_value(sum, p.q.value)
             {
                 continue;
             }
-            let sum: f64 = group.iter().map(|&k| merged[k].value).sum();
             let parts: Vec<&str> = group
                 .iter()
                 .map(|&k| tt.slice(merged[k].found.a, merged[k].found.b))
                 .collect();
-            let first = merged[group[0]].found;
-            let last = merged[*group.last().unwrap_or(&group[0])].found;
             let ratio = (sum > 0.0).then(|| p.q.value / sum);
             ex.push(format!(
                 "{} 合计目标 {} = {}{} ← {}（合计）：{} ÷ {} = {}",
@@ -678,6 +717,29 @@ fn stage(t: &Text, f: &Found, own: &[&str]) -> u8 {
 /// 其中东营区完成26866户): the total answers first.
 fn is_part(t: &Text, f: &Found) -> bool {
     t.contains(sentence_start(t, f.pre), f.pre, "其中")
+}
+
+/// A progress figure of the target quantity's unit that shares its words (中央资金2855万元 ←
+/// 中央资金已拨付2855万元): the progress answers it by name.
+fn answered_by_name(tt: &Text, f: &Found, pt: &Text, pf: &[Found]) -> bool {
+    let ctx = bigrams(tt, f);
+    pf.iter()
+        .any(|g| g.q.unit == f.q.unit && overlap(ctx.as_slice(), bigrams(pt, g).as_slice()) >= 2)
+}
+
+/// A quantity inside a parenthesis still open before it in its sentence (资金3608万元（中央资金
+/// 2855万元、省级资金753万元）).
+fn in_parenthesis(t: &Text, f: &Found) -> bool {
+    let mut depth = 0usize;
+    for k in (sentence_start(t, f.pre)..f.pre).rev() {
+        match t.c[k] {
+            ')' => depth += 1,
+            '(' if depth == 0 => return true,
+            '(' => depth -= 1,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The most quantities of one text that [`assess`] pairs (the rest are ignored).
@@ -1552,6 +1614,35 @@ mod tests {
                 "{target} | {progress}: {r:#?}"
             );
         }
+    }
+
+    #[test]
+    fn money_split_in_parentheses_after_its_total_is_no_target_of_its_own() {
+        let r = assess(
+            "项目总投资157万元（县级财政衔接资金39.3万元，其他资金117.7万元）。",
+            "项目资金共157万元，已全部拨付完成。",
+        );
+        assert_eq!(r.pairs.len(), 1, "{r:#?}");
+        assert!(close(r.completion, 1.0), "{r:#?}");
+        // and a further sum the one figure adds up to
+        let r = assess(
+            "预拨资金3608万元（中央资金2855万元、省级资金753万元），清算资金120万元",
+            "资金3728万元全部执行到位",
+        );
+        assert_eq!(r.pairs.len(), 1, "{r:#?}");
+        assert_eq!(r.pairs[0].target, Some(37_280_000.0), "{r:#?}");
+        // a part the progress answers by name stays a target
+        let r = assess(
+            "总投资100万元（中央资金60万元）",
+            "完成投资100万元，中央资金已拨付60万元",
+        );
+        assert_eq!(r.pairs.len(), 2, "{r:#?}");
+    }
+
+    #[test]
+    fn targets_said_separately_are_not_summed() {
+        let r = assess("补助标准分别再增加30元和5元", "共增加35元");
+        assert_eq!(r.pairs.len(), 2, "{r:#?}");
     }
 
     #[test]
