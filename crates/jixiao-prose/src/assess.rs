@@ -577,8 +577,48 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                 rest.push(j);
             }
         }
+        let money_target = merged.iter().any(|t| t.unit == "元");
         for j in rest {
             let s = &pf[j];
+            // a count task's investment said with its share of the plan (28个开工建设,完成投资
+            // 43.4亿元,完成年度投资计划的16.4%): a quantity of its own, its plan worked back. (A
+            // bare rate, 计划投资完成率达到72%, is left alone: labellers read it as a side note.)
+            let ss = sentence_start(&pt, s.pre);
+            let money = counts
+                .iter()
+                .copied()
+                .rev()
+                .find(|&k| !used[k] && pf[k].q.unit == "元" && pf[k].b <= s.a && pf[k].a >= ss);
+            if !money_target
+                && s.q.value > 0.0
+                && share_of_plan(&pt, s)
+                && let Some(k) = money
+            {
+                used[k] = true;
+                let a = &pf[k];
+                let target = a.q.value / s.q.value;
+                ex.push(format!(
+                    "{}：目标由进度倒推，{} ÷ {} = {}元；完成 {}",
+                    a.q.what,
+                    pt.slice(a.a, a.b),
+                    pt.slice(s.a, s.b),
+                    fmt_num(target),
+                    fmt_ratio(Some(s.q.value))
+                ));
+                pairs.push(Pair {
+                    what: a.q.what.clone(),
+                    unit: "元".to_string(),
+                    target: Some(target),
+                    actual: Some(a.q.value),
+                    approx: a.q.approx,
+                    constraint: None,
+                    ratio: Some(s.q.value),
+                    target_span: None,
+                    actual_span: Some(a.q.span.clone()),
+                    rule: "worked_back".to_string(),
+                });
+                continue;
+            }
             if let Some(p) = pairs
                 .iter()
                 .find(|p| p.actual.is_some() && p.ratio.is_some())
@@ -725,6 +765,15 @@ fn answered_by_name(tt: &Text, f: &Found, pt: &Text, pf: &[Found]) -> bool {
     let ctx = bigrams(tt, f);
     pf.iter()
         .any(|g| g.q.unit == f.q.unit && overlap(ctx.as_slice(), bigrams(pt, g).as_slice()) >= 2)
+}
+
+/// A stated ratio written as a share of a plan: `完成年度投资计划的16.4%`, `占年度计划的80%`.
+fn share_of_plan(t: &Text, s: &Found) -> bool {
+    let mut e = s.pre;
+    while e > 0 && t.c[e - 1] == ' ' {
+        e -= 1;
+    }
+    e > 0 && t.c[e - 1] == '的' && t.contains(clause_start(t, s.pre), e, "计划")
 }
 
 /// A quantity inside a parenthesis still open before it in its sentence (资金3608万元（中央资金
@@ -1669,6 +1718,42 @@ mod tests {
         ];
         for &(progress, wording) in cases {
             assert_eq!(wording_of(&Text::new(progress)).0, wording, "{progress}");
+        }
+    }
+
+    #[test]
+    fn an_investment_with_its_share_of_the_plan_is_a_quantity_of_its_own() {
+        // (target, progress, completion)
+        let cases: &[(&str, &str, Option<f64>)] = &[
+            (
+                "58个续建项目",
+                "58个续建项目进展顺利,已完成投资56.4亿元,完成年度投资计划的29.5%。",
+                Some(0.295),
+            ),
+            (
+                "66个新开工项目",
+                "已有28个开工建设,开工率42.4%,完成投资43.4亿元,完成年度投资计划的16.4%",
+                Some(0.164),
+            ),
+            // a bare rate is a side note
+            (
+                "开工改造城镇老旧小区86个",
+                "86个改造项目已开工;累计完成投资10442万元,计划投资完成率达到72%。",
+                Some(1.0),
+            ),
+            // a money task answers the share itself
+            (
+                "年度计划投资137.3亿元",
+                "完成投资64.3亿元,完成年度投资计划的46.8%",
+                Some(64.3 / 137.3),
+            ),
+        ];
+        for &(target, progress, completion) in cases {
+            let r = assess(target, progress);
+            assert!(
+                completion.is_some_and(|c| close(r.completion, c)),
+                "{target} | {progress}: {r:#?}"
+            );
         }
     }
 }
