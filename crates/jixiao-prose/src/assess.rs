@@ -444,7 +444,18 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         } else {
                             t.unit.clone()
                         };
-                    let (ratio, rule) = ratio_of(t.value, p.q.value, t.constraint);
+                    let (ratio, rule) = match t.found.upper {
+                        // a range met (增长6.5%—7% ← 6.7%): done, neither short nor over
+                        Some(hi)
+                            if t.constraint.is_none()
+                                && !t.rate
+                                && p.q.value >= t.value
+                                && p.q.value <= hi =>
+                        {
+                            (Some(1.0), "within_range")
+                        }
+                        _ => ratio_of(t.value, p.q.value, t.constraint),
+                    };
                     ex.push(explain_count(
                         &t.what,
                         &ttext,
@@ -1752,6 +1763,40 @@ mod tests {
             let r = assess(target, progress);
             assert!(
                 completion.is_some_and(|c| close(r.completion, c)),
+                "{target} | {progress}: {r:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_range_target_met_inside_is_done() {
+        // (target, progress, completion)
+        let cases: &[(&str, &str, f64)] = &[
+            (
+                "国内生产总值增长6.5%—7%。",
+                "去年国内生产总值增长6.7%。",
+                1.0,
+            ),
+            (
+                "国内生产总值增长6.5%—7%。",
+                "去年国内生产总值增长6.1%。",
+                6.1 / 6.5,
+            ),
+            (
+                "国内生产总值增长6.5%—7%。",
+                "去年国内生产总值增长7.8%。",
+                7.8 / 6.5,
+            ),
+            (
+                "主城区增设4-5家居家养老服务场所",
+                "增设居家养老服务场所5家",
+                1.0,
+            ),
+        ];
+        for &(target, progress, completion) in cases {
+            let r = assess(target, progress);
+            assert!(
+                close(r.completion, completion),
                 "{target} | {progress}: {r:#?}"
             );
         }

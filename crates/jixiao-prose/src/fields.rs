@@ -468,6 +468,9 @@ fn drop_range_ends(t: &Text, found: &mut Vec<Found>) {
             .collect();
         let joined = matches!(between.as_str(), "-" | "~" | "至" | "到");
         if joined && a.q.unit == b.q.unit && a.q.kind == b.q.kind {
+            if b.q.value > a.q.value {
+                found[k - 1].upper = Some(found[k].q.value);
+            }
             found.remove(k);
         } else {
             k += 1;

@@ -34,6 +34,8 @@ pub(crate) struct Found {
     pub bare: bool,
     /// A per-period or per-head amount (每月1次, 每人200元).
     pub per: bool,
+    /// The upper end of a range the number begins (增长6.5%—7%: 7).
+    pub upper: Option<f64>,
 }
 
 /// Measure words and units starting with a char, longest first: `(written, canonical)`.
@@ -1007,6 +1009,8 @@ struct Head {
     decimals: u8,
     approx: Option<Approx>,
     unit: Option<String>,
+    /// The upper end of a range written with one unit (4-5家).
+    upper: Option<f64>,
 }
 
 fn read_arabic(t: &Text, i: usize, out: &[Found]) -> Step {
@@ -1033,6 +1037,7 @@ fn read_arabic(t: &Text, i: usize, out: &[Found]) -> Step {
         decimals: num.decimals,
         approx: num.approx,
         unit: None,
+        upper: None,
     };
     let k = head.k;
     if k + 1 < n {
@@ -1050,6 +1055,7 @@ fn read_arabic(t: &Text, i: usize, out: &[Found]) -> Step {
                     }
                     head.k = s.end;
                     head.approx = head.approx.or(s.approx);
+                    head.upper = (s.value > head.value).then_some(s.value);
                 }
             }
             ':' if is_digit(next) => {
@@ -1101,6 +1107,7 @@ fn read_percent_words(t: &Text, i: usize, out: &[Found]) -> Step {
         decimals: num.decimals,
         approx: None,
         unit: Some("%".to_string()),
+        upper: None,
     };
     finish(t, head, true, false, out)
 }
@@ -1131,6 +1138,7 @@ fn read_chinese(t: &Text, i: usize, out: &[Found]) -> Step {
         decimals: num.decimals,
         approx: None,
         unit: None,
+        upper: None,
     };
     if num.lone_one && num.end < n && c[num.end] == '半' {
         head.value = 0.5;
@@ -1166,6 +1174,7 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
         decimals,
         mut approx,
         unit,
+        upper,
     } = head;
     let big_chinese = chinese && value >= 1e4;
     // "2019 年", "45 %": a spaced date word or sign belongs to the number as if unspaced
@@ -1304,6 +1313,7 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
         decimals,
         bare,
         per,
+        upper: upper.filter(|_| kind == QuantityKind::Count),
     }))
 }
 
