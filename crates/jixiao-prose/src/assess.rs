@@ -1,7 +1,7 @@
 //! Pairing target quantities with progress quantities, ratios, completion and wording.
 
 use crate::scan::{Found, WINDOW, clause_end, clause_start, scan};
-use crate::text::{Text, is_cjk, is_sentence_sep};
+use crate::text::{Text, is_cjk, is_clause_sep, is_sentence_sep};
 use crate::{Constraint, Pair, QuantityKind, Reading, Wording};
 
 /// Reads a target text and a progress text together: pairs every target quantity with the
@@ -56,6 +56,43 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                 ));
             }
             keep
+        });
+    }
+    // a count of groups before the count of their items (15项重点民生实事39个项目, 10件、27项为民办
+    // 实事项目, 10个方面60项任务): the items are the task, the groups only name it
+    let groups: Vec<bool> = targets
+        .iter()
+        .enumerate()
+        .map(|(k, a)| {
+            targets.get(k + 1).is_some_and(|b| {
+                let item = |u: &str| matches!(u, "项" | "件" | "个");
+                let gap = &tt.c[a.b..b.pre.max(a.b)];
+                item(&a.q.unit)
+                    && item(&b.q.unit)
+                    && b.q.value > a.q.value
+                    && gap.len() <= 16
+                    && ["项目", "子项", "任务", "工作"]
+                        .iter()
+                        .any(|w| tt.contains(b.b, clause_end(&tt, b.b).min(b.b + 8), w))
+                    && gap
+                        .iter()
+                        .enumerate()
+                        .all(|(i, &ch)| !is_clause_sep(ch) || (i == 0 && ch == '、'))
+            })
+        })
+        .collect();
+    if groups.iter().any(|&g| g) {
+        let mut k = 0;
+        targets.retain(|f| {
+            let group = groups[k];
+            k += 1;
+            if group {
+                ex.push(format!(
+                    "目标中的“{}”是其后各项的分组数，不作为目标量",
+                    tt.slice(f.a, f.b)
+                ));
+            }
+            !group
         });
     }
     // a sum of money split in parentheses after its total (资金3608万元（中央资金2855万元、省级
@@ -1813,6 +1850,26 @@ mod tests {
                 close(r.completion, completion),
                 "{target} | {progress}: {r:#?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_count_of_groups_before_its_items_is_no_target() {
+        // (target, the targets read)
+        let cases: &[(&str, &[f64])] = &[
+            ("15项重点民生实事39个项目", &[39.0]),
+            ("20项民心工程336个子项任务", &[336.0]),
+            ("2016年年初市政府安排的10件、27项为民办实事项目", &[27.0]),
+            ("涵盖就业保障、社会救助等10个方面60项任务", &[60.0]),
+            // separate tasks, set apart by a comma
+            ("完成10项改革任务，推进20个项目建设", &[10.0, 20.0]),
+            // items not named as such
+            ("建成3个中心20个站点", &[3.0, 20.0]),
+        ];
+        for &(target, want) in cases {
+            let r = assess(target, "");
+            let got: Vec<f64> = r.pairs.iter().filter_map(|p| p.target).collect();
+            assert_eq!(got, want, "{target}: {r:#?}");
         }
     }
 }
