@@ -1221,7 +1221,8 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
         let ce = clause_end(t, k);
         let near_one = (k..n.min(k + 3)).any(|j| c[j] == '一');
         let digit_follows = (k..ce.min(k + 8)).any(|j| is_digit(c[j]));
-        if near_one || digit_follows {
+        // 进行一次结核筛查, 免费体检一次: 一次 is "once", how a service is given, not a count
+        if near_one || digit_follows || unit == "次" {
             return Step::Skip(k);
         }
     }
@@ -1402,6 +1403,8 @@ mod tests {
             "千家万户",
             "每万人口",
             "一人一档",
+            "为老年人进行一次结核筛查",
+            "免费体检一次",
             "5G基站",
             "深入贯彻中央八项规定精神",
             "推进两个规划实施",
