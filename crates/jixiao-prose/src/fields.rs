@@ -576,5 +576,13 @@ mod tests {
             assert_eq!(r.pairs[0].target, Some(value), "{target}: {r:#?}");
             assert_eq!(r.pairs[0].unit, "元", "{target}: {r:#?}");
         }
+        // 方 is a unit in a unit field only
+        let r = assess(
+            "【考核指标】新增蓄水能力【单位】万方【工作目标】8",
+            "【已完成数】6",
+        );
+        assert_eq!(r.pairs[0].target, Some(80_000.0), "{r:#?}");
+        assert_eq!(r.pairs[0].unit, "方", "{r:#?}");
+        assert!(assess("建立四方联动机制", "").pairs.is_empty());
     }
 }

@@ -237,6 +237,11 @@ pub(crate) fn unit_of_str(s: &str) -> Option<(String, f64)> {
     if matches!(rest, "%" | "％" | "百分比") {
         return Some(("%".to_string(), 1.0));
     }
+    // 方 (cubic metres of earth or water) only as a field's unit (【单位】万方): in prose 四方联动
+    // and 三方协议 are no quantities
+    if rest == "方" {
+        return Some(("方".to_string(), scale));
+    }
     let t = Text::new(rest);
     unit_exact(&t, 0, t.len()).map(|u| (u, scale))
 }
