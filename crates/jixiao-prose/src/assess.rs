@@ -385,14 +385,9 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         let totals: Vec<bool> = pf.iter().map(|f| is_total(&pt, f)).collect();
         // 已开工8个…已完工7个: the furthest stage of the work answers (unless the task is that
         // stage itself: 新开工项目66个)
-        let own: Vec<&str> = EARLY_STAGE
-            .iter()
-            .chain(START_STAGE)
-            .chain(END_STAGE)
-            .copied()
-            .filter(|w| tt.contains(0, tt.len(), w))
-            .collect();
-        let stages: Vec<u8> = pf.iter().map(|f| stage(&pt, f, &own)).collect();
+        // read on demand: most targets have one candidate of their unit
+        let mut own: Option<Vec<&str>> = None;
+        let mut stages: Vec<Option<u8>> = vec![None; pf.len()];
         let mut cursor = 0usize;
         for (ti, t) in merged.iter().enumerate() {
             if done[ti] {
@@ -456,7 +451,10 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                     !is_part(&pt, p),
                     ov,
                     totals[j],
-                    stages[j],
+                    *stages[j].get_or_insert_with(|| {
+                        let own = own.get_or_insert_with(|| stage_words(&tt));
+                        stage(&pt, p, own)
+                    }),
                     j >= cursor,
                     -(j as i64),
                 );
@@ -772,6 +770,26 @@ type PairKey = (u8, bool, usize, bool, u8, bool, i64);
 const EARLY_STAGE: &[&str] = &["立项", "签约", "备案", "前期"];
 const START_STAGE: &[&str] = &["开工", "动工", "开建", "启动", "在建", "施工"];
 const END_STAGE: &[&str] = &["完工", "竣工", "建成", "已完成", "交付", "投用", "投入使用"];
+/// The stage words a text says (one pass, by first char).
+fn stage_words(t: &Text) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for (i, c) in t.c.iter().enumerate() {
+        if !STAGE_FIRST.contains(c) {
+            continue;
+        }
+        for &w in EARLY_STAGE.iter().chain(START_STAGE).chain(END_STAGE) {
+            if t.at(i, w) && !out.contains(&w) {
+                out.push(w);
+            }
+        }
+    }
+    out
+}
+
+/// The first chars of the stage words.
+const STAGE_FIRST: &[char] = &[
+    '立', '签', '备', '前', '开', '动', '启', '在', '施', '完', '竣', '建', '已', '交', '投',
+];
 
 /// How far along the work a progress count reports, from the words of its clause: 0 approved or
 /// signed (立项74个), 1 started (开工76个), 2 otherwise, 3 finished (已竣工18457户, 6个子项已
@@ -780,24 +798,32 @@ const END_STAGE: &[&str] = &["完工", "竣工", "建成", "已完成", "交付"
 fn stage(t: &Text, f: &Found, own: &[&str]) -> u8 {
     let cs = clause_start(t, f.pre);
     let ce = clause_end(t, f.b);
-    let negated = |i: usize| i > cs && matches!(t.c[i - 1], '未' | '没' | '尚' | '不');
-    let said = |w: &str| (cs..ce).any(|i| t.at(i, w) && !negated(i));
-    let unsaid = |w: &&str| (cs..ce).any(|i| t.at(i, w) && negated(i));
-    let own = |w: &&str| own.contains(w);
-    let has = |words: &[&str]| words.iter().any(|w| !own(w) && said(w));
-    let stages = || EARLY_STAGE.iter().chain(START_STAGE).chain(END_STAGE);
-    if stages().any(|w| own(w) && said(w)) {
-        4
-    } else if stages().any(unsaid) {
-        0
-    } else if has(END_STAGE) {
-        3
-    } else if has(START_STAGE) {
-        1
-    } else if has(EARLY_STAGE) {
-        0
-    } else {
-        2
+    // one pass over the clause: (own stage said, a stage not reached, end, start, early)
+    let mut seen = [false; 5];
+    for i in cs..ce {
+        if !STAGE_FIRST.contains(&t.c[i]) {
+            continue;
+        }
+        let negated = i > cs && matches!(t.c[i - 1], '未' | '没' | '尚' | '不');
+        for (slot, words) in [(2, END_STAGE), (3, START_STAGE), (4, EARLY_STAGE)] {
+            for w in words.iter().filter(|w| t.at(i, w)) {
+                if negated {
+                    seen[1] = true;
+                } else if own.contains(w) {
+                    seen[0] = true;
+                } else {
+                    seen[slot] = true;
+                }
+            }
+        }
+    }
+    match seen {
+        [true, ..] => 4,
+        [_, true, ..] => 0,
+        [_, _, true, ..] => 3,
+        [_, _, _, true, _] => 1,
+        [_, _, _, _, true] => 0,
+        _ => 2,
     }
 }
 
