@@ -1063,6 +1063,10 @@ fn read_arabic(t: &Text, i: usize, out: &[Found]) -> Step {
                     head.upper = (s.value > head.value).then_some(s.value);
                 }
             }
+            // 目标1：1290.3平方米: the item's number, then its value
+            ':' if is_digit(next) && ["目标", "指标", "任务"].iter().any(|w| t.ends(i, w)) => {
+                return Step::Skip(k + 1);
+            }
             ':' if is_digit(next) => {
                 let Some(s) = parse_arabic(t, k + 1) else {
                     return Step::Skip(k + 1);
@@ -1559,5 +1563,21 @@ mod tests {
         let q = extract(text);
         assert_eq!(&text[q[0].span.clone()], "2000余人");
         assert_eq!(&text[q[1].span.clone()], "百万");
+    }
+
+    #[test]
+    fn a_numbered_item_label_is_not_a_ratio() {
+        // (text, the quantities read)
+        let cases: &[(&str, &[(f64, &str)])] = &[
+            ("目标1：1290.3平方米冷库仓储建设", &[(1290.3, "平方米")]),
+            ("任务2：550万元用于设备购置", &[(5_500_000.0, "元")]),
+            // a time is still no quantity
+            ("上午8:30召开会议", &[]),
+        ];
+        for &(text, want) in cases {
+            let got = one(text);
+            let want: Vec<(f64, String)> = want.iter().map(|&(v, u)| (v, u.to_string())).collect();
+            assert_eq!(got, want, "{text}");
+        }
     }
 }
