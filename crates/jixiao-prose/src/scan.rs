@@ -1306,7 +1306,8 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
         pre = a;
     }
     let what = what_of(t, pre, k, out.last());
-    let per = is_per(t, pre);
+    // 3100元每平方米: a price per unit, as 每平方米3100元
+    let per = is_per(t, pre) || (k < n && c[k] == '每' && unit_at(t, k + 1).is_some());
     Step::Found(Box::new(Found {
         q: Quantity {
             value: qvalue,
@@ -1578,6 +1579,23 @@ mod tests {
             let got = one(text);
             let want: Vec<(f64, String)> = want.iter().map(|&(v, u)| (v, u.to_string())).collect();
             assert_eq!(got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_price_per_unit_is_per() {
+        // (text, per)
+        let cases: &[(&str, bool)] = &[
+            ("冷库仓储3100元每平方米", true),
+            ("补贴200元每人", true),
+            ("每人3100元", true),
+            ("投资3100元", false),
+            ("培训3100人每年两次", false),
+        ];
+        for &(text, per) in cases {
+            let t = Text::new(text);
+            let found = scan(&t);
+            assert_eq!(found[0].per, per, "{text}");
         }
     }
 }
