@@ -1,7 +1,7 @@
 //! Pairing target quantities with progress quantities, ratios, completion and wording.
 
 use crate::scan::{Found, WINDOW, clause_end, clause_start, scan};
-use crate::text::{Text, is_cjk, is_sentence_sep};
+use crate::text::{Text, is_cjk, is_clause_sep, is_sentence_sep};
 use crate::{Constraint, Pair, QuantityKind, Reading, Wording};
 
 /// Reads a target text and a progress text together: pairs every target quantity with the
@@ -56,6 +56,75 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                 ));
             }
             keep
+        });
+    }
+    // a count of groups before the count of their items (15项重点民生实事39个项目, 10件、27项为民办
+    // 实事项目, 10个方面60项任务): the items are the task, the groups only name it
+    let groups: Vec<bool> = targets
+        .iter()
+        .enumerate()
+        .map(|(k, a)| {
+            targets.get(k + 1).is_some_and(|b| {
+                let item = |u: &str| matches!(u, "项" | "件" | "个");
+                let gap = &tt.c[a.b..b.pre.max(a.b)];
+                item(&a.q.unit)
+                    && item(&b.q.unit)
+                    && b.q.value > a.q.value
+                    && gap.len() <= 16
+                    && ["项目", "子项", "任务", "工作"]
+                        .iter()
+                        .any(|w| tt.contains(b.b, clause_end(&tt, b.b).min(b.b + 8), w))
+                    && gap
+                        .iter()
+                        .enumerate()
+                        .all(|(i, &ch)| !is_clause_sep(ch) || (i == 0 && ch == '、'))
+            })
+        })
+        .collect();
+    if groups.iter().any(|&g| g) {
+        let mut k = 0;
+        targets.retain(|f| {
+            let group = groups[k];
+            k += 1;
+            if group {
+                ex.push(format!(
+                    "目标中的“{}”是其后各项的分组数，不作为目标量",
+                    tt.slice(f.a, f.b)
+                ));
+            }
+            !group
+        });
+    }
+    // a sum of money split in parentheses after its total (资金3608万元（中央资金2855万元、省级
+    // 资金753万元）): the parts are no targets of their own, unless the progress answers them by
+    // name. (Parts after 其中 stay targets: labellers differ on them.)
+    let parts: Vec<bool> = targets
+        .iter()
+        .enumerate()
+        .map(|(k, f)| {
+            f.q.unit == "元"
+                && in_parenthesis(&tt, f)
+                && !answered_by_name(&tt, f, &pt, &pf)
+                && targets[..k].iter().any(|g| {
+                    g.q.unit == "元"
+                        && g.q.value >= f.q.value
+                        && !is_part(&tt, g)
+                        && !in_parenthesis(&tt, g)
+                })
+        })
+        .collect();
+    if parts.iter().any(|&p| p) {
+        let mut k = 0;
+        targets.retain(|f| {
+            let part = parts[k];
+            k += 1;
+            if part {
+                ex.push(format!(
+                    "目标中的“{}”是前述总额的组成部分，不作为目标量",
+                    tt.slice(f.a, f.b)
+                ));
+            }
+            !part
         });
     }
     // the same value restated (一户年最高5300元 … <=5300元/户): one target
@@ -178,20 +247,27 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             }
             let j = cands[0];
             let p = &pf[j];
+            // 分别增加30元和5元: each its own target, never a sum
+            let first = merged[group[0]].found;
+            let last = merged[*group.last().unwrap_or(&group[0])].found;
+            if tt.contains(sentence_start(&tt, first.pre), last.pre, "分别") {
+                continue;
+            }
+            let sum: f64 = group.iter().map(|&k| merged[k].value).sum();
+            // the total is said (共, 合计), or the one figure is the targets' sum to the unit
+            // (预拨3608万元 … 清算资金120万元 ← 资金3728万元全部执行到位)
             let ss = sentence_start(&pt, p.pre);
             if !["共", "合计", "总计"]
                 .iter()
                 .any(|w| pt.contains(ss, p.pre, w))
+                && !same_value(sum, p.q.value)
             {
                 continue;
             }
-            let sum: f64 = group.iter().map(|&k| merged[k].value).sum();
             let parts: Vec<&str> = group
                 .iter()
                 .map(|&k| tt.slice(merged[k].found.a, merged[k].found.b))
                 .collect();
-            let first = merged[group[0]].found;
-            let last = merged[*group.last().unwrap_or(&group[0])].found;
             let ratio = (sum > 0.0).then(|| p.q.value / sum);
             ex.push(format!(
                 "{} 合计目标 {} = {}{} ← {}（合计）：{} ÷ {} = {}",
@@ -307,6 +383,11 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         let pctx: Vec<Bigrams> = pf.iter().map(|f| bigrams(&pt, f)).collect();
         // a total (合计1300人 after 农村妇女800人，城镇妇女500人) answers before its parts
         let totals: Vec<bool> = pf.iter().map(|f| is_total(&pt, f)).collect();
+        // 已开工8个…已完工7个: the furthest stage of the work answers (unless the task is that
+        // stage itself: 新开工项目66个)
+        // read on demand: most targets have one candidate of their unit
+        let mut own: Option<Vec<&str>> = None;
+        let mut stages: Vec<Option<u8>> = vec![None; pf.len()];
         let mut cursor = 0usize;
         for (ti, t) in merged.iter().enumerate() {
             if done[ti] {
@@ -370,6 +451,10 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                     !is_part(&pt, p),
                     ov,
                     totals[j],
+                    *stages[j].get_or_insert_with(|| {
+                        let own = own.get_or_insert_with(|| stage_words(&tt));
+                        stage(&pt, p, own)
+                    }),
                     j >= cursor,
                     -(j as i64),
                 );
@@ -394,7 +479,18 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         } else {
                             t.unit.clone()
                         };
-                    let (ratio, rule) = ratio_of(t.value, p.q.value, t.constraint);
+                    let (ratio, rule) = match t.found.upper {
+                        // a range met (增长6.5%—7% ← 6.7%): done, neither short nor over
+                        Some(hi)
+                            if t.constraint.is_none()
+                                && !t.rate
+                                && p.q.value >= t.value
+                                && p.q.value <= hi =>
+                        {
+                            (Some(1.0), "within_range")
+                        }
+                        _ => ratio_of(t.value, p.q.value, t.constraint),
+                    };
                     ex.push(explain_count(
                         &t.what,
                         &ttext,
@@ -486,6 +582,33 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                 .iter_mut()
                 .find(|p| p.actual.is_none() && p.ratio.is_none() && p.rule == "unmatched")
             {
+                // one figure against two plans (年度投资计划59.4 前三季度投资计划43.4 ← 完成投资
+                // 35.9, 完成前三季度目标任务占比82.7%): the stated share names the plan it answers
+                let t = p.target.unwrap_or(0.0);
+                let tol = stated_tolerance(s);
+                if let Some(g) = pf.iter().find(|g| {
+                    g.q.kind == QuantityKind::Count
+                        && t > 0.0
+                        && unit_score(&p.unit, &g.q.unit) >= 2
+                        && (g.q.value / t - s.q.value).abs() <= tol
+                }) {
+                    let (ratio, rule) = ratio_of(t, g.q.value, p.constraint);
+                    p.actual = Some(g.q.value);
+                    p.ratio = ratio;
+                    p.actual_span = Some(g.q.span.clone());
+                    p.rule = rule.to_string();
+                    ex.push(format!(
+                        "{} {} ← {}：{} ÷ {} = {}，与进度所述“{}”一致",
+                        p.what,
+                        target_text(&tt, p),
+                        pt.slice(g.a, g.b),
+                        fmt_num(g.q.value),
+                        fmt_num(t),
+                        fmt_ratio(ratio),
+                        pt.slice(s.a, s.b)
+                    ));
+                    continue;
+                }
                 p.ratio = Some(s.q.value);
                 p.actual_span = Some(s.q.span.clone());
                 p.rule = "stated_ratio".to_string();
@@ -500,8 +623,48 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                 rest.push(j);
             }
         }
+        let money_target = merged.iter().any(|t| t.unit == "元");
         for j in rest {
             let s = &pf[j];
+            // a count task's investment said with its share of the plan (28个开工建设,完成投资
+            // 43.4亿元,完成年度投资计划的16.4%): a quantity of its own, its plan worked back. (A
+            // bare rate, 计划投资完成率达到72%, is left alone: labellers read it as a side note.)
+            let ss = sentence_start(&pt, s.pre);
+            let money = counts
+                .iter()
+                .copied()
+                .rev()
+                .find(|&k| !used[k] && pf[k].q.unit == "元" && pf[k].b <= s.a && pf[k].a >= ss);
+            if !money_target
+                && s.q.value > 0.0
+                && share_of_plan(&pt, s)
+                && let Some(k) = money
+            {
+                used[k] = true;
+                let a = &pf[k];
+                let target = a.q.value / s.q.value;
+                ex.push(format!(
+                    "{}：目标由进度倒推，{} ÷ {} = {}元；完成 {}",
+                    a.q.what,
+                    pt.slice(a.a, a.b),
+                    pt.slice(s.a, s.b),
+                    fmt_num(target),
+                    fmt_ratio(Some(s.q.value))
+                ));
+                pairs.push(Pair {
+                    what: a.q.what.clone(),
+                    unit: "元".to_string(),
+                    target: Some(target),
+                    actual: Some(a.q.value),
+                    approx: a.q.approx,
+                    constraint: None,
+                    ratio: Some(s.q.value),
+                    target_span: None,
+                    actual_span: Some(a.q.span.clone()),
+                    rule: "worked_back".to_string(),
+                });
+                continue;
+            }
             if let Some(p) = pairs
                 .iter()
                 .find(|p| p.actual.is_some() && p.ratio.is_some())
@@ -601,12 +764,105 @@ pub fn assess(target: &str, progress: &str) -> Reading {
 
 /// How a progress count ranks for a target: unit agreement, shared words, a total, after the
 /// previous pair, earlier.
-type PairKey = (u8, bool, usize, bool, bool, i64);
+type PairKey = (u8, bool, usize, bool, u8, bool, i64);
+
+/// Words of an early stage of a work (approved, signed), of its start, and of its end.
+const EARLY_STAGE: &[&str] = &["立项", "签约", "备案", "前期"];
+const START_STAGE: &[&str] = &["开工", "动工", "开建", "启动", "在建", "施工"];
+const END_STAGE: &[&str] = &["完工", "竣工", "建成", "已完成", "交付", "投用", "投入使用"];
+/// The stage words a text says (one pass, by first char).
+fn stage_words(t: &Text) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for (i, c) in t.c.iter().enumerate() {
+        if !STAGE_FIRST.contains(c) {
+            continue;
+        }
+        for &w in EARLY_STAGE.iter().chain(START_STAGE).chain(END_STAGE) {
+            if t.at(i, w) && !out.contains(&w) {
+                out.push(w);
+            }
+        }
+    }
+    out
+}
+
+/// The first chars of the stage words.
+const STAGE_FIRST: &[char] = &[
+    '立', '签', '备', '前', '开', '动', '启', '在', '施', '完', '竣', '建', '已', '交', '投',
+];
+
+/// How far along the work a progress count reports, from the words of its clause: 0 approved or
+/// signed (立项74个), 1 started (开工76个), 2 otherwise, 3 finished (已竣工18457户, 6个子项已
+/// 完成), 4 the stage the target itself names, one of `own` (新开工项目66个 ← 28个开工建设);
+/// a stage not reached (未完工80户) ranks lowest.
+fn stage(t: &Text, f: &Found, own: &[&str]) -> u8 {
+    let cs = clause_start(t, f.pre);
+    let ce = clause_end(t, f.b);
+    // one pass over the clause: (own stage said, a stage not reached, end, start, early)
+    let mut seen = [false; 5];
+    for i in cs..ce {
+        if !STAGE_FIRST.contains(&t.c[i]) {
+            continue;
+        }
+        let negated = i > cs && matches!(t.c[i - 1], '未' | '没' | '尚' | '不');
+        for (slot, words) in [(2, END_STAGE), (3, START_STAGE), (4, EARLY_STAGE)] {
+            for w in words.iter().filter(|w| t.at(i, w)) {
+                if negated {
+                    seen[1] = true;
+                } else if own.contains(w) {
+                    seen[0] = true;
+                } else {
+                    seen[slot] = true;
+                }
+            }
+        }
+    }
+    match seen {
+        [true, ..] => 4,
+        [_, true, ..] => 0,
+        [_, _, true, ..] => 3,
+        [_, _, _, true, _] => 1,
+        [_, _, _, _, true] => 0,
+        _ => 2,
+    }
+}
 
 /// A count after 其中 in its sentence is a part of a total said before it (接通天然气172083户，
 /// 其中东营区完成26866户): the total answers first.
 fn is_part(t: &Text, f: &Found) -> bool {
     t.contains(sentence_start(t, f.pre), f.pre, "其中")
+}
+
+/// A progress figure of the target quantity's unit that shares its words (中央资金2855万元 ←
+/// 中央资金已拨付2855万元): the progress answers it by name.
+fn answered_by_name(tt: &Text, f: &Found, pt: &Text, pf: &[Found]) -> bool {
+    let ctx = bigrams(tt, f);
+    pf.iter()
+        .any(|g| g.q.unit == f.q.unit && overlap(ctx.as_slice(), bigrams(pt, g).as_slice()) >= 2)
+}
+
+/// A stated ratio written as a share of a plan: `完成年度投资计划的16.4%`, `占年度计划的80%`.
+fn share_of_plan(t: &Text, s: &Found) -> bool {
+    let mut e = s.pre;
+    while e > 0 && t.c[e - 1] == ' ' {
+        e -= 1;
+    }
+    e > 0 && t.c[e - 1] == '的' && t.contains(clause_start(t, s.pre), e, "计划")
+}
+
+/// A quantity inside a parenthesis still open before it in its sentence (资金3608万元（中央资金
+/// 2855万元、省级资金753万元）).
+fn in_parenthesis(t: &Text, f: &Found) -> bool {
+    let mut depth = 0usize;
+    for k in (sentence_start(t, f.pre)..f.pre).rev() {
+        match t.c[k] {
+            ')' => depth += 1,
+            '(' if depth == 0 => return true,
+            '(' => depth -= 1,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The most quantities of one text that [`assess`] pairs (the rest are ignored).
@@ -1179,8 +1435,19 @@ fn wording_words(c: char) -> &'static [(&'static str, usize)] {
             ("已达到", 1),
             ("已全部", 1),
         ],
-        '全' => &[("全面完成", 1), ("全部完成", 1)],
-        '均' => &[("均已完成", 1)],
+        '全' => &[
+            ("全面完成", 1),
+            ("全部完成", 1),
+            ("全部完工", 1),
+            ("全部竣工", 1),
+            ("全部建成", 1),
+        ],
+        '均' => &[
+            ("均已完成", 1),
+            ("均已完工", 1),
+            ("均已竣工", 1),
+            ("均已建成", 1),
+        ],
         '圆' => &[("圆满完成", 1)],
         '顺' => &[("顺利完成", 1)],
         '正' => &[("正在", 2)],
@@ -1213,12 +1480,39 @@ fn wording_of(t: &Text) -> (Wording, Option<&'static str>) {
             break;
         }
     }
+    if found[1].is_none() {
+        found[1] = done_field(t);
+    }
     match found {
         [Some(w), _, _] => (Wording::Exceeded, Some(w)),
         [None, Some(w), _] => (Wording::Done, Some(w)),
         [None, None, Some(w)] => (Wording::InProgress, Some(w)),
         _ => (Wording::None, None),
     }
+}
+
+/// A form's result field whose value is a completion word rather than a number (`完成值：完成`,
+/// `实际完成值：已完成 | 得分：90`).
+fn done_field(t: &Text) -> Option<&'static str> {
+    let c = &t.c;
+    (0..c.len()).find_map(|i| {
+        if c[i] != ':'
+            || !["完成值", "实际值", "完成情况"]
+                .iter()
+                .any(|w| t.ends(i, w))
+        {
+            return None;
+        }
+        let mut k = i + 1;
+        while k < c.len() && c[k] == ' ' {
+            k += 1;
+        }
+        ["已完成", "完成", "达成", "已达成"].iter().find_map(|&w| {
+            let e = k + w.chars().count();
+            (t.at(k, w) && (e == c.len() || matches!(c[e], ' ' | '|' | '。' | ';' | '；')))
+                .then_some(w)
+        })
+    })
 }
 
 /// A number for the explanation: integers without decimals, others with up to 4.
@@ -1358,6 +1652,9 @@ mod tests {
             ("正在研究分配", Wording::InProgress),
             ("尚未完成", Wording::None),
             ("开展活动", Wording::None),
+            ("经督办后于11月底全部完工", Wording::Done),
+            ("项目均已建成并投入使用", Wording::Done),
+            ("尚未全部竣工", Wording::None),
         ];
         for (p, w) in cases {
             assert_eq!(assess("评选“最美家庭”70户", p).wording, w, "{p}");
@@ -1428,5 +1725,177 @@ mod tests {
         );
         assert_eq!(r.pairs.len(), 1, "{r:#?}");
         assert!(close(r.completion, 1.3 / 1.1), "{r:#?}");
+    }
+
+    #[test]
+    fn the_furthest_stage_of_the_work_answers() {
+        // (target, progress, actual)
+        let cases: &[(&str, &str, f64)] = &[
+            (
+                "任务数为20985户",
+                "已开工21410户,开工率为102.03%,已竣工18457户,竣工率为87.95%",
+                18457.0,
+            ),
+            ("安排重点项目82个", "目前已立项74个,已开工76个", 76.0),
+            ("民生实事共分为28项工作", "按进度推进7项,已完成21项", 21.0),
+            // the task is the start itself
+            ("新开工项目66个", "已有28个开工建设,已竣工3个", 28.0),
+            // a negated end is no end
+            ("改造危房100户", "已开工90户,未完工80户", 90.0),
+        ];
+        for &(target, progress, actual) in cases {
+            let r = assess(target, progress);
+            assert_eq!(
+                r.pairs[0].actual,
+                Some(actual),
+                "{target} | {progress}: {r:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn money_split_in_parentheses_after_its_total_is_no_target_of_its_own() {
+        let r = assess(
+            "项目总投资157万元（县级财政衔接资金39.3万元，其他资金117.7万元）。",
+            "项目资金共157万元，已全部拨付完成。",
+        );
+        assert_eq!(r.pairs.len(), 1, "{r:#?}");
+        assert!(close(r.completion, 1.0), "{r:#?}");
+        // and a further sum the one figure adds up to
+        let r = assess(
+            "预拨资金3608万元（中央资金2855万元、省级资金753万元），清算资金120万元",
+            "资金3728万元全部执行到位",
+        );
+        assert_eq!(r.pairs.len(), 1, "{r:#?}");
+        assert_eq!(r.pairs[0].target, Some(37_280_000.0), "{r:#?}");
+        // a part the progress answers by name stays a target
+        let r = assess(
+            "总投资100万元（中央资金60万元）",
+            "完成投资100万元，中央资金已拨付60万元",
+        );
+        assert_eq!(r.pairs.len(), 2, "{r:#?}");
+    }
+
+    #[test]
+    fn targets_said_separately_are_not_summed() {
+        let r = assess("补助标准分别再增加30元和5元", "共增加35元");
+        assert_eq!(r.pairs.len(), 2, "{r:#?}");
+    }
+
+    #[test]
+    fn a_stated_share_names_the_plan_one_figure_answers() {
+        let r = assess(
+            "【年度投资计划(亿元)】59.4 【前三季度投资计划(亿元)】43.4",
+            "【1-7月完成投资(亿元)】35.9 【完成前三季度目标任务占比(%)】82.7%",
+        );
+        assert_eq!(r.pairs.len(), 2, "{r:#?}");
+        for p in &r.pairs {
+            assert_eq!(p.actual, Some(3_590_000_000.0), "{r:#?}");
+        }
+        assert!(close(r.pairs[1].ratio, 35.9 / 43.4), "{r:#?}");
+    }
+
+    #[test]
+    fn a_result_field_of_words_says_done() {
+        // (progress, wording)
+        let cases: &[(&str, Wording)] = &[
+            ("完成值：完成 权重：90 得分：90", Wording::Done),
+            ("实际完成值：已完成 | 得分：10", Wording::Done),
+            ("完成值：完成率80%", Wording::None),
+            ("完成情况：完成了部分工作", Wording::None),
+        ];
+        for &(progress, wording) in cases {
+            assert_eq!(wording_of(&Text::new(progress)).0, wording, "{progress}");
+        }
+    }
+
+    #[test]
+    fn an_investment_with_its_share_of_the_plan_is_a_quantity_of_its_own() {
+        // (target, progress, completion)
+        let cases: &[(&str, &str, Option<f64>)] = &[
+            (
+                "58个续建项目",
+                "58个续建项目进展顺利,已完成投资56.4亿元,完成年度投资计划的29.5%。",
+                Some(0.295),
+            ),
+            (
+                "66个新开工项目",
+                "已有28个开工建设,开工率42.4%,完成投资43.4亿元,完成年度投资计划的16.4%",
+                Some(0.164),
+            ),
+            // a bare rate is a side note
+            (
+                "开工改造城镇老旧小区86个",
+                "86个改造项目已开工;累计完成投资10442万元,计划投资完成率达到72%。",
+                Some(1.0),
+            ),
+            // a money task answers the share itself
+            (
+                "年度计划投资137.3亿元",
+                "完成投资64.3亿元,完成年度投资计划的46.8%",
+                Some(64.3 / 137.3),
+            ),
+        ];
+        for &(target, progress, completion) in cases {
+            let r = assess(target, progress);
+            assert!(
+                completion.is_some_and(|c| close(r.completion, c)),
+                "{target} | {progress}: {r:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_range_target_met_inside_is_done() {
+        // (target, progress, completion)
+        let cases: &[(&str, &str, f64)] = &[
+            (
+                "国内生产总值增长6.5%—7%。",
+                "去年国内生产总值增长6.7%。",
+                1.0,
+            ),
+            (
+                "国内生产总值增长6.5%—7%。",
+                "去年国内生产总值增长6.1%。",
+                6.1 / 6.5,
+            ),
+            (
+                "国内生产总值增长6.5%—7%。",
+                "去年国内生产总值增长7.8%。",
+                7.8 / 6.5,
+            ),
+            (
+                "主城区增设4-5家居家养老服务场所",
+                "增设居家养老服务场所5家",
+                1.0,
+            ),
+        ];
+        for &(target, progress, completion) in cases {
+            let r = assess(target, progress);
+            assert!(
+                close(r.completion, completion),
+                "{target} | {progress}: {r:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_count_of_groups_before_its_items_is_no_target() {
+        // (target, the targets read)
+        let cases: &[(&str, &[f64])] = &[
+            ("15项重点民生实事39个项目", &[39.0]),
+            ("20项民心工程336个子项任务", &[336.0]),
+            ("2016年年初市政府安排的10件、27项为民办实事项目", &[27.0]),
+            ("涵盖就业保障、社会救助等10个方面60项任务", &[60.0]),
+            // separate tasks, set apart by a comma
+            ("完成10项改革任务，推进20个项目建设", &[10.0, 20.0]),
+            // items not named as such
+            ("建成3个中心20个站点", &[3.0, 20.0]),
+        ];
+        for &(target, want) in cases {
+            let r = assess(target, "");
+            let got: Vec<f64> = r.pairs.iter().filter_map(|p| p.target).collect();
+            assert_eq!(got, want, "{target}: {r:#?}");
+        }
     }
 }

@@ -158,7 +158,7 @@ fn default_unit(t: &Text) -> Option<(String, f64, Option<Constraint>)> {
                 let mut e = i + 1;
                 while e < n
                     && e < i + 8
-                    && !matches!(c[e], '【' | ' ' | '|' | ',' | '，' | ';' | '；')
+                    && !matches!(c[e], '【' | ' ' | '|' | ',' | '，' | ';' | '；' | ')')
                 {
                     e += 1;
                 }
@@ -468,6 +468,9 @@ fn drop_range_ends(t: &Text, found: &mut Vec<Found>) {
             .collect();
         let joined = matches!(between.as_str(), "-" | "~" | "至" | "到");
         if joined && a.q.unit == b.q.unit && a.q.kind == b.q.kind {
+            if b.q.value > a.q.value {
+                found[k - 1].upper = Some(found[k].q.value);
+            }
             found.remove(k);
         } else {
             k += 1;
@@ -550,5 +553,36 @@ fn drop_investment_scope(
     });
     if tf.len() < before {
         ex.push("投资任务以年度计划投资为目标，项目个数与总投资只说明范围".to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::assess;
+
+    #[test]
+    fn a_unit_note_in_parentheses_gives_bare_numbers_their_unit() {
+        // (target, progress, target value in the base unit)
+        let cases: &[(&str, &str, f64)] = &[
+            (
+                "预算安排情况（调整后）预算数 6.84（金额单位：万元）",
+                "资金执行情况 执行数 6.84 预算执行进度(%) 100.00",
+                68_400.0,
+            ),
+            ("【单位】万元【工作目标】8", "【已完成数】6", 80_000.0),
+        ];
+        for &(target, progress, value) in cases {
+            let r = assess(target, progress);
+            assert_eq!(r.pairs[0].target, Some(value), "{target}: {r:#?}");
+            assert_eq!(r.pairs[0].unit, "元", "{target}: {r:#?}");
+        }
+        // 方 is a unit in a unit field only
+        let r = assess(
+            "【考核指标】新增蓄水能力【单位】万方【工作目标】8",
+            "【已完成数】6",
+        );
+        assert_eq!(r.pairs[0].target, Some(80_000.0), "{r:#?}");
+        assert_eq!(r.pairs[0].unit, "方", "{r:#?}");
+        assert!(assess("建立四方联动机制", "").pairs.is_empty());
     }
 }

@@ -34,6 +34,8 @@ pub(crate) struct Found {
     pub bare: bool,
     /// A per-period or per-head amount (每月1次, 每人200元).
     pub per: bool,
+    /// The upper end of a range the number begins (增长6.5%—7%: 7).
+    pub upper: Option<f64>,
 }
 
 /// Measure words and units starting with a char, longest first: `(written, canonical)`.
@@ -234,6 +236,11 @@ pub(crate) fn unit_of_str(s: &str) -> Option<(String, f64)> {
     .unwrap_or((1.0, s));
     if matches!(rest, "%" | "％" | "百分比") {
         return Some(("%".to_string(), 1.0));
+    }
+    // 方 (cubic metres of earth or water) only as a field's unit (【单位】万方): in prose 四方联动
+    // and 三方协议 are no quantities
+    if rest == "方" {
+        return Some(("方".to_string(), scale));
     }
     let t = Text::new(rest);
     unit_exact(&t, 0, t.len()).map(|u| (u, scale))
@@ -1007,6 +1014,8 @@ struct Head {
     decimals: u8,
     approx: Option<Approx>,
     unit: Option<String>,
+    /// The upper end of a range written with one unit (4-5家).
+    upper: Option<f64>,
 }
 
 fn read_arabic(t: &Text, i: usize, out: &[Found]) -> Step {
@@ -1033,6 +1042,7 @@ fn read_arabic(t: &Text, i: usize, out: &[Found]) -> Step {
         decimals: num.decimals,
         approx: num.approx,
         unit: None,
+        upper: None,
     };
     let k = head.k;
     if k + 1 < n {
@@ -1050,7 +1060,12 @@ fn read_arabic(t: &Text, i: usize, out: &[Found]) -> Step {
                     }
                     head.k = s.end;
                     head.approx = head.approx.or(s.approx);
+                    head.upper = (s.value > head.value).then_some(s.value);
                 }
+            }
+            // 目标1：1290.3平方米: the item's number, then its value
+            ':' if is_digit(next) && ["目标", "指标", "任务"].iter().any(|w| t.ends(i, w)) => {
+                return Step::Skip(k + 1);
             }
             ':' if is_digit(next) => {
                 let Some(s) = parse_arabic(t, k + 1) else {
@@ -1101,6 +1116,7 @@ fn read_percent_words(t: &Text, i: usize, out: &[Found]) -> Step {
         decimals: num.decimals,
         approx: None,
         unit: Some("%".to_string()),
+        upper: None,
     };
     finish(t, head, true, false, out)
 }
@@ -1131,6 +1147,7 @@ fn read_chinese(t: &Text, i: usize, out: &[Found]) -> Step {
         decimals: num.decimals,
         approx: None,
         unit: None,
+        upper: None,
     };
     if num.lone_one && num.end < n && c[num.end] == '半' {
         head.value = 0.5;
@@ -1166,6 +1183,7 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
         decimals,
         mut approx,
         unit,
+        upper,
     } = head;
     let big_chinese = chinese && value >= 1e4;
     // "2019 年", "45 %": a spaced date word or sign belongs to the number as if unspaced
@@ -1212,7 +1230,8 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
         let ce = clause_end(t, k);
         let near_one = (k..n.min(k + 3)).any(|j| c[j] == '一');
         let digit_follows = (k..ce.min(k + 8)).any(|j| is_digit(c[j]));
-        if near_one || digit_follows {
+        // 进行一次结核筛查, 免费体检一次: 一次 is "once", how a service is given, not a count
+        if near_one || digit_follows || unit == "次" {
             return Step::Skip(k);
         }
     }
@@ -1287,7 +1306,8 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
         pre = a;
     }
     let what = what_of(t, pre, k, out.last());
-    let per = is_per(t, pre);
+    // 3100元每平方米: a price per unit, as 每平方米3100元
+    let per = is_per(t, pre) || (k < n && c[k] == '每' && unit_at(t, k + 1).is_some());
     Step::Found(Box::new(Found {
         q: Quantity {
             value: qvalue,
@@ -1304,6 +1324,7 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
         decimals,
         bare,
         per,
+        upper: upper.filter(|_| kind == QuantityKind::Count),
     }))
 }
 
@@ -1392,6 +1413,8 @@ mod tests {
             "千家万户",
             "每万人口",
             "一人一档",
+            "为老年人进行一次结核筛查",
+            "免费体检一次",
             "5G基站",
             "深入贯彻中央八项规定精神",
             "推进两个规划实施",
@@ -1541,5 +1564,38 @@ mod tests {
         let q = extract(text);
         assert_eq!(&text[q[0].span.clone()], "2000余人");
         assert_eq!(&text[q[1].span.clone()], "百万");
+    }
+
+    #[test]
+    fn a_numbered_item_label_is_not_a_ratio() {
+        // (text, the quantities read)
+        let cases: &[(&str, &[(f64, &str)])] = &[
+            ("目标1：1290.3平方米冷库仓储建设", &[(1290.3, "平方米")]),
+            ("任务2：550万元用于设备购置", &[(5_500_000.0, "元")]),
+            // a time is still no quantity
+            ("上午8:30召开会议", &[]),
+        ];
+        for &(text, want) in cases {
+            let got = one(text);
+            let want: Vec<(f64, String)> = want.iter().map(|&(v, u)| (v, u.to_string())).collect();
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_price_per_unit_is_per() {
+        // (text, per)
+        let cases: &[(&str, bool)] = &[
+            ("冷库仓储3100元每平方米", true),
+            ("补贴200元每人", true),
+            ("每人3100元", true),
+            ("投资3100元", false),
+            ("培训3100人每年两次", false),
+        ];
+        for &(text, per) in cases {
+            let t = Text::new(text);
+            let found = scan(&t);
+            assert_eq!(found[0].per, per, "{text}");
+        }
     }
 }
