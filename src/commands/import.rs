@@ -89,7 +89,7 @@ pub async fn run(db: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
     {
         Ok(o) => o,
         Err(e @ StoreError::WouldReplace { .. }) => {
-            bail!("{e}（数据库未改动）")
+            bail!("{e}；如要用本文件替换，请加 --replace（数据库未改动）")
         }
         Err(e) => return Err(anyhow::Error::new(e).context("导入失败，数据库未改动")),
     };

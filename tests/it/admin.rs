@@ -241,6 +241,11 @@ async fn the_upload_page_previews_with_locations_and_imports_on_confirmation() {
         let table = admin.get(r.location.as_deref().unwrap()).await;
         assert_eq!(table.status, 200);
         assert!(table.body.contains("严重滞后"), "readings stored on import");
+        assert!(table.body.contains("已导入 15 项任务"), "said on arrival");
+        assert!(
+            table.body.contains("<option value=\"2022\" selected>"),
+            "the period imported is the one shown"
+        );
 
         // Again: the preview says what it would replace; confirming needs the box ticked.
         let r = admin
@@ -260,17 +265,16 @@ async fn the_upload_page_previews_with_locations_and_imports_on_confirmation() {
             )
             .await;
         assert_eq!(r.status, 422);
-        assert!(r.body.contains("--replace") || r.body.contains("替换"));
+        // The page speaks of the box to tick, never of a command-line flag, and keeps the
+        // file: the same preview, with the same token, confirms with the box ticked.
+        assert!(r.body.contains("勾选“替换”"), "{}", r.body);
+        assert!(!r.body.contains("--replace"), "{}", r.body);
         assert_eq!(db.counts().await, (1, 15));
-        let r = admin
-            .post_file(
-                "/admin/import",
-                &[("csrf", &csrf), ("unit", "市妇女儿童中心")],
-                "seed.docx",
-                &seed,
-            )
-            .await;
-        let token = input_value(&r.body, "token").unwrap();
+        assert_eq!(
+            input_value(&r.body, "token").as_deref(),
+            Some(token.as_str())
+        );
+        assert!(r.body.contains("name=\"replace\""), "the box to tick");
         let r = admin
             .post(
                 "/admin/import/confirm",

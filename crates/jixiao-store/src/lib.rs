@@ -75,9 +75,7 @@ pub enum StoreError {
     #[error("数据库迁移失败：{0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// An import would replace tasks that exist; the caller must say so.
-    #[error(
-        "方案「{scheme}」中单位「{unit}」已有 {tasks} 项任务；如要用本文件替换，请加 --replace"
-    )]
+    #[error("方案「{scheme}」中单位「{unit}」已有 {tasks} 项任务，导入会替换它们")]
     WouldReplace {
         /// The scheme title.
         scheme: String,

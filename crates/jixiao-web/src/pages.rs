@@ -432,6 +432,8 @@ fn ordered_tree(all: &[IndicatorRecord]) -> Vec<(usize, &IndicatorRecord)> {
 #[template(path = "unit_table.html")]
 struct UnitTablePage {
     f: Frame,
+    /// The message after an import.
+    flash: Option<String>,
     basis: views::BasisSwitch,
     scheme_id: i64,
     unit_id: i64,
@@ -453,6 +455,8 @@ struct UnitTablePage {
 struct PeriodQuery {
     period: Option<String>,
     basis: Option<String>,
+    /// Set by the import's redirect: how many tasks were imported.
+    imported: Option<String>,
 }
 
 async fn unit_table(
@@ -521,6 +525,11 @@ async fn unit_table(
     render(
         locale,
         &UnitTablePage {
+            flash: q
+                .imported
+                .as_deref()
+                .and_then(|n| n.parse::<usize>().ok())
+                .map(|n| t.fill("upload.done", &[("n", &n.to_string())])),
             f: Frame::new(locale, &uri, Some(&session)),
             basis,
             scheme_id,

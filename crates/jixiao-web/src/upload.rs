@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::auth::{self, Session};
 use crate::error::LocalizedError;
 use crate::i18n::Locale;
-use crate::importing::{prepare, read_upload, stored_reading};
+use crate::importing::{Prepared, prepare, read_upload, stored_reading};
 use crate::views::{self, Frame};
 use crate::{AppState, WebError};
 
@@ -70,6 +70,35 @@ fn page(
     match p.render() {
         Ok(h) => (status, Html(h)).into_response(),
         Err(e) => LocalizedError(locale, e.into()).into_response(),
+    }
+}
+
+/// What the preview shows of a prepared table kept under `token`.
+fn preview_of(token: String, file_name: String, prepared: &Prepared, replaces: i64) -> Preview {
+    Preview {
+        token,
+        file_name,
+        title: prepared.plan.title.clone(),
+        department: prepared.plan.department.clone(),
+        unit: prepared.plan.unit.clone(),
+        period: prepared.plan.period.label_zh(),
+        rows: prepared
+            .table
+            .rows
+            .iter()
+            .map(|r| RowView {
+                level1: r.level1.clone(),
+                level2: r.level2.clone(),
+                task: r.task.clone(),
+                weight: r
+                    .weight
+                    .map(views::points)
+                    .unwrap_or_else(|| "—".to_string()),
+                progress: r.progress.clone(),
+            })
+            .collect(),
+        warnings: prepared.table.warnings.clone(),
+        replaces,
     }
 }
 
@@ -185,31 +214,7 @@ pub(crate) async fn preview(
     {
         return LocalizedError(locale, e.into()).into_response();
     }
-    let preview = Preview {
-        token,
-        file_name,
-        title: prepared.plan.title.clone(),
-        department: prepared.plan.department.clone(),
-        unit: prepared.plan.unit.clone(),
-        period: prepared.plan.period.label_zh(),
-        rows: prepared
-            .table
-            .rows
-            .iter()
-            .map(|r| RowView {
-                level1: r.level1.clone(),
-                level2: r.level2.clone(),
-                task: r.task.clone(),
-                weight: r
-                    .weight
-                    .map(views::points)
-                    .unwrap_or_else(|| "—".to_string()),
-                progress: r.progress.clone(),
-            })
-            .collect(),
-        warnings: prepared.table.warnings.clone(),
-        replaces,
-    };
+    let preview = preview_of(token, file_name, &prepared, replaces);
     page(locale, &uri, &session, None, Some(preview))
 }
 
@@ -256,17 +261,37 @@ pub(crate) async fn confirm(
             .import_table(&session.user.actor(), &prepared.plan, stored_reading)
             .await
         {
-            Ok(o) => Ok(
-                Redirect::to(&format!("/schemes/{}/units/{}", o.scheme_id, o.unit_id))
-                    .into_response(),
-            ),
-            Err(e @ StoreError::WouldReplace { .. }) => Ok(page(
-                locale,
-                &uri,
-                &session,
-                Some(format!("{e}：{}", t.get("upload.error.replace"))),
-                None,
-            )),
+            // The period just imported, with what was imported said on arrival.
+            Ok(o) => Ok(Redirect::to(&format!(
+                "/schemes/{}/units/{}?period={}&imported={}",
+                o.scheme_id,
+                o.unit_id,
+                prepared.plan.period.code(),
+                o.tasks
+            ))
+            .into_response()),
+            // Nothing was written: the same file is kept and shown again, with the box to
+            // tick, instead of asking for a new upload.
+            Err(StoreError::WouldReplace { tasks, .. }) => {
+                let day_ago =
+                    (Utc::now() - Duration::days(1)).to_rfc3339_opts(SecondsFormat::Millis, true);
+                s.store
+                    .put_pending_import(&form.token, session.user.id, &pending, &day_ago)
+                    .await?;
+                let preview = preview_of(
+                    form.token.clone(),
+                    pending.file_name.clone(),
+                    &prepared,
+                    tasks,
+                );
+                Ok(page(
+                    locale,
+                    &uri,
+                    &session,
+                    Some(t.fill("upload.error.replace", &[("n", &tasks.to_string())])),
+                    Some(preview),
+                ))
+            }
             Err(e) => Err(e.into()),
         }
     }

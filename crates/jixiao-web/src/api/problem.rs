@@ -159,7 +159,8 @@ impl From<jixiao_store::StoreError> for Problem {
             }
             StoreError::Invalid(msg) => Problem::invalid(msg),
             e @ StoreError::WouldReplace { .. } => {
-                Problem::new(StatusCode::CONFLICT, "would_replace").detail(e.to_string())
+                Problem::new(StatusCode::CONFLICT, "would_replace")
+                    .detail(format!("{e}；如要替换，请以 replace=true 确认"))
             }
             other => Problem::internal(other),
         }
