@@ -155,6 +155,23 @@ async fn a_passed_deadline_locks_until_an_extension_is_granted() {
             "{}: extended",
             db.backend
         );
+        // The to-do list gives each task its own deadline, in Beijing dates, with a mark.
+        let todo = reporter.get("/todo").await.body;
+        let row = |task: i64| {
+            let at = todo.find(&format!("/tasks/{task}?")).unwrap();
+            todo[at..at + todo[at..].find("</tr>").unwrap()].to_string()
+        };
+        assert!(
+            row(t0).contains(&in_days(7)) && row(t0).contains("剩"),
+            "{}: the extension's date: {}",
+            db.backend,
+            row(t0)
+        );
+        assert!(
+            row(t1).contains("2024-01-10") && row(t1).contains("已逾期"),
+            "{}",
+            row(t1)
+        );
 
         // A past date cannot be asked for; a refused request leaves the task locked.
         let r = reporter

@@ -42,6 +42,32 @@ pub fn is_locked(
     }
 }
 
+/// Where a deadline stands at `now`, as a to-do list says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    /// Passed: 已逾期.
+    Overdue,
+    /// Today or later, with the days left counted in calendar days (CST): 0 is today.
+    DaysLeft(i64),
+}
+
+/// Where `deadline` stands at `now`, in CST calendar days.
+pub fn due(deadline: DateTime<Utc>, now: DateTime<Utc>) -> Due {
+    if now > deadline {
+        Due::Overdue
+    } else {
+        Due::DaysLeft((date_of(deadline) - date_of(now)).num_days())
+    }
+}
+
+/// An instant as offices read it: its date and minute in CST (`2026-11-30 23:59`).
+pub fn local_minute(instant: DateTime<Utc>) -> String {
+    instant
+        .with_timezone(&cst())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +126,23 @@ mod tests {
         for (deadline, ext, now, locked, why) in cases {
             assert_eq!(is_locked(deadline, ext, at(now)), locked, "{why}");
         }
+    }
+
+    #[test]
+    fn a_deadline_is_due_in_beijing_calendar_days_and_overdue_once_passed() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        // The end of 30 November in Beijing is 15:59:59.999 UTC.
+        let deadline = at("2026-11-30T15:59:59.999Z");
+        let cases = [
+            ("2026-11-30T15:59:59.999Z", Due::DaysLeft(0)),
+            ("2026-11-30T16:00:00Z", Due::Overdue),
+            // 29 November 07:00 in Beijing is still 28 November in UTC: one day left, not two.
+            ("2026-11-28T23:00:00Z", Due::DaysLeft(1)),
+            ("2026-11-20T00:00:00Z", Due::DaysLeft(10)),
+        ];
+        for (now, want) in cases {
+            assert_eq!(due(deadline, at(now)), want, "{now}");
+        }
+        assert_eq!(local_minute(deadline), "2026-11-30 23:59");
     }
 }

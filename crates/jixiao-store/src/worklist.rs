@@ -136,7 +136,8 @@ pub(crate) fn unit_clause(units: Option<&[i64]>, column: &str, from: usize) -> O
 
 impl Store {
     /// Tasks of these units still to fill, finish or correct, in each active scheme's latest
-    /// period; earliest deadline first.
+    /// period; earliest deadline first. A task's deadline is its approved extension's end
+    /// when that is later than the period's.
     pub async fn reporter_todo(
         &self,
         units: Option<&[i64]>,
@@ -146,7 +147,12 @@ impl Store {
         };
         let sql = format!(
             "SELECT t.id AS task_id, t.name AS task, u.name AS unit, s.title AS scheme, \
-             p.code AS period, p.deadline, r.state, r.return_reason \
+             p.code AS period, \
+             COALESCE((SELECT MAX(e.until) FROM extensions e \
+                        WHERE e.task_id = t.id AND e.period_id = p.id \
+                          AND e.state = 'approved' AND e.until > p.deadline), \
+                      p.deadline) AS deadline, \
+             r.state, r.return_reason \
              FROM tasks t \
              JOIN schemes s ON s.id = t.scheme_id \
              JOIN units u ON u.id = t.unit_id \

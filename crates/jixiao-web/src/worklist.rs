@@ -16,6 +16,29 @@ struct TodoRow {
     item: ReporterTodo,
     period: String,
     state: String,
+    /// The deadline's date (CST), its mark (已逾期 / 剩 N 天) and the mark's class.
+    due: Option<(String, String, &'static str)>,
+}
+
+/// A deadline as the to-do list shows it, at `now`.
+fn due_view(
+    deadline: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+    t: &crate::i18n::Catalog,
+) -> Option<(String, String, &'static str)> {
+    use jixiao_domain::deadline::{Due, date_of, due};
+    let at = chrono::DateTime::parse_from_rfc3339(deadline?)
+        .ok()?
+        .with_timezone(&chrono::Utc);
+    let (mark, class) = match due(at, now) {
+        Due::Overdue => (t.get("todo.overdue").to_string(), "due-overdue"),
+        Due::DaysLeft(0) => (t.get("todo.due_today").to_string(), "due-soon"),
+        Due::DaysLeft(n) => (
+            t.fill("todo.days_left", &[("n", &n.to_string())]),
+            if n <= 3 { "due-soon" } else { "due-later" },
+        ),
+    };
+    Some((date_of(at).to_string(), mark, class))
 }
 
 struct ReviewRow {
@@ -55,6 +78,7 @@ pub(crate) async fn todo(
     } else {
         Vec::new()
     };
+    let now = chrono::Utc::now();
     let extensions = if role.may_review() {
         s.store.pending_extensions(reach).await.map_err(err)?
     } else {
@@ -67,6 +91,7 @@ pub(crate) async fn todo(
             to_report: to_report
                 .into_iter()
                 .map(|item| TodoRow {
+                    due: due_view(item.deadline.as_deref(), now, t),
                     period: views::period_label(&item.period, t),
                     state: match item.state.as_deref() {
                         None => t.get("todo.state.empty").to_string(),
@@ -79,14 +104,15 @@ pub(crate) async fn todo(
                 .into_iter()
                 .map(|item| ReviewRow {
                     period: views::period_label(&item.period, t),
+                    // Beijing time, as the office reads it.
                     submitted: item
                         .submitted_at
                         .as_deref()
-                        .unwrap_or("")
-                        .chars()
-                        .take(16)
-                        .collect::<String>()
-                        .replace('T', " "),
+                        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+                        .map(|d| {
+                            jixiao_domain::deadline::local_minute(d.with_timezone(&chrono::Utc))
+                        })
+                        .unwrap_or_default(),
                     item,
                 })
                 .collect(),
