@@ -336,3 +336,30 @@ async fn the_account_pages_title_is_only_its_name() {
         "one token section"
     );
 }
+
+#[tokio::test]
+async fn the_icon_is_served_and_only_printable_pages_say_how_to_print() {
+    let db = databases().await.remove(0);
+    import_text(&db, "small.txt", SMALL);
+    let server = TestServer::start(db.store().await).await;
+    let anonymous = server.anonymous();
+    for path in ["/favicon.ico", "/static/favicon.svg"] {
+        let r = anonymous.get(path).await;
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.body.starts_with("<svg"), "{path}: {}", r.body);
+    }
+    let hint = "打印时自动使用 A4 横向版式";
+    let login = anonymous.get("/login").await;
+    assert!(login.body.contains("/static/favicon.svg"));
+    assert!(
+        !login.body.contains(hint),
+        "no print hint on the login page"
+    );
+    let (_, missing) = server.get("/schemes/99").await;
+    assert!(!missing.contains(hint), "nor on an error page");
+    for page in ["/schemes/1/units/1", "/schemes/1/ranking"] {
+        let (status, html) = server.get(page).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(html.contains(hint), "{page} is printed");
+    }
+}

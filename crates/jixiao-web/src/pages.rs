@@ -120,6 +120,8 @@ pub fn router() -> Router<AppState> {
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/lang/{tag}", get(switch_lang))
         .route("/static/jixiao.css", get(stylesheet))
+        .route("/static/favicon.svg", get(favicon))
+        .route("/favicon.ico", get(favicon))
         .route("/healthz", get(healthz))
         .route("/metrics", get(crate::metrics::metrics))
         .fallback(not_found)
@@ -602,6 +604,18 @@ async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../static/jixiao.css"),
+    )
+        .into_response()
+}
+
+/// The icon browsers ask for on every page (our own drawing: three bars on a seal red).
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../static/favicon.svg"),
     )
         .into_response()
 }
