@@ -89,6 +89,27 @@ async fn start_browser() -> Option<(Driver, Client)> {
     panic!("chromedriver did not accept a session on {url}");
 }
 
+/// Ends a browser test: on a failed step, leaves a screenshot and the page source as
+/// `target/browser-failures/{name}.png|html` and fails with the step; closes the browser.
+async fn finish(client: &Client, result: Step<()>, name: &str) {
+    if let Err(step) = result {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-failures");
+        std::fs::create_dir_all(&dir).ok();
+        if let Ok(png) = client.screenshot().await {
+            std::fs::write(dir.join(format!("{name}.png")), png).ok();
+        }
+        if let Ok(html) = client.source().await {
+            std::fs::write(dir.join(format!("{name}.html")), html).ok();
+        }
+        let _ = client.clone().close().await;
+        panic!(
+            "browser step failed: {step} (screenshot and page in {})",
+            dir.display()
+        );
+    }
+    client.clone().close().await.unwrap();
+}
+
 /// The steps, with the page source on failure.
 struct Steps<'a> {
     c: &'a Client,
@@ -257,20 +278,7 @@ async fn a_report_is_filed_returned_and_approved_in_a_real_browser() {
     }
     .await;
 
-    if let Err(step) = &result {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-failures");
-        std::fs::create_dir_all(&dir).ok();
-        if let Ok(png) = client.screenshot().await {
-            std::fs::write(dir.join("workflow.png"), png).ok();
-        }
-        if let Ok(html) = client.source().await {
-            std::fs::write(dir.join("workflow.html"), html).ok();
-        }
-        eprintln!("screenshot and page source in {}", dir.display());
-        let _ = client.close().await;
-        panic!("browser step failed: {step}");
-    }
-    client.close().await.unwrap();
+    finish(&client, result, "workflow").await;
     let report = server
         .store
         .task(task)
@@ -374,19 +382,7 @@ async fn the_dashboards_draw_their_charts_labelled_in_chinese_in_a_real_browser(
         Ok(())
     }
     .await;
-    if let Err(step) = &result {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-failures");
-        std::fs::create_dir_all(&dir).ok();
-        if let Ok(png) = client.screenshot().await {
-            std::fs::write(dir.join("dashboard.png"), png).ok();
-        }
-        if let Ok(html) = client.source().await {
-            std::fs::write(dir.join("dashboard.html"), html).ok();
-        }
-        let _ = client.close().await;
-        panic!("browser step failed: {step}");
-    }
-    client.close().await.unwrap();
+    finish(&client, result, "dashboard").await;
 }
 
 /// A unit's rank on a ranking page (its row's 名次), when listed.
@@ -495,17 +491,5 @@ async fn a_draft_does_not_move_the_official_ranking_and_only_approval_does_in_a_
         Ok(())
     }
     .await;
-    if let Err(step) = &result {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-failures");
-        std::fs::create_dir_all(&dir).ok();
-        if let Ok(png) = client.screenshot().await {
-            std::fs::write(dir.join("basis.png"), png).ok();
-        }
-        if let Ok(html) = client.source().await {
-            std::fs::write(dir.join("basis.html"), html).ok();
-        }
-        let _ = client.close().await;
-        panic!("browser step failed: {step} (page in {})", dir.display());
-    }
-    client.close().await.unwrap();
+    finish(&client, result, "basis").await;
 }
