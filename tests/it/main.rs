@@ -17,6 +17,7 @@ mod import;
 mod matrix;
 mod operations;
 mod read;
+mod routing;
 mod scores;
 mod setup;
 mod support;

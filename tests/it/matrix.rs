@@ -27,9 +27,31 @@ struct Own {
 
 #[tokio::test]
 async fn every_route_answers_every_role_as_the_matrix_says() {
-    let db = databases().await.remove(0);
-    let store = two_departments(&db, TABLE).await;
+    for db in databases().await {
+        matrix_on(&db).await;
+    }
+}
+
+async fn matrix_on(db: &TestDb) {
+    let store = two_departments(db, TABLE).await;
     let by = Actor::cli();
+    let hr_unit = store.ensure_unit(&by, "县人社局", None).await.unwrap();
+    let indicator = store
+        .indicator_routes(1)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.name == "重点工作")
+        .unwrap();
+    store
+        .set_reviewing_unit(
+            &by,
+            1,
+            jixiao_store::RouteTarget::Indicator(indicator.id),
+            Some(hr_unit),
+        )
+        .await
+        .unwrap();
     let server = TestServer::start(store.clone()).await;
     let rule = store
         .add_adjustment_rule(&by, 1, "表彰加分", Some(3.0), None)
@@ -70,7 +92,9 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
     }
     let (ja, yi) = (&own[0], &own[1]);
 
-    // Columns: anonymous, admin, reviewer 甲, reporter 甲一, viewer 甲, reporter 乙一.
+    // Columns: anonymous, admin, reviewer 甲, reporter 甲一, viewer 甲, reporter 乙一, and a
+    // reviewer of 县人社局, the 考核主体 of the scheme's one indicator: it sees the indicator's
+    // tasks in both units, and nothing else of those units.
     let anon = server.anonymous();
     let admin = server.login_as("m_admin", Role::Admin, "市政府").await;
     let reviewer = server.login_as("m_rev", Role::Reviewer, "甲部门").await;
@@ -79,91 +103,109 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
     let foreign = server
         .login_as("m_rep_yi", Role::Reporter, "乙一单位")
         .await;
-    let who: [(&str, &Browser); 6] = [
+    let hr = server.login_as("m_hr", Role::Reviewer, "县人社局").await;
+    let who: [(&str, &Browser); 7] = [
         ("anonymous", &anon),
         ("admin", &admin),
         ("reviewer甲", &reviewer),
         ("reporter甲一", &reporter),
         ("viewer甲", &viewer),
         ("reporter乙一", &foreign),
+        ("reviewer人社局", &hr),
     ];
 
-    let gets: Vec<(String, [u16; 6])> = vec![
-        ("/".into(), [303, 200, 200, 200, 200, 200]),
-        ("/todo".into(), [303, 200, 200, 200, 200, 200]),
-        ("/search?q=培训".into(), [303, 200, 200, 200, 200, 200]),
-        ("/account".into(), [303, 200, 200, 200, 200, 200]),
-        ("/schemes/1".into(), [303, 200, 200, 200, 200, 200]),
+    let gets: Vec<(String, [u16; 7])> = vec![
+        ("/".into(), [303, 200, 200, 200, 200, 200, 200]),
+        ("/todo".into(), [303, 200, 200, 200, 200, 200, 200]),
+        ("/search?q=培训".into(), [303, 200, 200, 200, 200, 200, 200]),
+        ("/account".into(), [303, 200, 200, 200, 200, 200, 200]),
+        ("/schemes/1".into(), [303, 200, 200, 200, 200, 200, 404]),
         (
             "/schemes/1/completeness".into(),
-            [303, 200, 200, 200, 200, 200],
+            [303, 200, 200, 200, 200, 200, 404],
         ),
         (
             format!("/schemes/1/units/{}", ja.unit),
-            [303, 200, 200, 200, 200, 404],
+            [303, 200, 200, 200, 200, 404, 404],
         ),
         (
             format!("/schemes/1/units/{}", yi.unit),
-            [303, 200, 404, 404, 404, 200],
+            [303, 200, 404, 404, 404, 200, 404],
         ),
         (
             format!("/schemes/1/units/{}/export/csv", ja.unit),
-            [303, 200, 200, 200, 200, 404],
+            [303, 200, 200, 200, 200, 404, 404],
         ),
         (
             format!("/schemes/1/units/{}/export/csv", yi.unit),
-            [303, 200, 404, 404, 404, 200],
+            [303, 200, 404, 404, 404, 200, 404],
         ),
         (
             format!("/tasks/{}", ja.task),
-            [303, 200, 200, 200, 200, 404],
+            [303, 200, 200, 200, 200, 404, 200],
         ),
         (
             format!("/tasks/{}", yi.task),
-            [303, 200, 404, 404, 404, 200],
+            [303, 200, 404, 404, 404, 200, 200],
         ),
         (
             format!("/attachments/{}", ja.attachment),
-            [303, 200, 200, 200, 200, 404],
+            [303, 200, 200, 200, 200, 404, 200],
         ),
         (
             format!("/attachments/{}", yi.attachment),
-            [303, 200, 404, 404, 404, 200],
+            [303, 200, 404, 404, 404, 200, 200],
         ),
-        ("/schemes/1/ranking".into(), [303, 200, 200, 200, 200, 200]),
-        ("/schemes/1/warnings".into(), [303, 200, 200, 200, 200, 200]),
+        (
+            "/schemes/1/ranking".into(),
+            [303, 200, 200, 200, 200, 200, 404],
+        ),
+        (
+            "/schemes/1/warnings".into(),
+            [303, 200, 200, 200, 200, 200, 404],
+        ),
         (
             format!("/schemes/1/units/{}/score", ja.unit),
-            [303, 200, 200, 200, 200, 404],
+            [303, 200, 200, 200, 200, 404, 404],
         ),
         (
             format!("/schemes/1/units/{}/score", yi.unit),
-            [303, 200, 404, 404, 404, 200],
+            [303, 200, 404, 404, 404, 200, 404],
         ),
         (
             "/schemes/1/ranking/export/csv".into(),
-            [303, 200, 200, 200, 200, 200],
+            [303, 200, 200, 200, 200, 200, 404],
         ),
         (
             format!("/schemes/1/units/{}/dashboard", ja.unit),
-            [303, 200, 200, 200, 200, 404],
+            [303, 200, 200, 200, 200, 404, 404],
         ),
         (
             format!("/schemes/1/units/{}/dashboard", yi.unit),
-            [303, 200, 404, 404, 404, 200],
+            [303, 200, 404, 404, 404, 200, 404],
         ),
-        ("/schemes/1/settings".into(), [303, 200, 403, 403, 403, 403]),
-        ("/admin/import".into(), [303, 200, 403, 403, 403, 403]),
-        ("/admin".into(), [303, 200, 403, 403, 403, 403]),
-        ("/admin/audit".into(), [303, 200, 403, 403, 403, 403]),
-        ("/login".into(), [200, 200, 200, 200, 200, 200]),
-        ("/healthz".into(), [200, 200, 200, 200, 200, 200]),
-        ("/static/jixiao.css".into(), [200, 200, 200, 200, 200, 200]),
+        (
+            "/schemes/1/settings".into(),
+            [303, 200, 403, 403, 403, 403, 403],
+        ),
+        ("/admin/import".into(), [303, 200, 403, 403, 403, 403, 403]),
+        ("/admin".into(), [303, 200, 403, 403, 403, 403, 403]),
+        ("/admin/audit".into(), [303, 200, 403, 403, 403, 403, 403]),
+        ("/login".into(), [200, 200, 200, 200, 200, 200, 200]),
+        ("/healthz".into(), [200, 200, 200, 200, 200, 200, 200]),
+        (
+            "/static/jixiao.css".into(),
+            [200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "/schemes/1/review-routing".into(),
+            [303, 200, 403, 403, 403, 403, 403],
+        ),
     ];
     for (path, expected) in &gets {
         for ((name, b), want) in who.iter().zip(expected) {
             let got = b.get(path).await.status;
-            assert_eq!(got, *want, "GET {path} as {name}");
+            assert_eq!(got, *want, "GET {path} as {name} on {}", db.backend);
         }
     }
 
@@ -245,6 +287,71 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         );
     }
 
+    // The 考核主体's reviewer sees the tasks, so on them its role decides (403); the units'
+    // own records stay out of its sight (404). Nothing here changes a record.
+    let hr_posts: Vec<(String, Fields, u16)> = vec![
+        (
+            format!("/tasks/{}/report", yi.task),
+            vec![
+                ("period", "2023".into()),
+                ("text", "x".into()),
+                ("version", "1".into()),
+            ],
+            403,
+        ),
+        (
+            format!("/tasks/{}/extensions", yi.task),
+            vec![
+                ("period", "2023".into()),
+                ("reason", "x".into()),
+                ("until", "2099-01-01".into()),
+            ],
+            403,
+        ),
+        (
+            format!("/attachments/{}/delete", yi.attachment),
+            vec![],
+            403,
+        ),
+        (
+            format!("/tasks/{}/rule", yi.task),
+            vec![("rule", "manual".into())],
+            403,
+        ),
+        (
+            format!("/tasks/{}/reviewing-unit", yi.task),
+            vec![("unit", "".into())],
+            403,
+        ),
+        (
+            format!("/schemes/1/units/{}/adjustments", yi.unit),
+            vec![
+                ("rule", rule.to_string()),
+                ("kind", "add".into()),
+                ("amount", "1".into()),
+                ("reason", "x".into()),
+            ],
+            404,
+        ),
+        (format!("/vetoes/{}/delete", yi.veto), vec![], 404),
+        (
+            "/schemes/1/review-chain".into(),
+            vec![("chain", "office".into())],
+            403,
+        ),
+    ];
+    for (path, fields, want) in &hr_posts {
+        let csrf = hr.csrf().await;
+        let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        form.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+        let got = hr.post(path, &form).await.status;
+        assert_eq!(
+            got, *want,
+            "POST {path} as reviewer人社局 on {}",
+            db.backend
+        );
+    }
+
     // Within reach, the role decides: on 甲一's records.
     let role_posts: Vec<(String, Fields, [u16; 3])> = vec![
         // reviewer, viewer, foreign reporter (out of reach)
@@ -323,6 +430,21 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             [403, 403, 403],
         ),
         (
+            "/schemes/1/review-chain".into(),
+            vec![("chain", "office".into())],
+            [403, 403, 403],
+        ),
+        (
+            format!("/schemes/1/indicators/{}/reviewing-unit", indicator.id),
+            vec![("unit", "".into())],
+            [403, 403, 403],
+        ),
+        (
+            format!("/tasks/{}/reviewing-unit", ja.task),
+            vec![("unit", "".into())],
+            [403, 403, 404],
+        ),
+        (
             "/schemes/1/veto-items".into(),
             vec![("name", "新事项".into()), ("effect", "zero".into())],
             [403, 403, 403],
@@ -369,6 +491,11 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
     assert_eq!(store.scheme_adjustments(1).await.unwrap().len(), 2);
     assert_eq!(store.scheme_vetoes(1).await.unwrap().len(), 2);
     assert_eq!(store.list_schemes().await.unwrap().len(), 1);
+    // … nor who reviews what.
+    let scheme = store.scheme(1).await.unwrap().unwrap();
+    assert_eq!(scheme.review_chain, "owner");
+    let routed = store.task(yi.task).await.unwrap().unwrap().reviewing_unit;
+    assert_eq!(routed.map(|u| u.id), Some(hr_unit));
     // Nothing above changed the foreign unit's report.
     let report = store.report(yi.report).await.unwrap().unwrap();
     assert_eq!(

@@ -348,6 +348,10 @@ async fn stored_summaries_follow_every_kind_of_write() {
         );
 
         let report = quantified.report.clone().unwrap();
+        // The default chain: one step, with no 考核主体 named.
+        let one_step = jixiao_domain::ReviewChain::default()
+            .next(false, 0)
+            .unwrap();
         let report = store
             .review_report(
                 &by,
@@ -356,6 +360,7 @@ async fn stored_summaries_follow_every_kind_of_write() {
                 &Decision::Return {
                     reason: "请补充数据".into(),
                 },
+                &one_step,
             )
             .await
             .unwrap();
@@ -397,7 +402,13 @@ async fn stored_summaries_follow_every_kind_of_write() {
             .unwrap();
         check("a verified completion").await;
         store
-            .review_report(&by, saved.id, verified.version, &Decision::Approve)
+            .review_report(
+                &by,
+                saved.id,
+                verified.version,
+                &Decision::Approve,
+                &one_step,
+            )
             .await
             .unwrap();
         check("an approval").await;

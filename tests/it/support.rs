@@ -789,7 +789,7 @@ pub async fn raw_connection(url: &str) -> sqlx::AnyConnection {
 
 /// The tables of the app and their row counts, in a fixed order.
 pub async fn row_counts(url: &str) -> Vec<(&'static str, i64)> {
-    const TABLES: [&str; 14] = [
+    const TABLES: [&str; 15] = [
         "units",
         "schemes",
         "scheme_units",
@@ -804,6 +804,7 @@ pub async fn row_counts(url: &str) -> Vec<(&'static str, i64)> {
         "extensions",
         "score_overrides",
         "unit_adjustments",
+        "review_events",
     ];
     let mut conn = raw_connection(url).await;
     let mut out = Vec::new();

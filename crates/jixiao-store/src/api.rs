@@ -33,6 +33,8 @@ pub enum Reach<'a> {
     All,
     /// Only these units.
     Units(&'a [i64]),
+    /// These units, and tasks in any unit whose 考核主体 is one of them (a reviewer's reach).
+    UnitsOrReviewing(&'a [i64]),
 }
 
 /// Filters of the task and report listings; `None` means any.
@@ -106,6 +108,8 @@ pub struct ReportRow {
     pub return_reason: Option<String>,
     /// Last change, RFC 3339.
     pub updated_at: String,
+    /// The task's 考核主体, if it names one.
+    pub reviewing_unit_id: Option<i64>,
 }
 
 const TOKEN_COLUMNS: &str = "id, user_id, name, scope, created_at, last_used_at, revoked_at";
@@ -157,15 +161,23 @@ fn conditions(filter: &ListFilter, reach: Reach<'_>, reports: bool) -> (String, 
             );
         }
     }
-    if let Reach::Units(units) = reach {
-        if units.is_empty() {
-            sql.push("1 = 0".into());
-        } else {
+    match reach {
+        Reach::All => {}
+        Reach::Units([]) | Reach::UnitsOrReviewing([]) => sql.push("1 = 0".into()),
+        Reach::Units(units) => {
             sql.push(format!(
                 "t.unit_id IN ({})",
                 placeholders(next, units.len())
             ));
             binds.extend(units.iter().map(|u| Bind::Int(*u)));
+        }
+        Reach::UnitsOrReviewing(units) => {
+            sql.push(format!(
+                "(t.unit_id IN ({}) OR t.reviewing_unit_id IN ({}))",
+                placeholders(next, units.len()),
+                placeholders(next + units.len(), units.len())
+            ));
+            binds.extend(units.iter().chain(units).map(|u| Bind::Int(*u)));
         }
     }
     let sql = if sql.is_empty() {
@@ -369,7 +381,7 @@ impl Store {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT r.id, r.task_id, t.unit_id, t.scheme_id, p.code AS period, r.text, r.state, \
                  r.completion, r.verified_completion, r.status, r.version, r.self_score, r.grade, \
-                 r.reviewer_points, r.return_reason, r.updated_at {from}{cond} \
+                 r.reviewer_points, r.return_reason, r.updated_at, t.reviewing_unit_id {from}{cond} \
                  ORDER BY p.ends_on DESC, t.scheme_id, t.unit_id, t.position, r.id \
                  LIMIT ${} OFFSET ${}",
                 n + 1,
@@ -389,7 +401,8 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT r.id, r.task_id, t.unit_id, t.scheme_id, p.code AS period, r.text, r.state, \
              r.completion, r.verified_completion, r.status, r.version, r.self_score, r.grade, \
-             r.reviewer_points, r.return_reason, r.updated_at FROM progress_reports r \
+             r.reviewer_points, r.return_reason, r.updated_at, t.reviewing_unit_id \
+             FROM progress_reports r \
              JOIN tasks t ON t.id = r.task_id JOIN periods p ON p.id = r.period_id \
              WHERE r.id = $1",
         )

@@ -355,8 +355,10 @@ async fn store_node<F: Fn(&ImportPlan, &TaskSpec, f64) -> Option<StoredReading>>
     for task in &node.tasks {
         counts.tasks += 1;
         let task_id: i64 = sqlx::query_scalar(
-            "INSERT INTO tasks (scheme_id, indicator_id, unit_id, name, target, weight, position) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            // A task comes in reviewed by its indicator's 考核主体, if the office named one.
+            "INSERT INTO tasks (scheme_id, indicator_id, unit_id, name, target, weight, position, \
+             reviewing_unit_id) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+             (SELECT reviewing_unit_id FROM indicators WHERE id = $2)) RETURNING id",
         )
         .bind(ctx.scheme_id)
         .bind(indicator_id)

@@ -20,6 +20,7 @@ mod pending;
 mod periods;
 mod read;
 mod reports;
+mod routing;
 mod setup;
 mod summaries;
 mod worklist;
@@ -39,10 +40,12 @@ pub use import::{ImportOutcome, ImportPlan, Replaced, StoredReading};
 pub use pending::PendingImport;
 pub use periods::{Extension, PendingExtension};
 pub use read::{
-    IndicatorRecord, OverrideRecord, PeriodRecord, ReportRecord, SaveContext, SchemeRecord,
-    SchemeSummary, TaskDetail, TaskLine, UnitInScheme, UnitRecord, UnitTable, UnitWorkload,
+    IndicatorRecord, OverrideRecord, PeriodRecord, ReportRecord, ReviewEvent, SaveContext,
+    SchemeRecord, SchemeSummary, TaskDetail, TaskLine, UnitInScheme, UnitRecord, UnitTable,
+    UnitWorkload,
 };
 pub use reports::{Decision, ReportDraft};
+pub use routing::{IndicatorRoute, RouteTarget};
 pub use setup::{
     AdjustmentRecord, AdjustmentRuleRecord, NewVetoEffect, PeriodSpec, SchemeSettings, StatusInput,
     VetoItemRecord, VetoRecord,

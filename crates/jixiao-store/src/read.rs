@@ -45,6 +45,21 @@ pub struct SchemeRecord {
     pub grade_fair: i64,
     /// … for 较差.
     pub grade_poor: i64,
+    /// The review steps' stored code; read it through [`SchemeRecord::review_chain`].
+    pub review_chain: String,
+}
+
+impl SchemeRecord {
+    /// The scheme's review steps. Only `set_review_chain` writes the column, from a parsed
+    /// chain, so a value that does not read back is damage, reported as such.
+    pub fn review_chain(&self) -> Result<jixiao_domain::ReviewChain, StoreError> {
+        jixiao_domain::ReviewChain::try_from(self.review_chain.as_str()).map_err(|e| {
+            StoreError::Corrupt(format!(
+                "方案 {} 的审核流程「{}」：{e}",
+                self.id, self.review_chain
+            ))
+        })
+    }
 }
 
 /// An indicator of a scheme.
@@ -156,6 +171,8 @@ pub struct ReportRecord {
     pub grade: Option<String>,
     /// The reviewer's points under the manual rule.
     pub reviewer_points: Option<f64>,
+    /// How many review steps the current submission has passed.
+    pub review_step: i64,
 }
 
 impl ReportRecord {
@@ -227,6 +244,8 @@ pub struct SaveContext {
     pub task_id: i64,
     /// Its unit, for the permission check.
     pub unit_id: i64,
+    /// Its 考核主体, for the permission check.
+    pub reviewing_unit_id: Option<i64>,
     /// Its scheme.
     pub scheme_id: i64,
     /// Its name.
@@ -331,11 +350,63 @@ pub struct TaskDetail {
     pub reports: Vec<ReportRecord>,
     /// The admin's overrides of its final score, by period.
     pub overrides: Vec<OverrideRecord>,
+    /// The department that reviews it in every unit (考核主体), if the scheme names one.
+    pub reviewing_unit: Option<UnitRecord>,
+    /// Every submission and review decision of its reports, oldest first.
+    pub history: Vec<ReviewEvent>,
+}
+
+/// A submission or a review decision, with who, when and why.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct ReviewEvent {
+    /// The report.
+    pub report_id: i64,
+    /// submitted / approved / returned.
+    pub event: String,
+    /// The step decided (a [`jixiao_domain::ReviewStep`] code); `None` for a submission.
+    pub step: Option<String>,
+    /// Who, by id.
+    pub user_id: Option<i64>,
+    /// Who, by name.
+    pub actor: String,
+    /// Why (a return's reason).
+    pub reason: Option<String>,
+    /// When, RFC 3339 UTC.
+    pub at: String,
+}
+
+impl ReviewEvent {
+    /// The step it decided.
+    pub fn review_step(&self) -> Option<jixiao_domain::ReviewStep> {
+        self.step
+            .as_deref()
+            .and_then(jixiao_domain::ReviewStep::parse)
+    }
+}
+
+impl TaskDetail {
+    /// Who decided a step of the report's current submission (since it was last submitted).
+    pub fn deciders_this_round(&self, report_id: i64) -> Vec<i64> {
+        let events: Vec<&ReviewEvent> = self
+            .history
+            .iter()
+            .filter(|e| e.report_id == report_id)
+            .collect();
+        let start = events
+            .iter()
+            .rposition(|e| e.event == "submitted")
+            .map_or(0, |i| i + 1);
+        events[start..]
+            .iter()
+            .filter(|e| e.event == "approved")
+            .filter_map(|e| e.user_id)
+            .collect()
+    }
 }
 
 pub(crate) const REPORT_COLUMNS: &str = "r.id, r.task_id, p.code AS period_code, r.text, r.state, r.reading, \
      r.completion, r.status, r.version, r.updated_at, r.self_score, r.return_reason, r.period_id, \
-     r.verified_completion, r.verified_reason, r.grade, r.reviewer_points";
+     r.verified_completion, r.verified_reason, r.grade, r.reviewer_points, r.review_step";
 
 impl Store {
     /// Every scheme, newest year first.
@@ -363,7 +434,7 @@ impl Store {
     pub async fn scheme(&self, id: i64) -> Result<Option<SchemeRecord>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT id, title, year, state, tolerance, grade_excellent, grade_good, grade_fair, \
-             grade_poor FROM schemes WHERE id = $1",
+             grade_poor, review_chain FROM schemes WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(self.pool())
@@ -697,9 +768,10 @@ impl Store {
             ends_on: Option<String>,
             deadline: Option<String>,
             verified_completion: Option<f64>,
+            reviewing_unit_id: Option<i64>,
         }
         let row: Option<Row> = sqlx::query_as(
-            "SELECT t.unit_id, t.scheme_id, t.name, t.target, t.weight, s.tolerance, \
+            "SELECT t.unit_id, t.reviewing_unit_id, t.scheme_id, t.name, t.target, t.weight, s.tolerance, \
              p.id AS period_id, p.code AS period_code, p.ends_on, p.deadline, \
              r.verified_completion \
              FROM tasks t JOIN schemes s ON s.id = t.scheme_id \
@@ -714,6 +786,7 @@ impl Store {
         Ok(row.map(|r| SaveContext {
             task_id,
             unit_id: r.unit_id,
+            reviewing_unit_id: r.reviewing_unit_id,
             scheme_id: r.scheme_id,
             name: r.name,
             target: r.target,
@@ -744,10 +817,11 @@ impl Store {
             target: String,
             weight: f64,
             rule: Option<String>,
+            reviewing_unit_id: Option<i64>,
         }
         let head: Option<Head> = sqlx::query_as(
-            "SELECT id, scheme_id, unit_id, indicator_id, name, target, weight, rule FROM tasks \
-             WHERE id = $1",
+            "SELECT id, scheme_id, unit_id, indicator_id, name, target, weight, rule, \
+             reviewing_unit_id FROM tasks WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(self.pool())
@@ -787,6 +861,18 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         let latest = reports.last().map(|r| r.period_id);
+        let reviewing_unit = match head.reviewing_unit_id {
+            Some(u) => self.unit(u).await?,
+            None => None,
+        };
+        let history: Vec<ReviewEvent> = sqlx::query_as(
+            "SELECT e.report_id, e.event, e.step, e.user_id, e.actor, e.reason, e.at \
+             FROM review_events e JOIN progress_reports r ON r.id = e.report_id \
+             WHERE r.task_id = $1 ORDER BY e.id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
         Ok(Some(TaskDetail {
             scheme,
             unit,
@@ -806,6 +892,8 @@ impl Store {
             },
             reports,
             overrides,
+            reviewing_unit,
+            history,
         }))
     }
 }

@@ -9,6 +9,7 @@ use crate::nullable::OptF64;
 use crate::read::{REPORT_COLUMNS, ReportRecord};
 use crate::summaries::{self, Touch};
 use crate::{Store, StoreError, now};
+use jixiao_domain::StepAt;
 
 /// What a reporter saves.
 #[derive(Debug, Clone)]
@@ -62,7 +63,7 @@ fn snapshot(r: &ReportRecord) -> String {
         "self_score": r.self_score, "completion": r.completion, "status": r.status,
         "return_reason": r.return_reason, "version": r.version,
         "verified_completion": r.verified_completion, "verified_reason": r.verified_reason,
-        "grade": r.grade, "reviewer_points": r.reviewer_points,
+        "grade": r.grade, "reviewer_points": r.reviewer_points, "review_step": r.review_step,
     })
     .to_string()
 }
@@ -263,25 +264,30 @@ impl Store {
         report_id: i64,
         version: i64,
     ) -> Result<ReportRecord, StoreError> {
-        self.transition(by, report_id, version, "report.submit", |state| {
+        self.transition(by, report_id, version, "report.submit", None, |state| {
             matches!(state, "draft" | "returned").then_some(("submitted", None))
         })
         .await
     }
 
-    /// Approves or returns a submitted report.
+    /// Decides the step `at` of a submitted report: approving the last step approves the
+    /// report, an earlier one passes it to the next step; returning at any step sends it back.
+    /// Who may decide is the caller's question (`jixiao_app::reports::review`); the store
+    /// refuses a report that is not waiting for exactly this step (someone decided it since).
     pub async fn review_report(
         &self,
         by: &Actor,
         report_id: i64,
         version: i64,
         decision: &Decision,
+        at: &StepAt,
     ) -> Result<ReportRecord, StoreError> {
-        let (action, to, reason) = match decision {
-            Decision::Approve => ("report.approve", "approved", None),
-            Decision::Return { reason } => ("report.return", "returned", Some(reason.clone())),
+        let (action, to, reason) = match (decision, at.last) {
+            (Decision::Approve, true) => ("report.approve", "approved", None),
+            (Decision::Approve, false) => ("report.pass_step", "submitted", None),
+            (Decision::Return { reason }, _) => ("report.return", "returned", Some(reason.clone())),
         };
-        self.transition(by, report_id, version, action, move |state| {
+        self.transition(by, report_id, version, action, Some(at), move |state| {
             (state == "submitted").then_some((to, reason.clone()))
         })
         .await
@@ -362,6 +368,7 @@ impl Store {
         report_id: i64,
         version: i64,
         action: &'static str,
+        at: Option<&StepAt>,
         next: impl Fn(&str) -> Option<(&'static str, Option<String>)>,
     ) -> Result<ReportRecord, StoreError> {
         let mut tx = self.write_tx().await?;
@@ -373,39 +380,72 @@ impl Store {
                 current: cur.version,
             });
         }
-        let Some((to, reason)) = next(&cur.state) else {
-            return Err(StoreError::WrongState {
-                state: cur.state.clone(),
-                action: match action {
-                    "report.submit" => "提交",
-                    _ => "审核",
-                },
-            });
+        let wrong_state = || StoreError::WrongState {
+            state: cur.state.clone(),
+            action: match action {
+                "report.submit" => "提交",
+                _ => "审核",
+            },
         };
+        let Some((to, reason)) = next(&cur.state) else {
+            return Err(wrong_state());
+        };
+        // A decision is for the step the report waits for; the version already says nobody
+        // decided since the caller looked, this says the caller looked at the right step.
+        if at.is_some_and(|a| a.index as i64 != cur.review_step) {
+            return Err(wrong_state());
+        }
         let stamp = now();
-        let (submitted_at, reviewed_at) = if to == "submitted" {
+        let (submitted_at, reviewed_at) = if at.is_none() {
             (Some(stamp.clone()), None)
         } else {
             (None, Some(stamp.clone()))
+        };
+        // Steps passed: none after a submission or a return; one more after a passed step.
+        let steps_passed = match (at, to) {
+            (Some(a), "submitted") => a.index as i64 + 1,
+            (Some(a), "approved") => a.index as i64 + 1,
+            _ => 0,
         };
         let n = sqlx::query(
             "UPDATE progress_reports SET state = $1, return_reason = $2, \
              submitted_at = COALESCE($3, submitted_at), reviewed_at = COALESCE($4, reviewed_at), \
              reviewer_id = CASE WHEN $4 IS NULL THEN reviewer_id ELSE $5 END, \
-             version = version + 1, updated_at = $6, updated_by = $5 \
+             review_step = $9, version = version + 1, updated_at = $6, updated_by = $5 \
              WHERE id = $7 AND version = $8",
         )
         .bind(to)
-        .bind(reason)
+        .bind(reason.clone())
         .bind(submitted_at)
         .bind(reviewed_at)
         .bind(by.id)
         .bind(&stamp)
         .bind(report_id)
         .bind(version)
+        .bind(steps_passed)
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        if n > 0 {
+            let event = match (at, to) {
+                (None, _) => "submitted",
+                (Some(_), "returned") => "returned",
+                (Some(_), _) => "approved",
+            };
+            sqlx::query(
+                "INSERT INTO review_events (report_id, event, step, user_id, actor, reason, at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(report_id)
+            .bind(event)
+            .bind(at.map(|a| a.step.code()))
+            .bind(by.id)
+            .bind(&by.name)
+            .bind(reason)
+            .bind(&stamp)
+            .execute(&mut *tx)
+            .await?;
+        }
         finish(self.audit_key(), tx, by, &cur, n, action).await
     }
 }

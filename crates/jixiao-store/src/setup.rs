@@ -778,9 +778,9 @@ impl Store {
         }
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO schemes (title, year, state, tolerance, grade_excellent, grade_good, \
-             grade_fair, grade_poor, created_at) \
+             grade_fair, grade_poor, review_chain, created_at) \
              SELECT $1, $2, 'active', tolerance, grade_excellent, grade_good, grade_fair, \
-             grade_poor, $3 FROM schemes WHERE id = $4 RETURNING id",
+             grade_poor, review_chain, $3 FROM schemes WHERE id = $4 RETURNING id",
         )
         .bind(title)
         .bind(year)
@@ -799,9 +799,11 @@ impl Store {
             name: String,
             points: Option<f64>,
             position: i64,
+            reviewing_unit_id: Option<i64>,
         }
         let inds: Vec<Ind> = sqlx::query_as(
-            "SELECT id, parent_id, level, name, points, position FROM indicators \
+            "SELECT id, parent_id, level, name, points, position, reviewing_unit_id \
+             FROM indicators \
              WHERE scheme_id = $1 ORDER BY level, position, id",
         )
         .bind(from)
@@ -816,8 +818,8 @@ impl Store {
                 None => None,
             };
             let new: i64 = sqlx::query_scalar(
-                "INSERT INTO indicators (scheme_id, parent_id, level, name, points, position) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                "INSERT INTO indicators (scheme_id, parent_id, level, name, points, position, \
+                 reviewing_unit_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
             .bind(id)
             .bind(parent)
@@ -825,6 +827,7 @@ impl Store {
             .bind(&i.name)
             .bind(OptF64(i.points))
             .bind(i.position)
+            .bind(i.reviewing_unit_id)
             .fetch_one(&mut *tx)
             .await?;
             map.insert(i.id, new);
@@ -848,9 +851,11 @@ impl Store {
             weight: f64,
             position: i64,
             rule: Option<String>,
+            reviewing_unit_id: Option<i64>,
         }
         let tasks: Vec<Task> = sqlx::query_as(
-            "SELECT indicator_id, unit_id, name, target, weight, position, rule FROM tasks \
+            "SELECT indicator_id, unit_id, name, target, weight, position, rule, \
+             reviewing_unit_id FROM tasks \
              WHERE scheme_id = $1 ORDER BY id",
         )
         .bind(from)
@@ -862,7 +867,7 @@ impl Store {
             })?;
             sqlx::query(
                 "INSERT INTO tasks (scheme_id, indicator_id, unit_id, name, target, weight, \
-                 position, rule) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 position, rule, reviewing_unit_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(id)
             .bind(indicator)
@@ -872,6 +877,7 @@ impl Store {
             .bind(t.weight)
             .bind(t.position)
             .bind(t.rule.as_deref())
+            .bind(t.reviewing_unit_id)
             .execute(&mut *tx)
             .await?;
         }

@@ -41,6 +41,16 @@ pub struct ReviewTodo {
     pub period: String,
     /// When it was submitted.
     pub submitted_at: Option<String>,
+    /// The report.
+    pub report_id: i64,
+    /// The task's unit.
+    pub unit_id: i64,
+    /// The task's 考核主体, if it names one.
+    pub reviewing_unit_id: Option<i64>,
+    /// Review steps its submission has passed.
+    pub review_step: i64,
+    /// The scheme's review steps (stored code).
+    pub review_chain: String,
 }
 
 /// How far one unit is with a period.
@@ -170,14 +180,23 @@ impl Store {
         Ok(q.fetch_all(self.pool()).await?)
     }
 
-    /// Submitted reports of these units, oldest submission first.
+    /// Submitted reports of tasks whose unit, or whose 考核主体, is one of `units`, oldest
+    /// submission first. Which of them a person may decide now is the caller's question (the
+    /// step each waits for is in the row).
     pub async fn review_todo(&self, units: Option<&[i64]>) -> Result<Vec<ReviewTodo>, StoreError> {
-        let Some(in_units) = unit_clause(units, "t.unit_id", 1) else {
-            return Ok(Vec::new());
+        let in_units = match units {
+            Some([]) => return Ok(Vec::new()),
+            Some(list) => format!(
+                "AND (t.unit_id IN ({}) OR t.reviewing_unit_id IN ({}))",
+                placeholders(1, list.len()),
+                placeholders(1 + list.len(), list.len())
+            ),
+            None => String::new(),
         };
         let sql = format!(
             "SELECT t.id AS task_id, t.name AS task, u.name AS unit, s.title AS scheme, \
-             p.code AS period, r.submitted_at \
+             p.code AS period, r.submitted_at, r.id AS report_id, t.unit_id, \
+             t.reviewing_unit_id, r.review_step, s.review_chain \
              FROM progress_reports r \
              JOIN tasks t ON t.id = r.task_id \
              JOIN schemes s ON s.id = t.scheme_id \
@@ -187,7 +206,11 @@ impl Store {
              ORDER BY r.submitted_at, r.id"
         );
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-        for u in units.unwrap_or_default() {
+        for u in units
+            .unwrap_or_default()
+            .iter()
+            .chain(units.unwrap_or_default())
+        {
             q = q.bind(*u);
         }
         Ok(q.fetch_all(self.pool()).await?)

@@ -177,6 +177,22 @@ impl Session {
         self.everything || self.reach.binary_search(&unit_id).is_ok()
     }
 
+    /// The user as review sees it (which tasks, which steps).
+    pub fn asker(&self) -> jixiao_app::reports::Asker<'_> {
+        jixiao_app::reports::Asker {
+            user_id: self.user.id,
+            role: self.user.role(),
+            everything: self.everything,
+            reach: &self.reach,
+        }
+    }
+
+    /// Whether the user sees a task of `unit_id` reviewed by `reviewing_unit` (its unit is in
+    /// reach, or the user reviews for that 考核主体).
+    pub fn sees_task(&self, unit_id: i64, reviewing_unit: Option<i64>) -> bool {
+        self.asker().sees_task(unit_id, reviewing_unit)
+    }
+
     /// The units in reach as a list; for the office, every unit's id, read now.
     pub async fn reach_ids(
         &self,

@@ -131,9 +131,10 @@ pub(crate) async fn request(
     let result = async {
         session.check_csrf(&form.csrf)?;
         let task_id = id(&raw)?;
-        let d = s.store.task(task_id).await?.ok_or(WebError::NotFound)?;
+        let d = crate::task_page::task_in_reach(&s, &session, task_id).await?;
+        // Deadlines are the unit tree's: a 考核主体 reviewer sees the task, not its deadline.
         if !session.reaches(d.unit.id) {
-            return Err(WebError::NotFound);
+            return Err(WebError::Forbidden);
         }
         let role = session.user.role();
         let grant = role.may_review();

@@ -19,6 +19,9 @@ pub enum WebError {
     /// The request is malformed; the text is shown.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Logged in and allowed to see, but this act is someone else's; the text says whose.
+    #[error("refused: {0}")]
+    Refused(String),
     /// Anything else; logged, never shown.
     #[error("internal: {0}")]
     Internal(String),
@@ -75,6 +78,11 @@ impl IntoResponse for LocalizedError {
         let (code, message, detail) = match &err {
             WebError::NotFound => (StatusCode::NOT_FOUND, t.get("error.not_found"), ""),
             WebError::Forbidden => (StatusCode::FORBIDDEN, t.get("error.forbidden"), ""),
+            WebError::Refused(why) => (
+                StatusCode::FORBIDDEN,
+                t.get("error.forbidden"),
+                why.as_str(),
+            ),
             WebError::BadRequest(why) => (
                 StatusCode::BAD_REQUEST,
                 t.get("error.bad_request"),

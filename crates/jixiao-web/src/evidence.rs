@@ -81,10 +81,10 @@ async fn editable_report(
         .task(report.task_id)
         .await?
         .ok_or(WebError::NotFound)?;
-    if !session.reaches(task.unit.id) {
+    if !session.sees_task(task.unit.id, task.reviewing_unit.as_ref().map(|u| u.id)) {
         return Err(WebError::NotFound);
     }
-    if !session.user.role().may_report() {
+    if !session.reaches(task.unit.id) || !session.user.role().may_report() {
         return Err(WebError::Forbidden);
     }
     if report.state != "draft" && report.state != "returned" {
@@ -188,7 +188,7 @@ async fn download_inner(s: &AppState, session: &Session, raw: &str) -> Result<Re
         .task(report.task_id)
         .await?
         .ok_or(WebError::NotFound)?;
-    if !session.reaches(task.unit.id) {
+    if !session.sees_task(task.unit.id, task.reviewing_unit.as_ref().map(|u| u.id)) {
         return Err(WebError::NotFound);
     }
     let data = s

@@ -21,6 +21,7 @@ pub mod export;
 pub mod i18n;
 mod metrics;
 mod pages;
+mod routing;
 mod setup;
 mod svg;
 mod task_page;

@@ -124,6 +124,7 @@ pub fn router() -> Router<AppState> {
         .route("/favicon.ico", get(favicon))
         .route("/healthz", get(healthz))
         .route("/metrics", get(crate::metrics::metrics))
+        .merge(crate::routing::router())
         .fallback(not_found)
 }
 
@@ -176,6 +177,18 @@ pub(crate) async fn scored_unit_table(
         .await?
         .with_basis(basis);
     Ok((table, scoring))
+}
+
+/// The scheme of an office-only page or form: 403 for anyone but the office, 404 for a
+/// scheme that does not exist.
+pub(crate) async fn scheme_for_admin(
+    s: &AppState,
+    session: &Session,
+    raw_id: &str,
+) -> Result<SchemeRecord, WebError> {
+    let scheme_id = id(raw_id)?;
+    session.require_admin()?;
+    s.store.scheme(scheme_id).await?.ok_or(WebError::NotFound)
 }
 
 /// The scheme, if it exists and the session may see it: the office sees every scheme, anyone

@@ -123,15 +123,11 @@ pub(crate) async fn settings(
     Query(q): Query<DoneQuery>,
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
-    let scheme_id = id(&raw).map_err(err)?;
-    session.require_admin().map_err(err)?;
-    let t = locale.catalog();
-    let scheme = s
-        .store
-        .scheme(scheme_id)
+    let scheme = crate::pages::scheme_for_admin(&s, &session, &raw)
         .await
-        .map_err(|e| err(e.into()))?
-        .ok_or(err(WebError::NotFound))?;
+        .map_err(err)?;
+    let scheme_id = scheme.id;
+    let t = locale.catalog();
     let rules = s
         .store
         .adjustment_rules(scheme_id)

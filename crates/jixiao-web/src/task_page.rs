@@ -83,6 +83,9 @@ struct TaskPage {
     flash: Option<String>,
     form: Option<FormView>,
     review: Option<(i64, i64)>,
+    review_note: Option<String>,
+    history: Vec<EventView>,
+    reviewing_unit: Option<String>,
     verify: Option<(i64, i64, String)>,
     grade: Option<GradeView>,
     scoring: Option<ScoringView>,
@@ -90,6 +93,67 @@ struct TaskPage {
     upload: Option<i64>,
     lock: Option<LockView>,
     period_code: String,
+}
+
+/// One line of the review history: a submission or a step decided.
+struct EventView {
+    at: String,
+    period: String,
+    step: String,
+    event: String,
+    who: String,
+    reason: String,
+}
+
+/// Every submission and decision of the task's reports, newest first, in Beijing time.
+fn history_view(d: &TaskDetail, t: &Catalog) -> Vec<EventView> {
+    d.history
+        .iter()
+        .rev()
+        .map(|e| EventView {
+            at: chrono::DateTime::parse_from_rfc3339(&e.at)
+                .map(|at| jixiao_domain::deadline::local_minute(at.with_timezone(&chrono::Utc)))
+                .unwrap_or_else(|_| e.at.clone()),
+            period: d
+                .reports
+                .iter()
+                .find(|r| r.id == e.report_id)
+                .map(|r| r.period_code.clone())
+                .unwrap_or_default(),
+            step: e
+                .review_step()
+                .map(|s| t.get(&format!("review.step.{}", s.code())).to_string())
+                .unwrap_or_default(),
+            event: match e.event.as_str() {
+                "submitted" | "approved" | "returned" => {
+                    t.get(&format!("review.event.{}", e.event)).to_string()
+                }
+                other => other.to_string(),
+            },
+            who: e.actor.clone(),
+            reason: e.reason.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// A refused review, said in the reader's language.
+fn review_refused(t: &Catalog, e: jixiao_app::reports::ReviewError) -> WebError {
+    use jixiao_app::reports::ReviewError;
+    use jixiao_domain::review::NotYours;
+    match e {
+        ReviewError::NotWaiting => WebError::BadRequest(t.get("report.error.state").to_string()),
+        ReviewError::NotYours(NotYours::OtherDecider(step)) => WebError::Refused(t.fill(
+            "review.error.other",
+            &[
+                ("step", t.get(&format!("review.step.{}", step.code()))),
+                ("who", t.get(&format!("review.who.{}", step.code()))),
+            ],
+        )),
+        ReviewError::NotYours(NotYours::AlreadyDecided) => {
+            WebError::Refused(t.get("review.error.already").to_string())
+        }
+        ReviewError::Store(e) => e.into(),
+    }
 }
 
 /// The reviewer's scoring form: a grade under the graded rule, points under the manual rule.
@@ -249,7 +313,7 @@ pub(crate) async fn task_in_reach(
     task_id: i64,
 ) -> Result<TaskDetail, WebError> {
     let d = s.store.task(task_id).await?.ok_or(WebError::NotFound)?;
-    if !session.reaches(d.unit.id) {
+    if !session.sees_task(d.unit.id, d.reviewing_unit.as_ref().map(|u| u.id)) {
         return Err(WebError::NotFound);
     }
     Ok(d)
@@ -353,7 +417,7 @@ async fn render_task(
                     && role.may_report()
                     && !role.may_review()
                     && !extensions.iter().any(|e| e.pending),
-                can_unlock: locked && role.may_review(),
+                can_unlock: locked && role.may_review() && session.reaches(d.unit.id),
                 extensions,
             })
         }
@@ -383,9 +447,36 @@ async fn render_task(
     let upload = current
         .filter(|r| !locked && role.may_report() && (r.state == "draft" || r.state == "returned"))
         .map(|r| r.id);
+    // The step the report waits for, and whether this person decides it.
+    let asker = session.asker();
+    let waiting = match current {
+        Some(r) => jixiao_app::reports::waiting_step(&d, r).map_err(|e| err(e.into()))?,
+        None => None,
+    };
     let review = current
         .filter(|r| role.may_review() && r.state == "submitted")
+        .filter(|r| jixiao_app::reports::may_decide(&asker, &d, r).is_ok())
         .map(|r| (r.id, r.version));
+    let review_note = waiting.map(|at| {
+        let step = at.step.code();
+        let mut note = t.fill(
+            "review.waiting",
+            &[
+                ("step", t.get(&format!("review.step.{step}"))),
+                ("n", &(at.index + 1).to_string()),
+                ("of", &at.of.to_string()),
+            ],
+        );
+        if review.is_none() && role.may_review() {
+            note.push_str(" · ");
+            note.push_str(&t.fill(
+                "review.not_yours",
+                &[("who", t.get(&format!("review.who.{step}")))],
+            ));
+        }
+        note
+    });
+    let history = history_view(&d, t);
     // The task as scoring sees it for the period shown.
     let grades = crate::scores::grade_table(&d.scheme);
     let mut line = d.task.clone();
@@ -471,8 +562,10 @@ async fn render_task(
         (r.id, r.version, shown)
     });
     let flash = flash.and_then(|key| match key {
-        "saved" | "submitted" | "approved" | "returned" | "verified" | "attached" | "detached"
-        | "graded" | "rule" | "override" => Some(t.get(&format!("report.done.{key}")).to_string()),
+        "saved" | "submitted" | "approved" | "passed" | "returned" | "verified" | "attached"
+        | "detached" | "graded" | "rule" | "override" | "routed" => {
+            Some(t.get(&format!("report.done.{key}")).to_string())
+        }
         _ => None,
     });
     render(
@@ -497,6 +590,9 @@ async fn render_task(
             flash,
             form,
             review,
+            review_note,
+            history,
+            reviewing_unit: d.reviewing_unit.as_ref().map(|u| u.name.clone()),
             verify,
             grade,
             scoring,
@@ -587,9 +683,10 @@ async fn save(
         .store
         .save_context(task_id, &form.period)
         .await?
-        .filter(|c| session.reaches(c.unit_id))
+        .filter(|c| session.sees_task(c.unit_id, c.reviewing_unit_id))
         .ok_or(WebError::NotFound)?;
-    if !session.user.role().may_report() {
+    // A 考核主体's reviewer sees the task but writes nothing for the unit.
+    if !session.reaches(c.unit_id) || !session.user.role().may_report() {
         return Err(WebError::Forbidden);
     }
     let t = locale.catalog();
@@ -758,23 +855,23 @@ async fn review(
         }
         _ => return Err(WebError::BadRequest(form.decision.clone())),
     };
+    let asker = session.asker();
+    let decided = jixiao_app::reports::review(
+        &s.store,
+        &asker,
+        &session.user.actor(),
+        &d,
+        &report,
+        form.version,
+        &decision,
+    )
+    .await
+    .map_err(|e| review_refused(t, e))?;
     let done = match decision {
+        Decision::Approve if decided.state == "submitted" => "passed",
         Decision::Approve => "approved",
         Decision::Return { .. } => "returned",
     };
-    match s
-        .store
-        .review_report(&session.user.actor(), report.id, form.version, &decision)
-        .await
-    {
-        Ok(_) => {}
-        Err(StoreError::Conflict { .. } | StoreError::WrongState { .. }) => {
-            return Err(WebError::BadRequest(
-                t.get("report.error.state").to_string(),
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    }
     Ok(Redirect::to(&format!(
         "/tasks/{}?period={}&done={done}",
         d.task.id,

@@ -45,6 +45,7 @@ struct ReviewRow {
     item: ReviewTodo,
     period: String,
     submitted: String,
+    step: String,
 }
 
 #[derive(Template)]
@@ -102,7 +103,14 @@ pub(crate) async fn todo(
                 .collect(),
             to_review: to_review
                 .into_iter()
-                .map(|item| ReviewRow {
+                .filter_map(|item| {
+                    let at = jixiao_app::reports::listed_step(&session.asker(), &item)?;
+                    Some((item, at))
+                })
+                .map(|(item, at)| ReviewRow {
+                    step: t
+                        .get(&format!("review.step.{}", at.step.code()))
+                        .to_string(),
                     period: views::period_label(&item.period, t),
                     // Beijing time, as the office reads it.
                     submitted: item

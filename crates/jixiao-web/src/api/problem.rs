@@ -167,6 +167,20 @@ impl From<jixiao_store::StoreError> for Problem {
     }
 }
 
+impl From<jixiao_app::reports::ReviewError> for Problem {
+    fn from(e: jixiao_app::reports::ReviewError) -> Problem {
+        use jixiao_app::reports::ReviewError;
+        match e {
+            ReviewError::NotWaiting => Problem::new(StatusCode::CONFLICT, "wrong_state").detail(
+                "该报告不在等待此步审核，可能已被他人处理 / the report is not waiting for this \
+                 step; someone may have decided it",
+            ),
+            e @ ReviewError::NotYours(_) => Problem::forbidden().detail(e.to_string()),
+            ReviewError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<jixiao_app::secrets::SecretError> for Problem {
     fn from(e: jixiao_app::secrets::SecretError) -> Problem {
         Problem::internal(e)
@@ -178,6 +192,7 @@ impl From<crate::WebError> for Problem {
         match e {
             crate::WebError::NotFound => Problem::not_found(),
             crate::WebError::Forbidden => Problem::forbidden(),
+            crate::WebError::Refused(d) => Problem::forbidden().detail(d),
             crate::WebError::BadRequest(d) => Problem::invalid(d),
             crate::WebError::Internal(i) => Problem::internal(i),
         }

@@ -394,6 +394,10 @@ pub(crate) struct TaskFilter {
 pub(crate) fn reach(caller: &Caller) -> Reach<'_> {
     match caller.session.reach_list() {
         None => Reach::All,
+        // A reviewer also sees the tasks it reviews as 考核主体, in any unit.
+        Some(units) if caller.session.user.role() == jixiao_domain::Role::Reviewer => {
+            Reach::UnitsOrReviewing(units)
+        }
         Some(units) => Reach::Units(units),
     }
 }

@@ -147,7 +147,7 @@ async fn report_in_reach(s: &AppState, caller: &Caller, id: i64) -> Result<Repor
     s.store
         .report_row(id)
         .await?
-        .filter(|r| caller.session.reaches(r.unit_id))
+        .filter(|r| caller.session.sees_task(r.unit_id, r.reviewing_unit_id))
         .ok_or_else(Problem::not_found)
 }
 
@@ -440,6 +440,16 @@ pub(crate) async fn review(
     if !caller.session.user.role().may_review() {
         return Err(Problem::forbidden());
     }
+    let d = s
+        .store
+        .task(current.task_id)
+        .await?
+        .ok_or_else(Problem::not_found)?;
+    let report = s
+        .store
+        .report(current.id)
+        .await?
+        .ok_or_else(Problem::not_found)?;
     let version = expected_version(&headers, body.version)?;
     let decision = match body.decision {
         ReviewDecision::Approve => Decision::Approve,
@@ -453,9 +463,17 @@ pub(crate) async fn review(
             }
         }
     };
-    s.store
-        .review_report(&caller.session.user.actor(), current.id, version, &decision)
-        .await?;
+    let asker = caller.session.asker();
+    jixiao_app::reports::review(
+        &s.store,
+        &asker,
+        &caller.session.user.actor(),
+        &d,
+        &report,
+        version,
+        &decision,
+    )
+    .await?;
     let row = report_in_reach(&s, &caller, p.id).await?;
     Ok(with_etag(StatusCode::OK, row))
 }
