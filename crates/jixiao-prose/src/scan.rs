@@ -85,7 +85,7 @@ fn units_starting(c: char) -> &'static [(&'static str, &'static str)] {
         '本' => &[("本", "本")],
         '份' => &[("份", "份")],
         '处' => &[("处", "处")],
-        '批' => &[("批", "批")],
+        '批' => &[("批次", "批次"), ("批", "批")],
         '支' => &[("支", "支")],
         '张' => &[("张", "张")],
         '间' => &[("间", "间")],
@@ -877,6 +877,20 @@ fn stated_ratio(t: &Text, pre: usize, v: f64, unit: &str, out: &[Found]) -> Opti
     if t.ends(e, "(") && last.b + 1 == e && last.q.kind == QuantityKind::Count {
         return Some(frac);
     }
+    // a clause of only 完成N% right after a count's clause (新增、更换配变2043台,完成81.7%):
+    // the share of its task that count reached
+    if last.q.kind == QuantityKind::Count
+        && !last.q.unit.is_empty()
+        && last.q.unit != "%"
+        && cs > 0
+        && last.b + 1 == cs
+        && matches!(t.c[cs - 1], ',' | '，')
+        && ["完成", "已完成", "完成了"]
+            .iter()
+            .any(|w| t.ends(e, w) && e - w.chars().count() == cs)
+    {
+        return Some(frac);
+    }
     if last.q.kind == QuantityKind::Ratio && !last.q.unit.is_empty() && last.b <= pre {
         let between = &t.c[last.b..pre];
         if between.len() <= 2
@@ -1347,7 +1361,7 @@ mod tests {
     fn numbers_are_read_in_every_written_form() {
         let cases: &[(&str, f64, &str)] = &[
             ("引进区内外资金 27 亿元", 2.7e9, "元"),
-            ("检测4.7万批次", 47000.0, "批"),
+            ("检测4.7万批次", 47000.0, "批次"),
             ("培训妇女1000人", 1000.0, "人"),
             ("培训妇女１０００人", 1000.0, "人"),
             ("培训1.2万人", 12000.0, "人"),
@@ -1597,5 +1611,46 @@ mod tests {
             let found = scan(&t);
             assert_eq!(found[0].per, per, "{text}");
         }
+    }
+
+    #[test]
+    fn a_clause_of_only_completion_after_a_count_states_that_counts_share() {
+        // (text, index of the quantity, kind, value)
+        let cases: &[(&str, usize, QuantityKind, f64)] = &[
+            (
+                "新增、更换配变2043台,完成81.7%",
+                1,
+                QuantityKind::Ratio,
+                0.817,
+            ),
+            (
+                "改造户表11.33万户，已完成40.5%",
+                1,
+                QuantityKind::Ratio,
+                0.405,
+            ),
+            ("培训500人,完成了80%", 1, QuantityKind::Ratio, 0.8),
+            // not right after a count, or more words than 完成: a measured percentage
+            ("完成80%", 0, QuantityKind::Count, 80.0),
+            (
+                "培训500人,完成考核的学员占80%",
+                1,
+                QuantityKind::Count,
+                80.0,
+            ),
+            ("增长12%,完成5%", 1, QuantityKind::Count, 5.0),
+        ];
+        for (text, k, kind, v) in cases {
+            let q = extract(text);
+            assert_eq!(q[*k].kind, *kind, "{text}: {q:?}");
+            assert!(close(q[*k].value, *v), "{text}: {q:?}");
+        }
+    }
+
+    #[test]
+    fn batches_are_counted_in_pici() {
+        let q = one("抽样检验5.48万批次");
+        assert!(close(q[0].0, 54_800.0) && q[0].1 == "批次", "{q:?}");
+        assert_eq!(one("检验100批"), vec![(100.0, "批".to_string())]);
     }
 }
