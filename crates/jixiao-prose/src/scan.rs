@@ -925,6 +925,16 @@ fn is_difference(t: &Text, pre: usize) -> bool {
             .any(|w| t.contains(cs, e, w))
 }
 
+/// A large number without a measure word is followed, within four chars of its noun, by 人口
+/// (103.5万农村人口, 2.3万贫困人口).
+fn people_after(t: &Text, k: usize) -> bool {
+    (0..=4).any(|m| {
+        k + m + 2 <= t.len()
+            && t.c[k..k + m].iter().all(|&ch| crate::text::is_cjk(ch))
+            && t.at(k + m, "人口")
+    })
+}
+
 /// The scanner proper.
 pub(crate) fn scan(t: &Text) -> Vec<Found> {
     let c = &t.c;
@@ -1226,6 +1236,9 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
                 || (chinese && !big_chinese)
             {
                 return Step::Skip(k);
+            } else if value >= 1e4 && people_after(t, k) {
+                // 103.5万农村人口, 4万人口: a population counts people
+                "人".to_string()
             } else {
                 String::new()
             }
@@ -1652,5 +1665,21 @@ mod tests {
         let q = one("抽样检验5.48万批次");
         assert!(close(q[0].0, 54_800.0) && q[0].1 == "批次", "{q:?}");
         assert_eq!(one("检验100批"), vec![(100.0, "批".to_string())]);
+    }
+
+    #[test]
+    fn a_large_number_before_a_population_counts_people() {
+        let cases: &[(&str, f64, &str)] = &[
+            ("已解决103.5万农村人口饮水不安全问题", 1_035_000.0, "人"),
+            ("覆盖4万人口", 40_000.0, "人"),
+            // a small bare number or one far from 人口 keeps no unit
+            ("抽查3批次农村人口", 3.0, "批次"),
+            ("新增12万元,惠及农村人口", 120_000.0, "元"),
+        ];
+        for (text, v, unit) in cases {
+            let q = one(text);
+            assert!(close(q[0].0, *v) && q[0].1 == *unit, "{text}: {q:?}");
+        }
+        assert!(one("全县共5000农村留守人口").iter().all(|q| q.1.is_empty()));
     }
 }
