@@ -925,6 +925,53 @@ fn is_difference(t: &Text, pre: usize) -> bool {
             .any(|w| t.contains(cs, e, w))
 }
 
+/// A date written with dots or slashes (2021.1.1, 2023/12/31) starting at `i`, with the end of
+/// a range after it (2021.1.1-12.31, 2021.1.1至2021.12.31): where it ends. Time-limit indicators
+/// of self-evaluation forms write them; they are no quantities.
+fn dotted_date(t: &Text, i: usize) -> Option<usize> {
+    let c = &t.c;
+    let n = c.len();
+    let digits = |k: usize, most: usize| -> usize {
+        let mut e = k;
+        while e < n && e - k < most && is_digit(c[e]) {
+            e += 1;
+        }
+        e - k
+    };
+    // year (19xx/20xx), separator, 1–2 digits, the same separator, 1–2 digits
+    if digits(i, 4) != 4 || !matches!((c[i], c[i + 1]), ('1', '9') | ('2', '0')) {
+        return None;
+    }
+    let sep = *c.get(i + 4)?;
+    if !matches!(sep, '.' | '/') {
+        return None;
+    }
+    let m = digits(i + 5, 2);
+    if m == 0 || c.get(i + 5 + m) != Some(&sep) {
+        return None;
+    }
+    let d = digits(i + 6 + m, 2);
+    if d == 0 || (i + 6 + m + d < n && is_digit(c[i + 6 + m + d])) {
+        return None;
+    }
+    let mut e = i + 6 + m + d;
+    // the range's end: M.D or a full date
+    if e + 1 < n && matches!(c[e], '-' | '~' | '至' | '到') {
+        if let Some(f) = dotted_date(t, e + 1) {
+            e = f;
+        } else {
+            let m2 = digits(e + 1, 2);
+            if m2 > 0 && c.get(e + 1 + m2) == Some(&sep) {
+                let d2 = digits(e + 2 + m2, 2);
+                if d2 > 0 {
+                    e = e + 2 + m2 + d2;
+                }
+            }
+        }
+    }
+    Some(e)
+}
+
 /// A large number without a measure word is followed, within four chars of its noun, by 人口
 /// (103.5万农村人口, 2.3万贫困人口).
 fn people_after(t: &Text, k: usize) -> bool {
@@ -1051,6 +1098,9 @@ fn read_arabic(t: &Text, i: usize, out: &[Found]) -> Step {
             k += 1;
         }
         return Step::Skip(k);
+    }
+    if let Some(e) = dotted_date(t, i) {
+        return Step::Skip(e);
     }
     let Some(num) = parse_arabic(t, i) else {
         let mut k = i;
@@ -1681,5 +1731,22 @@ mod tests {
             assert!(close(q[0].0, *v) && q[0].1 == *unit, "{text}: {q:?}");
         }
         assert!(one("全县共5000农村留守人口").iter().all(|q| q.1.is_empty()));
+    }
+
+    #[test]
+    fn a_date_written_with_dots_is_no_quantity() {
+        let cases: &[(&str, usize)] = &[
+            ("目标值：2021.1.1-12.31", 0),
+            ("完成值：2021.1.1至2021.12.31", 0),
+            ("完成时限2023/12/31前", 0),
+            ("于2022.6.30前完成改造120户", 1),
+            // no day, or not a year: a decimal
+            ("投资2021.5万元", 1),
+            ("完成12.31公里", 1),
+        ];
+        for (text, count) in cases {
+            let q = extract(text);
+            assert_eq!(q.len(), *count, "{text}: {q:?}");
+        }
     }
 }
