@@ -178,10 +178,25 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         });
     }
 
+    // a task named by its count of projects (58个续建项目, 6个养老护幼类项目) whose progress says
+    // the count again and then reports money against the plan (58个续建项目进展顺利,已完成投资
+    // 56.4亿元,完成年度投资计划的29.5%): the count names the group, the money is the progress
+    if let [t] = merged.as_slice()
+        && group_named(&pt, &pf, t)
+    {
+        ex.push(format!(
+            "目标中的“{}”是项目组的数目，进度复述后报告投资完成比例，不作为目标量",
+            tt.slice(t.found.a, t.found.b)
+        ));
+        merged.clear();
+    }
+
     // --- progress quantities
     let mut counts: Vec<usize> = Vec::new();
     let mut ratios: Vec<usize> = Vec::new();
     let mut diffs: Vec<usize> = Vec::new();
+    // progress counts that name a target (超额完成40所的年度目标任务, 占年度计划目标150万人的69%)
+    let mut named: Vec<usize> = Vec::new();
     for (j, f) in pf.iter().enumerate() {
         match f.q.kind {
             QuantityKind::Count => {
@@ -191,6 +206,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         pt.slice(f.a, f.b)
                     ));
                 } else if restates_target(&pt, f, &pf, &pf[j + 1..], &merged) {
+                    named.push(j);
                     ex.push(format!(
                         "进度中的“{}”复述目标（占…的、任务数），不是完成量",
                         pt.slice(f.a, f.b)
@@ -221,8 +237,26 @@ pub fn assess(target: &str, progress: &str) -> Reading {
     let mut used = vec![false; pf.len()];
 
     if merged.is_empty() {
+        named_in_progress(&pt, &pf, &named, &mut used, &mut pairs, &mut ex);
+        // a stated share that a named target's pair already gives is that pair's check
+        let mut unchecked = Vec::with_capacity(ratios.len());
+        for &j in &ratios {
+            let s = &pf[j];
+            match pairs.iter().find(|p| {
+                p.actual.is_some()
+                    && p.ratio
+                        .is_some_and(|r| (r - s.q.value).abs() <= stated_tolerance(s))
+            }) {
+                Some(p) => ex.push(format!(
+                    "核对：进度所述“{}”与计算的 {} 一致",
+                    pt.slice(s.a, s.b),
+                    fmt_ratio(p.ratio)
+                )),
+                None => unchecked.push(j),
+            }
+        }
         work_back(
-            &pt, &pf, &counts, &ratios, &diffs, &mut used, &mut pairs, &mut ex,
+            &pt, &pf, &counts, &unchecked, &diffs, &mut used, &mut pairs, &mut ex,
         );
     } else {
         // --- several targets of one unit answered by one total: summed
@@ -438,8 +472,16 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                     u8::from(p.bare)
                 } else {
                     match unit_score(&t.unit, &p.q.unit) {
-                        // 个 stands for any classifier (10所 ← 10个) when the words agree
-                        0 if ov >= 2 && generic_classifier(&t.unit, &p.q.unit) => 1,
+                        // 个 stands for any classifier (10所 ← 10个) when the words agree, or
+                        // when the thing counted is named by the other's classifier (112个小项
+                        // ← 46项, 10项 ← 8个项目)
+                        0 if generic_classifier(&t.unit, &p.q.unit)
+                            && (ov >= 2
+                                || (t.unit == "个" && counted_as(&tt, t.found, &p.q.unit))
+                                || (p.q.unit == "个" && counted_as(&pt, p, &t.unit))) =>
+                        {
+                            1
+                        }
                         us => us,
                     }
                 };
@@ -883,6 +925,109 @@ struct Target<'f> {
     ctx: Bigrams,
 }
 
+/// The one target is a count of projects that the progress only repeats (same value, no other
+/// count of its kind, no done words in its clause) before money reported as a share of the plan.
+fn group_named(pt: &Text, pf: &[Found], t: &Target) -> bool {
+    if t.rate || t.unit.is_empty() || matches!(t.unit.as_str(), "元" | "%") {
+        return false;
+    }
+    let of_kind: Vec<&Found> = pf
+        .iter()
+        .filter(|g| g.q.kind == QuantityKind::Count && unit_score(&t.unit, &g.q.unit) >= 2)
+        .collect();
+    let [again] = of_kind.as_slice() else {
+        return false;
+    };
+    // …and says nothing of them being done (23个工程类项目均已全部完成全年任务 is an answer)
+    let done = [
+        "已完成",
+        "全部完成",
+        "均已",
+        "已全部",
+        "建成",
+        "竣工",
+        "完工",
+    ]
+    .iter()
+    .any(|w| pt.contains(again.b, clause_end(pt, again.b), w));
+    same_value(again.q.value, t.value)
+        && !done
+        && pf.iter().any(|s| {
+            // a share of the plan (占全年计划126%, 完成年度投资计划的29.5%), not a bare rate
+            // (计划投资完成率达到72%: a side note to the count's own answer)
+            let cs = clause_start(pt, s.pre);
+            s.q.kind == QuantityKind::Ratio
+                && s.a > again.b
+                && pt.contains(cs, s.pre, "计划")
+                && (pt.contains(cs, s.pre, "占") || share_of_plan(pt, s))
+                && pf.iter().any(|m| {
+                    m.q.unit == "元"
+                        && m.b <= s.pre
+                        && m.a > again.b
+                        && m.a >= sentence_start(pt, s.pre)
+                })
+        })
+}
+
+/// Targets the progress names when the target text has none: a figure restated as the target
+/// (超额完成40所的年度目标任务, 占年度计划目标150万人的69%, 完成年目标任务12500人的98.5%) is the
+/// target of the nearest achievement of its unit before it in the same sentence (全年新建幼儿园48所,
+/// 已解决103.5万人). An achievement in a clause with a plan word still counts: the sentence says it
+/// exceeded or reached a share of the named target.
+fn named_in_progress(
+    pt: &Text,
+    pf: &[Found],
+    named: &[usize],
+    used: &mut [bool],
+    pairs: &mut Vec<Pair>,
+    ex: &mut Vec<String>,
+) {
+    for &j in named {
+        let f = &pf[j];
+        if used[j] || f.q.unit.is_empty() || f.q.value <= 0.0 {
+            continue;
+        }
+        let ss = sentence_start(pt, f.pre);
+        let Some(k) = (0..j).rev().find(|&k| {
+            let g = &pf[k];
+            !used[k]
+                && !named.contains(&k)
+                && g.q.kind == QuantityKind::Count
+                && !g.per
+                && g.a >= ss
+                && g.b <= f.pre
+                && unit_score(&f.q.unit, &g.q.unit) >= 2
+        }) else {
+            continue;
+        };
+        used[j] = true;
+        used[k] = true;
+        let a = &pf[k];
+        let (ratio, rule) = ratio_of(f.q.value, a.q.value, f.q.constraint);
+        ex.push(format!(
+            "{}：进度所述目标 {} ← {}：{} ÷ {} = {}",
+            a.q.what,
+            pt.slice(f.a, f.b),
+            pt.slice(a.a, a.b),
+            fmt_num(a.q.value),
+            fmt_num(f.q.value),
+            fmt_ratio(ratio)
+        ));
+        pairs.push(Pair {
+            what: a.q.what.clone(),
+            unit: f.q.unit.clone(),
+            target: Some(f.q.value),
+            actual: Some(a.q.value),
+            approx: a.q.approx,
+            constraint: f.q.constraint,
+            ratio,
+            target_span: Some(f.q.span.clone()),
+            actual_span: Some(a.q.span.clone()),
+            rule: rule.to_string(),
+        });
+    }
+}
+
 /// Targets worked back from the progress when the target text has none.
 #[allow(clippy::too_many_arguments)]
 fn work_back(
@@ -1108,6 +1253,7 @@ fn family(u: &str) -> &str {
         "户" | "户次" => "户",
         "公里" | "千米" => "公里",
         "个工作日" | "天" => "天",
+        "批" | "批次" => "批",
         x => x,
     }
 }
@@ -1130,6 +1276,15 @@ fn unit_score(a: &str, b: &str) -> u8 {
         (None, _) | (_, None) => 2,
         _ => 1,
     }
+}
+
+/// The noun right after a count of 个 names the other text's classifier: 112个小项 counts 项,
+/// 8个项目 counts 项 (项目), 20个子项 counts 项.
+fn counted_as(t: &Text, f: &Found, unit: &str) -> bool {
+    let Some(u) = unit.chars().next() else {
+        return false;
+    };
+    t.c[f.b..clause_end(t, f.b).min(f.b + 4)].contains(&u)
 }
 
 /// One unit is the generic classifier 个 and the other a classifier of things (所 家 座 项 …),
@@ -1396,6 +1551,7 @@ fn plan_word(t: &Text, f: &Found) -> Option<&'static str> {
             "剩余",
             "结余",
             "尚未",
+            "暂未",
             "未完成",
             "余额",
         ],
@@ -1413,6 +1569,7 @@ fn plan_word(t: &Text, f: &Found) -> Option<&'static str> {
                     | '剩'
                     | '结'
                     | '尚'
+                    | '暂'
                     | '未'
                     | '余'
             )
@@ -1897,5 +2054,115 @@ mod tests {
             let got: Vec<f64> = r.pairs.iter().filter_map(|p| p.target).collect();
             assert_eq!(got, want, "{target}: {r:#?}");
         }
+    }
+
+    #[test]
+    fn a_target_named_in_the_progress_is_the_target_of_the_achievement_before_it() {
+        // (target, progress, targets read, lowest completion)
+        let cases: &[(&str, &str, &[f64], f64)] = &[
+            (
+                "区域性居家养老服务中心建设",
+                "全年建成区域性居家养老服务中心20个,超额完成15个的年度目标任务。",
+                &[15.0],
+                20.0 / 15.0,
+            ),
+            (
+                "学前教育扩容提质工程",
+                "全年新(改)扩建幼儿园48所,超额完成40所的年度目标任务;新(改)扩建总建筑面积18.3万平方米,超额完成14万平方米的年度目标任务。",
+                &[40.0, 140_000.0],
+                1.2,
+            ),
+            (
+                "食品安全抽样检验工程",
+                "全年开展食品安全抽样检验5.48万批次,样本量达到全市常住人口每千人6.8批次,超额完成4.7万批次的年度目标任务。",
+                &[47_000.0],
+                5.48 / 4.7,
+            ),
+        ];
+        for (target, progress, targets, want) in cases {
+            let r = assess(target, progress);
+            let got: Vec<f64> = r.pairs.iter().filter_map(|p| p.target).collect();
+            assert_eq!(got, *targets, "{progress}: {r:#?}");
+            assert!(close(r.completion, *want), "{progress}: {r:#?}");
+        }
+        // a target text with its own figure keeps it: the progress's restatement stays a check
+        let r = assess(
+            "建成区域性居家养老服务中心15个",
+            "全年建成区域性居家养老服务中心20个,超额完成15个的年度目标任务。",
+        );
+        assert_eq!(r.pairs.len(), 1, "{r:#?}");
+        assert!(close(r.completion, 20.0 / 15.0), "{r:#?}");
+    }
+
+    #[test]
+    fn a_count_naming_a_group_of_projects_is_no_target_when_money_against_the_plan_answers() {
+        // (target, progress, a count target is kept, lowest completion)
+        let cases: &[(&str, &str, bool, f64)] = &[
+            (
+                "58个续建项目",
+                "58个续建项目进展顺利,已完成投资56.4亿元,完成年度投资计划的29.5%。",
+                false,
+                0.295,
+            ),
+            (
+                "9個城市安全類項目",
+                "9個城市安全類項目完成12.2億元、占全年計劃126%",
+                false,
+                1.26,
+            ),
+            (
+                "宿松縣組織實施的33項民生工程",
+                "截至9月底,宿松縣組織實施的33項民生工程,累計撥付資金21.39億元,占計劃投入的90.6%。",
+                false,
+                0.906,
+            ),
+            // done words about the projects themselves: the count is answered
+            (
+                "23個工程類項目",
+                "23個工程類項目均已全部完成全年任務,累計完成投資57.3億元,占全年計劃110%。",
+                true,
+                1.0,
+            ),
+            // another count of the kind answers the target
+            (
+                "58个续建项目",
+                "58个续建项目中已竣工40个,完成投资56.4亿元,完成年度投资计划的29.5%。",
+                true,
+                0.295,
+            ),
+        ];
+        for (target, progress, kept, want) in cases {
+            let r = assess(target, progress);
+            let counted = r
+                .pairs
+                .iter()
+                .any(|p| p.target.is_some() && p.unit != "元" && p.rule != "worked_back");
+            assert_eq!(counted, *kept, "{progress}: {r:#?}");
+            assert!(close(r.completion, *want), "{progress}: {r:#?}");
+        }
+    }
+
+    #[test]
+    fn the_thing_counted_after_ge_answers_to_its_own_classifier() {
+        let cases: &[(&str, &str, f64)] = &[
+            (
+                "丹棱民生工程项目112个小项",
+                "全面完成全年目标任务的有46项,正在实施的有63项,省市暂未下达目标任务的有3项。",
+                46.0 / 112.0,
+            ),
+            (
+                "10项民生实事项目",
+                "其中8个项目完成年度目标,1个项目基本完成年度目标,1个项目未完成年度目标。",
+                0.8,
+            ),
+            ("全年实施20个子项", "已完成15项。", 0.75),
+        ];
+        for (target, progress, want) in cases {
+            let r = assess(target, progress);
+            assert!(close(r.completion, *want), "{target}: {r:#?}");
+        }
+        // no noun naming the classifier and no shared words: 个 does not stand for 项
+        let r = assess("建设村级服务站10个", "完成整改12项。");
+        assert_eq!(r.completion, None, "{r:#?}");
     }
 }

@@ -85,7 +85,7 @@ fn units_starting(c: char) -> &'static [(&'static str, &'static str)] {
         '本' => &[("本", "本")],
         '份' => &[("份", "份")],
         '处' => &[("处", "处")],
-        '批' => &[("批", "批")],
+        '批' => &[("批次", "批次"), ("批", "批")],
         '支' => &[("支", "支")],
         '张' => &[("张", "张")],
         '间' => &[("间", "间")],
@@ -877,6 +877,20 @@ fn stated_ratio(t: &Text, pre: usize, v: f64, unit: &str, out: &[Found]) -> Opti
     if t.ends(e, "(") && last.b + 1 == e && last.q.kind == QuantityKind::Count {
         return Some(frac);
     }
+    // a clause of only 完成N% right after a count's clause (新增、更换配变2043台,完成81.7%):
+    // the share of its task that count reached
+    if last.q.kind == QuantityKind::Count
+        && !last.q.unit.is_empty()
+        && last.q.unit != "%"
+        && cs > 0
+        && last.b + 1 == cs
+        && matches!(t.c[cs - 1], ',' | '，')
+        && ["完成", "已完成", "完成了"]
+            .iter()
+            .any(|w| t.ends(e, w) && e - w.chars().count() == cs)
+    {
+        return Some(frac);
+    }
     if last.q.kind == QuantityKind::Ratio && !last.q.unit.is_empty() && last.b <= pre {
         let between = &t.c[last.b..pre];
         if between.len() <= 2
@@ -909,6 +923,63 @@ fn is_difference(t: &Text, pre: usize) -> bool {
         && ["任务", "目标", "计划"]
             .iter()
             .any(|w| t.contains(cs, e, w))
+}
+
+/// A date written with dots or slashes (2021.1.1, 2023/12/31) starting at `i`, with the end of
+/// a range after it (2021.1.1-12.31, 2021.1.1至2021.12.31): where it ends. Time-limit indicators
+/// of self-evaluation forms write them; they are no quantities.
+fn dotted_date(t: &Text, i: usize) -> Option<usize> {
+    let c = &t.c;
+    let n = c.len();
+    let digits = |k: usize, most: usize| -> usize {
+        let mut e = k;
+        while e < n && e - k < most && is_digit(c[e]) {
+            e += 1;
+        }
+        e - k
+    };
+    // year (19xx/20xx), separator, 1–2 digits, the same separator, 1–2 digits
+    if digits(i, 4) != 4 || !matches!((c[i], c[i + 1]), ('1', '9') | ('2', '0')) {
+        return None;
+    }
+    let sep = *c.get(i + 4)?;
+    if !matches!(sep, '.' | '/') {
+        return None;
+    }
+    let m = digits(i + 5, 2);
+    if m == 0 || c.get(i + 5 + m) != Some(&sep) {
+        return None;
+    }
+    let d = digits(i + 6 + m, 2);
+    if d == 0 || (i + 6 + m + d < n && is_digit(c[i + 6 + m + d])) {
+        return None;
+    }
+    let mut e = i + 6 + m + d;
+    // the range's end: M.D or a full date
+    if e + 1 < n && matches!(c[e], '-' | '~' | '至' | '到') {
+        if let Some(f) = dotted_date(t, e + 1) {
+            e = f;
+        } else {
+            let m2 = digits(e + 1, 2);
+            if m2 > 0 && c.get(e + 1 + m2) == Some(&sep) {
+                let d2 = digits(e + 2 + m2, 2);
+                if d2 > 0 {
+                    e = e + 2 + m2 + d2;
+                }
+            }
+        }
+    }
+    Some(e)
+}
+
+/// A large number without a measure word is followed, within four chars of its noun, by 人口
+/// (103.5万农村人口, 2.3万贫困人口).
+fn people_after(t: &Text, k: usize) -> bool {
+    (0..=4).any(|m| {
+        k + m + 2 <= t.len()
+            && t.c[k..k + m].iter().all(|&ch| crate::text::is_cjk(ch))
+            && t.at(k + m, "人口")
+    })
 }
 
 /// The scanner proper.
@@ -1027,6 +1098,9 @@ fn read_arabic(t: &Text, i: usize, out: &[Found]) -> Step {
             k += 1;
         }
         return Step::Skip(k);
+    }
+    if let Some(e) = dotted_date(t, i) {
+        return Step::Skip(e);
     }
     let Some(num) = parse_arabic(t, i) else {
         let mut k = i;
@@ -1212,6 +1286,9 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
                 || (chinese && !big_chinese)
             {
                 return Step::Skip(k);
+            } else if value >= 1e4 && people_after(t, k) {
+                // 103.5万农村人口, 4万人口: a population counts people
+                "人".to_string()
             } else {
                 String::new()
             }
@@ -1347,7 +1424,7 @@ mod tests {
     fn numbers_are_read_in_every_written_form() {
         let cases: &[(&str, f64, &str)] = &[
             ("引进区内外资金 27 亿元", 2.7e9, "元"),
-            ("检测4.7万批次", 47000.0, "批"),
+            ("检测4.7万批次", 47000.0, "批次"),
             ("培训妇女1000人", 1000.0, "人"),
             ("培训妇女１０００人", 1000.0, "人"),
             ("培训1.2万人", 12000.0, "人"),
@@ -1596,6 +1673,80 @@ mod tests {
             let t = Text::new(text);
             let found = scan(&t);
             assert_eq!(found[0].per, per, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_clause_of_only_completion_after_a_count_states_that_counts_share() {
+        // (text, index of the quantity, kind, value)
+        let cases: &[(&str, usize, QuantityKind, f64)] = &[
+            (
+                "新增、更换配变2043台,完成81.7%",
+                1,
+                QuantityKind::Ratio,
+                0.817,
+            ),
+            (
+                "改造户表11.33万户，已完成40.5%",
+                1,
+                QuantityKind::Ratio,
+                0.405,
+            ),
+            ("培训500人,完成了80%", 1, QuantityKind::Ratio, 0.8),
+            // not right after a count, or more words than 完成: a measured percentage
+            ("完成80%", 0, QuantityKind::Count, 80.0),
+            (
+                "培训500人,完成考核的学员占80%",
+                1,
+                QuantityKind::Count,
+                80.0,
+            ),
+            ("增长12%,完成5%", 1, QuantityKind::Count, 5.0),
+        ];
+        for (text, k, kind, v) in cases {
+            let q = extract(text);
+            assert_eq!(q[*k].kind, *kind, "{text}: {q:?}");
+            assert!(close(q[*k].value, *v), "{text}: {q:?}");
+        }
+    }
+
+    #[test]
+    fn batches_are_counted_in_pici() {
+        let q = one("抽样检验5.48万批次");
+        assert!(close(q[0].0, 54_800.0) && q[0].1 == "批次", "{q:?}");
+        assert_eq!(one("检验100批"), vec![(100.0, "批".to_string())]);
+    }
+
+    #[test]
+    fn a_large_number_before_a_population_counts_people() {
+        let cases: &[(&str, f64, &str)] = &[
+            ("已解决103.5万农村人口饮水不安全问题", 1_035_000.0, "人"),
+            ("覆盖4万人口", 40_000.0, "人"),
+            // a small bare number or one far from 人口 keeps no unit
+            ("抽查3批次农村人口", 3.0, "批次"),
+            ("新增12万元,惠及农村人口", 120_000.0, "元"),
+        ];
+        for (text, v, unit) in cases {
+            let q = one(text);
+            assert!(close(q[0].0, *v) && q[0].1 == *unit, "{text}: {q:?}");
+        }
+        assert!(one("全县共5000农村留守人口").iter().all(|q| q.1.is_empty()));
+    }
+
+    #[test]
+    fn a_date_written_with_dots_is_no_quantity() {
+        let cases: &[(&str, usize)] = &[
+            ("目标值：2021.1.1-12.31", 0),
+            ("完成值：2021.1.1至2021.12.31", 0),
+            ("完成时限2023/12/31前", 0),
+            ("于2022.6.30前完成改造120户", 1),
+            // no day, or not a year: a decimal
+            ("投资2021.5万元", 1),
+            ("完成12.31公里", 1),
+        ];
+        for (text, count) in cases {
+            let q = extract(text);
+            assert_eq!(q.len(), *count, "{text}: {q:?}");
         }
     }
 }
