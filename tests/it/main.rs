@@ -9,6 +9,7 @@ mod api;
 mod audit;
 mod bad_input;
 mod browser;
+mod checks;
 mod deadlines;
 mod demo;
 mod durability;

@@ -378,7 +378,9 @@ async fn stored_summaries_follow_every_kind_of_write() {
                         json: "{}".into(),
                         completion: Some(0.8),
                         status: Some("on_track".into()),
+                        flags: String::new(),
                     }),
+                    note: None,
                 },
             )
             .await
@@ -464,6 +466,7 @@ async fn stored_summaries_follow_every_kind_of_write() {
                 &SchemeSettings {
                     tolerance: 0.2,
                     grades: [100, 90, 70, 50],
+                    completion_bound: 3.0,
                 },
                 |_, _| Some("lagging".into()),
             )
@@ -553,6 +556,7 @@ async fn the_background_refresh_recomputes_stale_summaries_under_one_lease() {
                 &SchemeSettings {
                     tolerance: 0.2,
                     grades: [100, 85, 70, 50],
+                    completion_bound: 3.0,
                 },
                 |_, _| None,
             )

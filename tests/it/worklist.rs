@@ -100,14 +100,18 @@ async fn completeness_counts_each_unit_in_reach() {
         let t0 = task_id(&server, "甲一单位", 0).await;
         let t1 = task_id(&server, "甲一单位", 1).await;
         let csrf = reporter.csrf().await;
-        for (task, action) in [(t0, "submit"), (t1, "save")] {
+        // A submitted report with a figure (one without would first need an explanation).
+        for (task, action, text) in [
+            (t0, "submit", "新增城镇就业300人"),
+            (t1, "save", "进展顺利"),
+        ] {
             let r = reporter
                 .post(
                     &format!("/tasks/{task}/report"),
                     &[
                         ("csrf", &csrf),
                         ("period", "2023"),
-                        ("text", "进展顺利"),
+                        ("text", text),
                         ("action", action),
                     ],
                 )

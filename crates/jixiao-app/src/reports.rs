@@ -2,6 +2,7 @@
 //! the API, an import and the demo — and its review: who sees a task, which step a submitted
 //! report waits for, and who may decide it (the same for the review form and the API).
 
+use jixiao_domain::checks::{self, Checked, Finding};
 use jixiao_domain::reading::assess;
 use jixiao_domain::review::NotYours;
 use jixiao_domain::{Deciders, Period, Role, StepAt, TimeProgress};
@@ -132,7 +133,8 @@ pub fn time_progress_of(period_code: &str) -> TimeProgress {
 
 /// What a report's `text` against its task's `target` is stored with at `time_progress` under
 /// the scheme's `tolerance`: the reader's pairs and completion as JSON, and the status — a
-/// reviewer's `verified` completion for that period decides it when there is one.
+/// reviewer's `verified` completion for that period decides it when there is one — and the
+/// checks that need no other report (an import's, the demo's).
 pub fn stored_reading(
     target: &str,
     text: &str,
@@ -140,12 +142,84 @@ pub fn stored_reading(
     tolerance: f64,
     verified: Option<f64>,
 ) -> StoredReading {
+    checked_reading(
+        target,
+        text,
+        time_progress,
+        tolerance,
+        verified,
+        None,
+        checks::DEFAULT_COMPLETION_BOUND,
+    )
+    .0
+}
+
+/// The task's report of the period before, which the checks compare with.
+#[derive(Debug, Clone, Copy)]
+pub struct Earlier<'a> {
+    /// Its period's code.
+    pub period: &'a str,
+    /// Its text.
+    pub text: &'a str,
+}
+
+/// [`stored_reading`] with every check: against the `earlier` report, if any, and the scheme's
+/// completion `bound`. The form and the API store a report this way; the findings come back
+/// to be shown.
+pub fn checked_reading(
+    target: &str,
+    text: &str,
+    time_progress: TimeProgress,
+    tolerance: f64,
+    verified: Option<f64>,
+    earlier: Option<Earlier<'_>>,
+    bound: f64,
+) -> (StoredReading, Vec<Finding>) {
     let a = assess(target, text, time_progress, tolerance);
     let status = a.status_given(verified, time_progress, tolerance);
-    StoredReading {
+    let before = earlier.map(|e| (e, jixiao_domain::prose::assess(target, e.text)));
+    let findings = checks::findings(
+        Checked {
+            progress: text,
+            reading: &a.reading,
+        },
+        before.as_ref().map(|(e, reading)| {
+            (
+                e.period,
+                Checked {
+                    progress: e.text,
+                    reading,
+                },
+            )
+        }),
+        bound,
+    );
+    let stored = StoredReading {
         json: serde_json::to_string(&a.reading).unwrap_or_default(),
         completion: a.reading.completion,
         status: Some(status.code().to_string()),
+        flags: checks::codes(&findings),
+    };
+    (stored, findings)
+}
+
+/// A report with findings goes to review only with the unit's explanation (情况说明).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("系统提示需核实（{flags}），请在“情况说明”中说明后再提交")]
+pub struct Unexplained {
+    /// The findings' codes.
+    pub flags: String,
+}
+
+/// Whether a report may be submitted: no findings, or findings with an explanation.
+pub fn may_submit(report: &ReportRecord) -> Result<(), Unexplained> {
+    let explained = report.note.as_deref().is_some_and(|n| !n.trim().is_empty());
+    if report.flags.is_empty() || explained {
+        Ok(())
+    } else {
+        Err(Unexplained {
+            flags: report.flags.clone(),
+        })
     }
 }
 

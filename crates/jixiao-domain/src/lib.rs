@@ -6,6 +6,7 @@
 //! cannot hold invalid values.
 
 pub mod access;
+pub mod checks;
 pub mod deadline;
 pub mod period;
 pub mod points;

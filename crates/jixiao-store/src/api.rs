@@ -110,6 +110,10 @@ pub struct ReportRow {
     pub updated_at: String,
     /// The task's 考核主体, if it names one.
     pub reviewing_unit_id: Option<i64>,
+    /// The checks' findings (codes, comma-separated).
+    pub flags: String,
+    /// 情况说明.
+    pub note: Option<String>,
 }
 
 const TOKEN_COLUMNS: &str = "id, user_id, name, scope, created_at, last_used_at, revoked_at";
@@ -381,7 +385,8 @@ impl Store {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT r.id, r.task_id, t.unit_id, t.scheme_id, p.code AS period, r.text, r.state, \
                  r.completion, r.verified_completion, r.status, r.version, r.self_score, r.grade, \
-                 r.reviewer_points, r.return_reason, r.updated_at, t.reviewing_unit_id {from}{cond} \
+                 r.reviewer_points, r.return_reason, r.updated_at, t.reviewing_unit_id, r.flags, r.note \
+                 {from}{cond} \
                  ORDER BY p.ends_on DESC, t.scheme_id, t.unit_id, t.position, r.id \
                  LIMIT ${} OFFSET ${}",
                 n + 1,
@@ -401,8 +406,8 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT r.id, r.task_id, t.unit_id, t.scheme_id, p.code AS period, r.text, r.state, \
              r.completion, r.verified_completion, r.status, r.version, r.self_score, r.grade, \
-             r.reviewer_points, r.return_reason, r.updated_at, t.reviewing_unit_id \
-             FROM progress_reports r \
+             r.reviewer_points, r.return_reason, r.updated_at, t.reviewing_unit_id, r.flags, \
+             r.note FROM progress_reports r \
              JOIN tasks t ON t.id = r.task_id JOIN periods p ON p.id = r.period_id \
              WHERE r.id = $1",
         )

@@ -43,6 +43,8 @@ pub struct StoredReading {
     pub completion: Option<f64>,
     /// The status code (`jixiao_domain::Status::code`).
     pub status: Option<String>,
+    /// The checks' findings (`jixiao_domain::checks::codes`), '' for none.
+    pub flags: String,
 }
 
 /// What an import replaced.
@@ -375,8 +377,8 @@ async fn store_node<F: Fn(&ImportPlan, &TaskSpec, f64) -> Option<StoredReading>>
         let reading = (ctx.read)(ctx.plan, task, ctx.tolerance);
         sqlx::query(
             "INSERT INTO progress_reports \
-             (task_id, period_id, text, state, reading, completion, status, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             (task_id, period_id, text, state, reading, completion, status, updated_at, flags) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(task_id)
         .bind(ctx.period_id)
@@ -390,6 +392,12 @@ async fn store_node<F: Fn(&ImportPlan, &TaskSpec, f64) -> Option<StoredReading>>
         .bind(OptF64(reading.as_ref().and_then(|r| r.completion)))
         .bind(reading.as_ref().and_then(|r| r.status.clone()))
         .bind(ctx.stamp)
+        .bind(
+            reading
+                .as_ref()
+                .map(|r| r.flags.clone())
+                .unwrap_or_default(),
+        )
         .execute(&mut **tx)
         .await?;
         counts.reports += 1;

@@ -47,6 +47,8 @@ pub struct SchemeRecord {
     pub grade_poor: i64,
     /// The review steps' stored code; read it through [`SchemeRecord::review_chain`].
     pub review_chain: String,
+    /// Completions above this are questioned (a fraction: 3.0 = 300 %).
+    pub completion_bound: f64,
 }
 
 impl SchemeRecord {
@@ -173,6 +175,12 @@ pub struct ReportRecord {
     pub reviewer_points: Option<f64>,
     /// How many review steps the current submission has passed.
     pub review_step: i64,
+    /// The checks' findings when it was last saved (codes, comma-separated; '' for none).
+    pub flags: String,
+    /// 情况说明: the unit's explanation of the findings.
+    pub note: Option<String>,
+    /// The last day of its period (ISO date), to order periods that end on the same day.
+    pub period_ends_on: String,
 }
 
 impl ReportRecord {
@@ -256,6 +264,11 @@ pub struct SaveContext {
     pub weight: f64,
     /// The scheme's status tolerance.
     pub tolerance: f64,
+    /// The scheme's completion bound (checks).
+    pub completion_bound: f64,
+    /// The task's latest report of a period that ends before this one: its period's code and
+    /// its text (checks compare with it).
+    pub earlier: Option<(String, String)>,
     /// The period named, if the scheme has it.
     pub period: Option<PeriodRecord>,
     /// The reviewer's verified completion of this task's report in that period, if any.
@@ -406,7 +419,8 @@ impl TaskDetail {
 
 pub(crate) const REPORT_COLUMNS: &str = "r.id, r.task_id, p.code AS period_code, r.text, r.state, r.reading, \
      r.completion, r.status, r.version, r.updated_at, r.self_score, r.return_reason, r.period_id, \
-     r.verified_completion, r.verified_reason, r.grade, r.reviewer_points, r.review_step";
+     r.verified_completion, r.verified_reason, r.grade, r.reviewer_points, r.review_step, r.flags, \
+     r.note, p.ends_on AS period_ends_on";
 
 impl Store {
     /// Every scheme, newest year first.
@@ -434,7 +448,7 @@ impl Store {
     pub async fn scheme(&self, id: i64) -> Result<Option<SchemeRecord>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT id, title, year, state, tolerance, grade_excellent, grade_good, grade_fair, \
-             grade_poor, review_chain FROM schemes WHERE id = $1",
+             grade_poor, review_chain, completion_bound FROM schemes WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(self.pool())
@@ -763,6 +777,9 @@ impl Store {
             target: String,
             weight: f64,
             tolerance: f64,
+            completion_bound: f64,
+            earlier_period: Option<String>,
+            earlier_text: Option<String>,
             period_id: Option<i64>,
             period_code: Option<String>,
             ends_on: Option<String>,
@@ -772,8 +789,14 @@ impl Store {
         }
         let row: Option<Row> = sqlx::query_as(
             "SELECT t.unit_id, t.reviewing_unit_id, t.scheme_id, t.name, t.target, t.weight, s.tolerance, \
-             p.id AS period_id, p.code AS period_code, p.ends_on, p.deadline, \
-             r.verified_completion \
+             s.completion_bound, p.id AS period_id, p.code AS period_code, p.ends_on, p.deadline, \
+             r.verified_completion, \
+             (SELECT p2.code FROM progress_reports r2 JOIN periods p2 ON p2.id = r2.period_id \
+              WHERE r2.task_id = t.id AND p2.ends_on < p.ends_on \
+              ORDER BY p2.ends_on DESC, p2.code DESC LIMIT 1) AS earlier_period, \
+             (SELECT r2.text FROM progress_reports r2 JOIN periods p2 ON p2.id = r2.period_id \
+              WHERE r2.task_id = t.id AND p2.ends_on < p.ends_on \
+              ORDER BY p2.ends_on DESC, p2.code DESC LIMIT 1) AS earlier_text \
              FROM tasks t JOIN schemes s ON s.id = t.scheme_id \
              LEFT JOIN periods p ON p.scheme_id = t.scheme_id AND p.code = $2 \
              LEFT JOIN progress_reports r ON r.task_id = t.id AND r.period_id = p.id \
@@ -792,6 +815,8 @@ impl Store {
             target: r.target,
             weight: r.weight,
             tolerance: r.tolerance,
+            completion_bound: r.completion_bound,
+            earlier: r.earlier_period.zip(r.earlier_text),
             period: match (r.period_id, r.period_code, r.ends_on) {
                 (Some(id), Some(code), Some(ends_on)) => Some(PeriodRecord {
                     id,

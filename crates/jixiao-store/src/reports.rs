@@ -26,6 +26,8 @@ pub struct ReportDraft {
     pub expected_version: Option<i64>,
     /// The reading of `text`.
     pub reading: Option<StoredReading>,
+    /// 情况说明: the unit's explanation of the checks' findings.
+    pub note: Option<String>,
 }
 
 /// A reviewer's decision.
@@ -64,6 +66,7 @@ fn snapshot(r: &ReportRecord) -> String {
         "return_reason": r.return_reason, "version": r.version,
         "verified_completion": r.verified_completion, "verified_reason": r.verified_reason,
         "grade": r.grade, "reviewer_points": r.reviewer_points, "review_step": r.review_step,
+        "flags": r.flags, "note": r.note,
     })
     .to_string()
 }
@@ -162,7 +165,7 @@ impl Store {
                 let n = sqlx::query(
                     "UPDATE progress_reports SET text = $1, self_score = $2, reading = $3, \
                      completion = $4, status = $5, version = version + 1, updated_at = $6, \
-                     updated_by = $7 WHERE id = $8 AND version = $9",
+                     updated_by = $7, flags = $10, note = $11 WHERE id = $8 AND version = $9",
                 )
                 .bind(&d.text)
                 .bind(OptF64(d.self_score))
@@ -173,6 +176,8 @@ impl Store {
                 .bind(by.id)
                 .bind(cur.id)
                 .bind(cur.version)
+                .bind(reading.map(|r| r.flags.clone()).unwrap_or_default())
+                .bind(d.note.clone())
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -187,6 +192,8 @@ impl Store {
                     reading: reading.map(|r| r.json.clone()),
                     completion: reading.and_then(|r| r.completion),
                     status: reading.and_then(|r| r.status.clone()),
+                    flags: reading.map(|r| r.flags.clone()).unwrap_or_default(),
+                    note: d.note.clone(),
                     version: cur.version + 1,
                     updated_at: stamp.clone(),
                     ..cur.clone()
@@ -202,8 +209,8 @@ impl Store {
                 // them before this point): the second finds the row and is a conflict.
                 let inserted: Option<i64> = sqlx::query_scalar(
                     "INSERT INTO progress_reports (task_id, period_id, text, state, reading, \
-                     completion, status, self_score, version, updated_at, updated_by) \
-                     VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, 1, $8, $9) \
+                     completion, status, self_score, version, updated_at, updated_by, flags, note) \
+                     VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, 1, $8, $9, $10, $11) \
                      ON CONFLICT (task_id, period_id) DO NOTHING RETURNING id",
                 )
                 .bind(d.task_id)
@@ -215,6 +222,8 @@ impl Store {
                 .bind(OptF64(d.self_score))
                 .bind(&stamp)
                 .bind(by.id)
+                .bind(reading.map(|r| r.flags.clone()).unwrap_or_default())
+                .bind(d.note.clone())
                 .fetch_optional(&mut *tx)
                 .await?;
                 match inserted {

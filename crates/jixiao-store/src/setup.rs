@@ -112,6 +112,8 @@ pub struct SchemeSettings {
     pub tolerance: f64,
     /// Percent of the weight for 优秀, 良好, 一般, 较差.
     pub grades: [i64; 4],
+    /// Completions above this are questioned (a fraction: 3.0 = 300 %).
+    pub completion_bound: f64,
 }
 
 /// A period of the new year when a scheme is copied: its code and last day.
@@ -614,7 +616,7 @@ impl Store {
         let [e, g, f, p] = settings.grades;
         sqlx::query(
             "UPDATE schemes SET tolerance = $1, grade_excellent = $2, grade_good = $3, \
-             grade_fair = $4, grade_poor = $5 WHERE id = $6",
+             grade_fair = $4, grade_poor = $5, completion_bound = $7 WHERE id = $6",
         )
         .bind(settings.tolerance)
         .bind(e)
@@ -622,6 +624,7 @@ impl Store {
         .bind(f)
         .bind(p)
         .bind(scheme_id)
+        .bind(settings.completion_bound)
         .execute(&mut *tx)
         .await?;
         let inputs: Vec<StatusInput> = sqlx::query_as(
@@ -658,6 +661,7 @@ impl Store {
             Some(
                 serde_json::json!({
                     "tolerance": settings.tolerance, "grades": settings.grades,
+                    "completion_bound": settings.completion_bound,
                     "statuses_recomputed": inputs.len(),
                 })
                 .to_string(),
@@ -778,9 +782,10 @@ impl Store {
         }
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO schemes (title, year, state, tolerance, grade_excellent, grade_good, \
-             grade_fair, grade_poor, review_chain, created_at) \
+             grade_fair, grade_poor, review_chain, completion_bound, created_at) \
              SELECT $1, $2, 'active', tolerance, grade_excellent, grade_good, grade_fair, \
-             grade_poor, review_chain, $3 FROM schemes WHERE id = $4 RETURNING id",
+             grade_poor, review_chain, completion_bound, $3 FROM schemes WHERE id = $4 \
+             RETURNING id",
         )
         .bind(title)
         .bind(year)

@@ -51,6 +51,8 @@ pub struct ReviewTodo {
     pub review_step: i64,
     /// The scheme's review steps (stored code).
     pub review_chain: String,
+    /// The checks' findings (codes, comma-separated; '' for none).
+    pub flags: String,
 }
 
 /// How far one unit is with a period.
@@ -196,7 +198,7 @@ impl Store {
         let sql = format!(
             "SELECT t.id AS task_id, t.name AS task, u.name AS unit, s.title AS scheme, \
              p.code AS period, r.submitted_at, r.id AS report_id, t.unit_id, \
-             t.reviewing_unit_id, r.review_step, s.review_chain \
+             t.reviewing_unit_id, r.review_step, s.review_chain, r.flags \
              FROM progress_reports r \
              JOIN tasks t ON t.id = r.task_id \
              JOIN schemes s ON s.id = t.scheme_id \

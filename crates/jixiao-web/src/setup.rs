@@ -86,6 +86,7 @@ struct SettingsPage {
     next_year: i64,
     next_title: String,
     tolerance: String,
+    completion_bound: String,
     grades: [u8; 4],
     rules: Vec<RuleRow>,
     items: Vec<VetoItemRow>,
@@ -150,6 +151,7 @@ pub(crate) async fn settings(
             scheme_id,
             tolerance: views::points(scheme.tolerance * 100.0),
             grades: crate::scores::grade_table(&scheme).percents(),
+            completion_bound: views::points(scheme.completion_bound * 100.0),
             next_year: scheme.year + 1,
             next_title: scheme
                 .title
@@ -176,6 +178,9 @@ pub(crate) struct SettingsForm {
     good: String,
     fair: String,
     poor: String,
+    /// Percent; empty keeps the scheme's.
+    #[serde(default)]
+    completion_bound: String,
 }
 
 fn percent_field(raw: &str, field: &str, t: &Catalog) -> Result<u8, WebError> {
@@ -205,7 +210,19 @@ pub(crate) async fn save_settings(
         session.check_csrf(&form.csrf)?;
         let scheme_id = id(&raw)?;
         session.require_admin()?;
-        s.store.scheme(scheme_id).await?.ok_or(WebError::NotFound)?;
+        let scheme = s.store.scheme(scheme_id).await?.ok_or(WebError::NotFound)?;
+        let completion_bound = match decimal(&form.completion_bound, t.get("setup.bound"), t)? {
+            None => scheme.completion_bound,
+            Some(v) if (100.0..=100_000.0).contains(&v) => v / 100.0,
+            Some(_) => {
+                return Err(WebError::BadRequest(format!(
+                    "{}「{}」：{}",
+                    t.get("setup.error.bound"),
+                    t.get("setup.bound"),
+                    form.completion_bound.trim()
+                )));
+            }
+        };
         let tolerance = decimal(&form.tolerance, t.get("setup.tolerance"), t)?
             .filter(|v| (0.0..=100.0).contains(v))
             .ok_or_else(|| {
@@ -227,6 +244,7 @@ pub(crate) async fn save_settings(
         let settings = SchemeSettings {
             tolerance,
             grades: grades.map(i64::from),
+            completion_bound,
         };
         let status_of = |r: &jixiao_store::StatusInput, tolerance: f64| {
             let tp = r

@@ -63,6 +63,7 @@ struct FormView {
     version: String,
     text: String,
     self_score: String,
+    note: String,
     error: Option<String>,
 }
 
@@ -85,6 +86,8 @@ struct TaskPage {
     review: Option<(i64, i64)>,
     review_note: Option<String>,
     history: Vec<EventView>,
+    findings: Vec<String>,
+    note: Option<String>,
     reviewing_unit: Option<String>,
     verify: Option<(i64, i64, String)>,
     grade: Option<GradeView>,
@@ -93,6 +96,59 @@ struct TaskPage {
     upload: Option<i64>,
     lock: Option<LockView>,
     period_code: String,
+}
+
+/// The checks' findings on report `r` of task `d`, in the reader's words (computed again, so
+/// that they follow the scheme's bound and the earlier report as they are now).
+fn findings_of(d: &TaskDetail, r: &ReportRecord, t: &Catalog) -> Vec<String> {
+    use jixiao_domain::checks::{Checked, Finding, findings};
+    let now = jixiao_domain::prose::assess(&d.task.target, &r.text);
+    let earlier = earlier_report(d, &r.period_ends_on)
+        .map(|e| (e, jixiao_domain::prose::assess(&d.task.target, &e.text)));
+    let found = findings(
+        Checked {
+            progress: &r.text,
+            reading: &now,
+        },
+        earlier.as_ref().map(|(e, reading)| {
+            (
+                e.period_code.as_str(),
+                Checked {
+                    progress: &e.text,
+                    reading,
+                },
+            )
+        }),
+        d.scheme.completion_bound,
+    );
+    found
+        .iter()
+        .map(|f| match f {
+            Finding::FellBack {
+                what,
+                unit,
+                period,
+                before,
+                now,
+            } => t.fill(
+                "check.fell_back",
+                &[
+                    ("what", what),
+                    ("now", &format!("{}{unit}", number(Some(*now)))),
+                    ("period", &views::period_label(period, t)),
+                    ("before", &format!("{}{unit}", number(Some(*before)))),
+                ],
+            ),
+            Finding::AboveBound { completion, bound } => t.fill(
+                "check.above_bound",
+                &[
+                    ("completion", &views::percent(*completion)),
+                    ("bound", &views::percent(*bound)),
+                ],
+            ),
+            Finding::NoFigure => t.get("check.no_figure").to_string(),
+        })
+        .collect()
 }
 
 /// One line of the review history: a submission or a step decided.
@@ -286,21 +342,44 @@ pub(crate) struct TaskQuery {
 }
 
 /// The reading a report of `d` for `period` with `text` is stored with: the reader's pairs and
-/// completion, and the status (a reviewer's verified completion for that period decides it
-/// when there is one). Shared by the form and the API.
-pub(crate) fn reading_for(d: &TaskDetail, period: &str, text: &str) -> StoredReading {
+/// completion, the status (a reviewer's verified completion for that period decides it when
+/// there is one) and the checks' findings. Shared by the form and the API.
+pub(crate) fn reading_for(
+    d: &TaskDetail,
+    period: &jixiao_store::PeriodRecord,
+    text: &str,
+) -> StoredReading {
     let verified = d
         .reports
         .iter()
-        .find(|r| r.period_code == period)
+        .find(|r| r.period_id == period.id)
         .and_then(|r| r.verified_completion);
-    jixiao_app::reports::stored_reading(
+    jixiao_app::reports::checked_reading(
         &d.task.target,
         text,
-        time_progress_of(period),
+        time_progress_of(&period.code),
         d.scheme.tolerance,
         verified,
+        earlier_report(d, &period.ends_on).map(|r| jixiao_app::reports::Earlier {
+            period: &r.period_code,
+            text: &r.text,
+        }),
+        d.scheme.completion_bound,
     )
+    .0
+}
+
+/// The task's latest report of a period that ends before `ends_on` (what the checks compare
+/// with; the year and its fourth quarter end on the same day, and neither is the other's
+/// earlier period).
+fn earlier_report<'a>(d: &'a TaskDetail, ends_on: &str) -> Option<&'a ReportRecord> {
+    d.reports
+        .iter()
+        .filter(|r| r.period_ends_on.as_str() < ends_on)
+        .max_by(|a, b| {
+            (a.period_ends_on.as_str(), a.period_code.as_str())
+                .cmp(&(b.period_ends_on.as_str(), b.period_code.as_str()))
+        })
 }
 
 /// The longest progress text accepted (a table cell, not a report document).
@@ -435,6 +514,7 @@ async fn render_task(
                 .and_then(|r| r.self_score)
                 .map(views::points)
                 .unwrap_or_default(),
+            note: current.and_then(|r| r.note.clone()).unwrap_or_default(),
             error: None,
         }),
         _ => None,
@@ -477,6 +557,8 @@ async fn render_task(
         note
     });
     let history = history_view(&d, t);
+    let findings = current.map(|r| findings_of(&d, r, t)).unwrap_or_default();
+    let note = current.and_then(|r| r.note.clone());
     // The task as scoring sees it for the period shown.
     let grades = crate::scores::grade_table(&d.scheme);
     let mut line = d.task.clone();
@@ -592,6 +674,8 @@ async fn render_task(
             review,
             review_note,
             history,
+            findings,
+            note,
             reviewing_unit: d.reviewing_unit.as_ref().map(|u| u.name.clone()),
             verify,
             grade,
@@ -628,6 +712,23 @@ pub(crate) async fn task(
     .await
 }
 
+/// The task page again with the form as typed and its error (422).
+async fn form_again(
+    s: &AppState,
+    locale: Locale,
+    uri: &OriginalUri,
+    session: &Session,
+    task_id: i64,
+    period: &str,
+    typed: FormView,
+) -> Result<Response, WebError> {
+    let d = task_in_reach(s, session, task_id).await?;
+    let page = render_task(s, locale, uri, session, d, Some(period), None, Some(typed))
+        .await
+        .map_err(|LocalizedError(_, e)| e)?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
 #[derive(Deserialize)]
 pub(crate) struct ReportForm {
     csrf: String,
@@ -637,6 +738,9 @@ pub(crate) struct ReportForm {
     text: String,
     #[serde(default)]
     self_score: String,
+    /// 情况说明.
+    #[serde(default)]
+    note: String,
     #[serde(default)]
     action: String,
 }
@@ -651,6 +755,7 @@ struct ConflictPage {
     current_version: i64,
     yours: String,
     your_score: String,
+    your_note: String,
     theirs: String,
 }
 
@@ -720,37 +825,32 @@ async fn save(
     } else {
         None
     };
+    // What was typed, shown again with the error: nothing typed is lost.
+    let typed = |version: String, error: String| FormView {
+        period_label: views::period_label(&form.period, t),
+        period_code: form.period.clone(),
+        version,
+        text: form.text.clone(),
+        self_score: form.self_score.clone(),
+        note: form.note.clone(),
+        error: Some(error),
+    };
     if let Some(error) = error {
-        let typed = FormView {
-            period_label: views::period_label(&form.period, t),
-            period_code: form.period.clone(),
-            version: form.version.clone(),
-            text: form.text.clone(),
-            self_score: form.self_score.clone(),
-            error: Some(error),
-        };
-        let d = task_in_reach(s, session, task_id).await?;
-        let page = render_task(
-            s,
-            locale,
-            uri,
-            session,
-            d,
-            Some(&form.period),
-            None,
-            Some(typed),
-        )
-        .await
-        .map_err(|LocalizedError(_, e)| e)?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        let again = typed(form.version.clone(), error);
+        return form_again(s, locale, uri, session, task_id, &form.period, again).await;
     }
-    let reading = jixiao_app::reports::stored_reading(
+    let (reading, _) = jixiao_app::reports::checked_reading(
         &c.target,
         &text,
         time_progress_of(&form.period),
         c.tolerance,
         c.verified_completion,
+        c.earlier
+            .as_ref()
+            .map(|(period, text)| jixiao_app::reports::Earlier { period, text }),
+        c.completion_bound,
     );
+    let note = form.note.trim();
     let draft = ReportDraft {
         task_id,
         period_id,
@@ -758,6 +858,7 @@ async fn save(
         self_score: self_score.unwrap_or(None),
         expected_version: form.version.trim().parse().ok(),
         reading: Some(reading),
+        note: (!note.is_empty()).then(|| note.to_string()),
     };
     let actor = session.user.actor();
     let saved = match s.store.save_report(&actor, &draft).await {
@@ -779,6 +880,7 @@ async fn save(
                 current_version: current,
                 yours: form.text.clone(),
                 your_score: form.self_score.clone(),
+                your_note: form.note.clone(),
                 theirs,
             };
             let html = page.render()?;
@@ -792,6 +894,14 @@ async fn save(
         Err(e) => return Err(e.into()),
     };
     let done = if form.action == "submit" {
+        if jixiao_app::reports::may_submit(&saved).is_err() {
+            // Saved as a draft; the findings are on the page, the note is what is missing.
+            let again = typed(
+                saved.version.to_string(),
+                t.get("report.error.unexplained").to_string(),
+            );
+            return form_again(s, locale, uri, session, task_id, &form.period, again).await;
+        }
         match s.store.submit_report(&actor, saved.id, saved.version).await {
             Ok(_) => "submitted",
             Err(StoreError::Conflict { .. } | StoreError::WrongState { .. }) => {

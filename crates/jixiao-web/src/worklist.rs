@@ -46,6 +46,7 @@ struct ReviewRow {
     period: String,
     submitted: String,
     step: String,
+    flags: Vec<String>,
 }
 
 #[derive(Template)]
@@ -108,6 +109,12 @@ pub(crate) async fn todo(
                     Some((item, at))
                 })
                 .map(|(item, at)| ReviewRow {
+                    flags: item
+                        .flags
+                        .split(',')
+                        .filter(|f| !f.is_empty())
+                        .map(|f| t.get(&format!("check.short.{f}")).to_string())
+                        .collect(),
                     step: t
                         .get(&format!("review.step.{}", at.step.code()))
                         .to_string(),

@@ -53,6 +53,12 @@ pub(crate) struct Report {
     return_reason: Option<String>,
     /// 最后修改（RFC 3339）/ last change.
     updated_at: String,
+    /// 系统提示需核实的代码 / the checks' findings: fell_back (a cumulative figure below the
+    /// earlier period's), above_bound (completion above the scheme's bound), no_figure (no
+    /// figure for a quantified target).
+    flags: Vec<String>,
+    /// 情况说明 / the unit's explanation.
+    note: Option<String>,
 }
 
 fn report_out(r: ReportRow) -> Report {
@@ -73,6 +79,13 @@ fn report_out(r: ReportRow) -> Report {
         reviewer_points: r.reviewer_points,
         return_reason: r.return_reason,
         updated_at: r.updated_at,
+        flags: r
+            .flags
+            .split(',')
+            .filter(|f| !f.is_empty())
+            .map(str::to_string)
+            .collect(),
+        note: r.note,
     }
 }
 
@@ -184,6 +197,10 @@ pub(crate) struct NewReport {
     /// 自评分（0–分值）/ self-score within the weight.
     #[schema(example = 20, minimum = 0)]
     self_score: Option<f64>,
+    /// 情况说明：系统提示需核实时提交前必填 / the unit's explanation, required to submit a
+    /// report with findings.
+    #[schema(example = "四季度统计口径调整", max_length = 2000)]
+    note: Option<String>,
 }
 
 /// Checks text and self-score against the task; the reporter's rules.
@@ -214,7 +231,7 @@ async fn writable(
     caller: &Caller,
     task_id: i64,
     period: &str,
-) -> Result<(jixiao_store::TaskDetail, i64), Problem> {
+) -> Result<(jixiao_store::TaskDetail, jixiao_store::PeriodRecord), Problem> {
     let d = crate::task_page::task_in_reach(s, &caller.session, task_id).await?;
     caller.require_write()?;
     if !caller.session.user.role().may_report() {
@@ -234,13 +251,15 @@ async fn writable(
         return Err(Problem::new(StatusCode::CONFLICT, "locked")
             .detail("已过填报截止日期 / the deadline has passed"));
     }
-    Ok((d, period_id))
+    Ok((d, record))
 }
 
-/// What a reporter writes: the checked text and self-score, from which version (none: new).
+/// What a reporter writes: the checked text, self-score and note, from which version (none:
+/// new).
 struct Edit {
     text: String,
     self_score: Option<f64>,
+    note: Option<String>,
     expected_version: Option<i64>,
 }
 
@@ -248,16 +267,17 @@ async fn save(
     s: &AppState,
     caller: &Caller,
     d: &jixiao_store::TaskDetail,
-    (period_id, period): (i64, &str),
+    period: &jixiao_store::PeriodRecord,
     edit: Edit,
 ) -> Result<ReportRow, Problem> {
     let draft = ReportDraft {
         task_id: d.task.id,
-        period_id,
+        period_id: period.id,
         reading: Some(crate::task_page::reading_for(d, period, &edit.text)),
         text: edit.text,
         self_score: edit.self_score,
         expected_version: edit.expected_version,
+        note: edit.note.filter(|n| !n.trim().is_empty()),
     };
     let saved = s
         .store
@@ -282,9 +302,9 @@ pub(crate) async fn create(
     caller: Caller,
     ApiJson(body): ApiJson<NewReport>,
 ) -> Result<Response, Problem> {
-    let (d, period_id) = writable(&s, &caller, body.task_id, &body.period).await?;
+    let (d, period) = writable(&s, &caller, body.task_id, &body.period).await?;
     let text = checked(&body.text, body.self_score, d.task.weight)?;
-    if let Some(r) = d.reports.iter().find(|r| r.period_id == period_id) {
+    if let Some(r) = d.reports.iter().find(|r| r.period_id == period.id) {
         return Err(Problem {
             current_version: Some(r.version),
             ..Problem::new(StatusCode::CONFLICT, "exists")
@@ -294,9 +314,10 @@ pub(crate) async fn create(
     let edit = Edit {
         text,
         self_score: body.self_score,
+        note: body.note,
         expected_version: None,
     };
-    let row = save(&s, &caller, &d, (period_id, &body.period), edit).await?;
+    let row = save(&s, &caller, &d, &period, edit).await?;
     Ok(with_etag(StatusCode::CREATED, row))
 }
 
@@ -308,6 +329,9 @@ pub(crate) struct ReportUpdate {
     text: String,
     /// 自评分 / self-score.
     self_score: Option<f64>,
+    /// 情况说明 / the unit's explanation of the findings.
+    #[schema(max_length = 2000)]
+    note: Option<String>,
     /// 读到的版本（或用 If-Match）/ the version read (or send If-Match).
     version: Option<i64>,
 }
@@ -356,15 +380,16 @@ pub(crate) async fn update(
     ApiJson(body): ApiJson<ReportUpdate>,
 ) -> Result<Response, Problem> {
     let current = report_in_reach(&s, &caller, p.id).await?;
-    let (d, period_id) = writable(&s, &caller, current.task_id, &current.period).await?;
+    let (d, period) = writable(&s, &caller, current.task_id, &current.period).await?;
     let version = expected_version(&headers, body.version)?;
     let text = checked(&body.text, body.self_score, d.task.weight)?;
     let edit = Edit {
         text,
         self_score: body.self_score,
+        note: body.note,
         expected_version: Some(version),
     };
-    let row = save(&s, &caller, &d, (period_id, &current.period), edit).await?;
+    let row = save(&s, &caller, &d, &period, edit).await?;
     Ok(with_etag(StatusCode::OK, row))
 }
 
@@ -392,6 +417,19 @@ pub(crate) async fn submit(
     let current = report_in_reach(&s, &caller, p.id).await?;
     writable(&s, &caller, current.task_id, &current.period).await?;
     let version = expected_version(&headers, body.version)?;
+    let report = s
+        .store
+        .report(current.id)
+        .await?
+        .ok_or_else(Problem::not_found)?;
+    if let Err(e) = jixiao_app::reports::may_submit(&report) {
+        return Err(
+            Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "unexplained").detail(format!(
+                "{e} / the report has findings ({}); explain them in note before submitting",
+                e.flags
+            )),
+        );
+    }
     s.store
         .submit_report(&caller.session.user.actor(), current.id, version)
         .await?;
