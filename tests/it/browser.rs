@@ -245,11 +245,14 @@ async fn a_report_is_filed_returned_and_approved_in_a_real_browser() {
         steps.expect("已提交审核").await?;
         steps.logout().await?;
 
-        // The reviewer returns it with a reason.
+        // The reviewer reads first and decides below: the progress and the evidence come
+        // before the decision bar, and at a phone's 390 px nothing runs off the side. The
+        // screenshots stay in target/screenshots for a person to look at.
         steps.login("shenhe").await?;
         steps.go(&task_page).await?;
+        review_screen(&client, "review").await?;
         steps
-            .fill("textarea[name=reason]", "请补充下半年的培训人数")
+            .fill("form.decide input[name=reason]", "请补充下半年的培训人数")
             .await?;
         steps.click("button[value=return]").await?;
         steps.expect("已退回").await?;
@@ -290,6 +293,46 @@ async fn a_report_is_filed_returned_and_approved_in_a_real_browser() {
         .unwrap();
     assert_eq!(report.state, "approved");
     assert_eq!(server.store.attachments(report.id).await.unwrap().len(), 1);
+}
+
+/// The review screen at a desk's 1400 px and a phone's 390 px: its screenshots saved as
+/// `target/screenshots/{name}-{width}.png`; the report read before the decision, the decision
+/// bar in view on a desk, and no page wider than the window.
+async fn review_screen(c: &Client, name: &str) -> Step<()> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    for (width, height) in [(1400u32, 900u32), (390, 844)] {
+        c.set_window_size(width, height)
+            .await
+            .map_err(|e| format!("window {width}: {e}"))?;
+        let facts = c
+            .execute(
+                "const bar = document.querySelector('.decision-bar'); \
+                 const report = document.querySelector('article.report'); \
+                 const b = bar.getBoundingClientRect(); \
+                 return [ \
+                   !!(report.compareDocumentPosition(bar) & Node.DOCUMENT_POSITION_FOLLOWING), \
+                   b.top < window.innerHeight && b.bottom > 0, \
+                   document.documentElement.scrollWidth <= window.innerWidth];",
+                vec![],
+            )
+            .await
+            .map_err(|e| format!("measure at {width}: {e}"))?;
+        let png = c.screenshot().await.map_err(|e| e.to_string())?;
+        std::fs::write(dir.join(format!("{name}-{width}.png")), png).map_err(|e| e.to_string())?;
+        let got: Vec<bool> = serde_json::from_value(facts).map_err(|e| e.to_string())?;
+        // On a desk the bar stays in view (sticky); on a phone it follows the report.
+        let want = [true, width >= 720, true];
+        if got[0] != want[0] || got[2] != want[2] || (want[1] && !got[1]) {
+            return Err(format!(
+                "review screen at {width} px: [report before the bar, bar on screen, no \
+                 overflow] = {got:?}"
+            ));
+        }
+    }
+    c.set_window_size(1280, 1600)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// What the browser drew of a page's charts: each SVG's title, rendered width and height,

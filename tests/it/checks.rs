@@ -108,6 +108,13 @@ async fn findings_are_shown_at_once_need_an_explanation_to_submit_and_reach_the_
             .await
             .body;
         assert!(page.contains("四季度剔除重复登记人员110人"), "{page}");
+        // The periods side by side, this one marked, the earlier one's figure beside it.
+        let compare = &page[page.find("各期对比").expect("a comparison table")..];
+        assert!(compare.contains("class=\"current\""), "{compare}");
+        assert!(
+            compare.contains("420人") && compare.contains("310人"),
+            "{compare}"
+        );
         assert!(page.contains("低于"), "{page}");
 
         // Through the API: no figure for a quantified target, then explained.

@@ -23,6 +23,7 @@ use crate::pages::{PageResult, id, render};
 use crate::views::{self, Frame, Segment};
 use crate::{AppState, WebError};
 
+#[derive(Clone)]
 struct PairView {
     what: String,
     unit: String,
@@ -32,14 +33,19 @@ struct PairView {
     rule: String,
 }
 
+#[derive(Clone)]
 struct AttachmentView {
     id: i64,
     name: String,
     size: String,
 }
 
+#[derive(Clone)]
 struct ReportView {
     period: String,
+    period_code: String,
+    /// The first figure read from the progress (what, value and unit), for the comparison.
+    figure: String,
     state_code: String,
     state: String,
     status: Option<(String, String)>,
@@ -80,7 +86,14 @@ struct TaskPage {
     name: String,
     target: String,
     weight: String,
-    reports: Vec<ReportView>,
+    /// The report of the period shown, read first.
+    current_report: Option<ReportView>,
+    /// Every period's report, newest first, for the comparison table.
+    compare: Vec<ReportView>,
+    /// The other periods' reports, folded.
+    others: Vec<ReportView>,
+    /// Where this report stands in the reviewer's queue.
+    queue: Option<QueueView>,
     flash: Option<String>,
     form: Option<FormView>,
     review: Option<(i64, i64)>,
@@ -149,6 +162,31 @@ fn findings_of(d: &TaskDetail, r: &ReportRecord, t: &Catalog) -> Vec<String> {
             Finding::NoFigure => t.get("check.no_figure").to_string(),
         })
         .collect()
+}
+
+/// Where a report stands in a reviewer's queue, with links to its neighbours.
+struct QueueView {
+    position: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+fn queue_view(items: &[(i64, String)], task_id: i64, period: &str) -> Option<QueueView> {
+    let at = items
+        .iter()
+        .position(|(t, p)| *t == task_id && p == period)?;
+    let link = |i: usize| {
+        items
+            .get(i)
+            .map(|(t, p)| format!("/tasks/{t}?period={}", views::query_escape(p)))
+    };
+    Some(QueueView {
+        position: at + 1,
+        total: items.len(),
+        prev: at.checked_sub(1).and_then(link),
+        next: link(at + 1),
+    })
 }
 
 /// One line of the review history: a submission or a step decided.
@@ -284,6 +322,14 @@ fn report_view(
     }
     ReportView {
         period: views::period_label(&r.period_code, t),
+        period_code: r.period_code.clone(),
+        figure: a
+            .reading
+            .pairs
+            .iter()
+            .find(|p| p.actual.is_some())
+            .map(|p| format!("{} {}{}", p.what, number(p.actual), p.unit))
+            .unwrap_or_else(|| "—".to_string()),
         state_code: r.state.clone(),
         state: t.get(&format!("report.state.{}", r.state)).to_string(),
         status: views::status_label(status.code(), t),
@@ -557,6 +603,29 @@ async fn render_task(
         note
     });
     let history = history_view(&d, t);
+    let views_all: Vec<ReportView> = d
+        .reports
+        .iter()
+        .rev()
+        .map(|r| report_view(r, &attachments, &d.task.target, d.scheme.tolerance, t))
+        .collect();
+    // The reviewer's queue (待办 order), for 上一条 / 下一条 while deciding.
+    let queue = match (review, &period) {
+        (Some(_), Some(code)) => {
+            let items = s
+                .store
+                .review_todo(session.reach_list())
+                .await
+                .map_err(|e| err(e.into()))?;
+            let mine: Vec<(i64, String)> = items
+                .iter()
+                .filter(|i| jixiao_app::reports::listed_step(&asker, i).is_some())
+                .map(|i| (i.task_id, i.period.clone()))
+                .collect();
+            queue_view(&mine, d.task.id, code)
+        }
+        _ => None,
+    };
     let findings = current.map(|r| findings_of(&d, r, t)).unwrap_or_default();
     let note = current.and_then(|r| r.note.clone());
     // The task as scoring sees it for the period shown.
@@ -663,12 +732,21 @@ async fn render_task(
             name: d.task.name.clone(),
             target: d.task.target.clone(),
             weight: views::points(d.task.weight),
-            reports: d
-                .reports
+            current_report: views_all
                 .iter()
-                .rev()
-                .map(|r| report_view(r, &attachments, &d.task.target, d.scheme.tolerance, t))
+                .find(|r| Some(&r.period_code) == period.as_ref())
+                .cloned(),
+            others: views_all
+                .iter()
+                .filter(|r| Some(&r.period_code) != period.as_ref())
+                .cloned()
                 .collect(),
+            compare: if views_all.len() > 1 {
+                views_all
+            } else {
+                Vec::new()
+            },
+            queue,
             flash,
             form,
             review,
