@@ -138,7 +138,7 @@ async fn a_passed_deadline_locks_until_an_extension_is_granted() {
             400,
             "still locked while pending"
         );
-        let todo = reviewer.get("/todo").await.body;
+        let todo = reviewer.get("/todo?tab=extensions").await.body;
         assert!(todo.contains("统计数据尚未汇总"));
         let ext = server.store.extensions(t0, 1).await.unwrap().remove(0);
         let csrf_v = reviewer.csrf().await;

@@ -202,3 +202,158 @@ async fn search_finds_two_character_words_within_reach_only() {
         assert!(!page.contains("<script>") && page.contains("没有找到"));
     }
 }
+
+/// A table of 30 tasks (weights 28 × 3 + 2 × 8 = 100).
+fn thirty_tasks() -> String {
+    let mut t = String::from(
+        " 2023年度测试考核工作任务要点完成进度情况\n\n主管部门：测试局\n\n\t一级指标\n\t二级指标\n\t任务要点名称\n\t年度目标\n\t进度情况\n\t分值权重\n",
+    );
+    for i in 1..=30 {
+        let (l1, l2) = if i == 1 {
+            ("履职尽责（100分）", "重点工作")
+        } else {
+            ("", "")
+        };
+        let w = if i <= 28 { 3 } else { 8 };
+        t.push_str(&format!(
+            "\n\t{l1}\n\t{l2}\n\t任务{i:02}\n\t培训妇女{i}00人\n\t\n\t{w}分\n"
+        ));
+    }
+    t
+}
+
+#[tokio::test]
+async fn the_todo_lists_count_filter_sort_page_decide_in_batches_and_export() {
+    for db in databases().await {
+        let on = db.backend;
+        let store = two_departments(&db, &thirty_tasks()).await;
+        let server = TestServer::start(store.clone()).await;
+        let admin = server.login_as("w_admin", Role::Admin, "市政府").await;
+
+        // 60 tasks to report: 50 on the first page, 10 on the second.
+        let first = admin.get("/todo?tab=report").await.body;
+        assert!(first.contains("共 60 条 · 第 1 / 2 页"), "on {on}: {first}");
+        assert_eq!(first.matches("href=\"/tasks/").count(), 50);
+        assert!(first.contains("rel=\"next\""));
+        let second = admin.get("/todo?tab=report&page=2").await.body;
+        assert_eq!(second.matches("href=\"/tasks/").count(), 10, "on {on}");
+        // Words in a unit's or a task's name; the filter survives paging.
+        let found = admin.get("/todo?tab=report&q=任务07").await.body;
+        assert!(found.contains("共 2 条"), "{found}");
+        let one_unit = admin.get("/todo?tab=report&q=乙一").await.body;
+        assert!(one_unit.contains("共 30 条"), "{one_unit}");
+        let wild = admin.get("/todo?tab=report&q=%25").await.body;
+        assert!(
+            wild.contains("共 0 条"),
+            "a % is a character, not a wildcard: {wild}"
+        );
+        // Sorting by unit puts 乙一 (U+4E59) before 甲一 (U+7532); by deadline, in order.
+        let first_unit = |body: &str| {
+            let at = body.find("data-label=\"单位\"").expect("a row");
+            body[at..at + 40].contains("乙一单位")
+        };
+        assert!(!first_unit(&first), "甲一 first by default");
+        assert!(first_unit(
+            &admin.get("/todo?tab=report&sort=unit").await.body
+        ));
+
+        // Three reports submitted by 甲一; the office approves two of them in one go, and a
+        // stale version fails alone.
+        let reporter = server.login_as("w_rep", Role::Reporter, "甲一单位").await;
+        let unit = store.unit_by_name("甲一单位").await.unwrap().unwrap();
+        let table = store.unit_table(1, unit.id, None).await.unwrap().unwrap();
+        let csrf = reporter.csrf().await;
+        for task in &table.tasks[..3] {
+            let r = reporter
+                .post(
+                    &format!("/tasks/{}/report", task.id),
+                    &[
+                        ("csrf", &csrf),
+                        ("period", "2023"),
+                        ("text", "已培训妇女50人"),
+                        ("action", "submit"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, 303, "{}", r.body);
+        }
+        let drafts = admin.get("/todo?tab=report&state=draft").await.body;
+        assert!(drafts.contains("共 0 条"), "{drafts}");
+        let review = admin.get("/todo?tab=review").await.body;
+        assert!(review.contains("共 3 条"), "on {on}: {review}");
+        let items: Vec<String> = review
+            .split("name=\"item\" value=\"")
+            .skip(1)
+            .map(|s| s[..s.find('"').unwrap()].to_string())
+            .collect();
+        assert_eq!(items.len(), 3);
+        let stale = format!("{}:999", items[2].split(':').next().unwrap());
+        let csrf = admin.csrf().await;
+        let done = admin
+            .post(
+                "/todo/review",
+                &[
+                    ("csrf", &csrf),
+                    ("back", "/todo?tab=review"),
+                    ("item", &items[0]),
+                    ("item", &items[1]),
+                    ("item", &stale),
+                    ("decision", "approve"),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, 303);
+        let location = done.location.unwrap();
+        assert!(location.ends_with("ok=2&failed=1"), "{location}");
+        let after = admin.get(&location).await.body;
+        assert!(after.contains("已办理 2 条；1 条未能办理"), "{after}");
+        assert!(after.contains("共 1 条"), "{after}");
+        let states: Vec<String> = store
+            .unit_table(1, unit.id, None)
+            .await
+            .unwrap()
+            .unwrap()
+            .tasks[..3]
+            .iter()
+            .map(|t| t.report.as_ref().unwrap().state.clone())
+            .collect();
+        assert_eq!(states, ["approved", "approved", "submitted"], "on {on}");
+        // A batch return needs its reason; a forged back link is not followed.
+        let csrf = admin.csrf().await;
+        let no_reason = admin
+            .post(
+                "/todo/review",
+                &[("csrf", &csrf), ("item", &items[2]), ("decision", "return")],
+            )
+            .await;
+        assert_eq!(no_reason.status, 400);
+        let away = admin
+            .post(
+                "/todo/review",
+                &[
+                    ("csrf", &csrf),
+                    ("back", "//evil.example/todo?"),
+                    ("item", &stale),
+                    ("decision", "approve"),
+                ],
+            )
+            .await;
+        assert!(away.location.unwrap().starts_with("/todo?tab=review&"));
+
+        // The export holds every row of the filtered list, as .xlsx.
+        let (status, headers, bytes) = admin.get_bytes("/todo/export?tab=report&q=任务07").await;
+        assert_eq!(status, 200);
+        let kind = headers["content-type"].to_str().unwrap();
+        assert!(kind.contains("spreadsheetml"), "{kind}");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut strings = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
+            &mut strings,
+        )
+        .unwrap();
+        assert_eq!(strings.matches("任务07").count(), 1, "one shared string");
+        assert!(strings.contains("甲一单位") && strings.contains("乙一单位"));
+        assert!(!strings.contains("任务08"), "only the filtered rows");
+    }
+}

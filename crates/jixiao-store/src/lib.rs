@@ -51,7 +51,10 @@ pub use setup::{
     VetoItemRecord, VetoRecord,
 };
 pub use summaries::StampedSummary;
-pub use worklist::{Completeness, Lagging, ReporterTodo, ReviewTodo, SearchHit, like_pattern};
+pub use worklist::{
+    Completeness, Lagging, ReporterTodo, ReviewTodo, SearchHit, TodoFilter, TodoSort, TodoState,
+    like_pattern,
+};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

@@ -26,6 +26,48 @@ pub struct ReporterTodo {
     pub return_reason: Option<String>,
 }
 
+/// Which of a reporter's to-dos a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TodoFilter {
+    /// Words in the unit's or the task's name.
+    pub q: Option<String>,
+    /// Only this kind.
+    pub state: Option<TodoState>,
+}
+
+/// A to-do's kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TodoState {
+    /// Nothing written yet.
+    Empty,
+    /// A draft not submitted.
+    Draft,
+    /// Returned, to correct.
+    Returned,
+}
+
+impl TodoState {
+    /// The state a query parameter names.
+    pub fn parse(s: &str) -> Option<TodoState> {
+        match s {
+            "empty" => Some(TodoState::Empty),
+            "draft" => Some(TodoState::Draft),
+            "returned" => Some(TodoState::Returned),
+            _ => None,
+        }
+    }
+}
+
+/// The order of a to-do list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TodoSort {
+    /// Earliest deadline first (the default).
+    #[default]
+    Deadline,
+    /// By unit name.
+    Unit,
+}
+
 /// A submitted report waiting for a reviewer.
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct ReviewTodo {
@@ -53,6 +95,8 @@ pub struct ReviewTodo {
     pub review_chain: String,
     /// The checks' findings (codes, comma-separated; '' for none).
     pub flags: String,
+    /// The report's version, for deciding it from the list.
+    pub version: i64,
 }
 
 /// How far one unit is with a period.
@@ -148,15 +192,59 @@ pub(crate) fn unit_clause(units: Option<&[i64]>, column: &str, from: usize) -> O
 
 impl Store {
     /// Tasks of these units still to fill, finish or correct, in each active scheme's latest
-    /// period; earliest deadline first. A task's deadline is its approved extension's end
-    /// when that is later than the period's.
+    /// period, that match `filter`: one page of them (`limit` from `offset`) in `sort` order,
+    /// and how many there are in all. A task's deadline is its approved extension's end when
+    /// that is later than the period's.
     pub async fn reporter_todo(
         &self,
         units: Option<&[i64]>,
-    ) -> Result<Vec<ReporterTodo>, StoreError> {
+        filter: &TodoFilter,
+        sort: TodoSort,
+        (limit, offset): (i64, i64),
+    ) -> Result<(Vec<ReporterTodo>, i64), StoreError> {
         let Some(in_units) = unit_clause(units, "t.unit_id", 1) else {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), 0));
         };
+        let n = units.map_or(0, <[i64]>::len);
+        let mut cond = String::new();
+        let mut texts: Vec<String> = Vec::new();
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            texts.push(like_pattern(q));
+            let at = n + texts.len();
+            cond.push_str(&format!(
+                " AND (LOWER(u.name) LIKE ${at} ESCAPE '\\' OR LOWER(t.name) LIKE ${at} ESCAPE '\\')"
+            ));
+        }
+        match filter.state {
+            Some(TodoState::Empty) => cond.push_str(" AND r.id IS NULL"),
+            Some(TodoState::Draft) => cond.push_str(" AND r.state = 'draft'"),
+            Some(TodoState::Returned) => cond.push_str(" AND r.state = 'returned'"),
+            None => {}
+        }
+        let from = format!(
+            "FROM tasks t \
+             JOIN schemes s ON s.id = t.scheme_id \
+             JOIN units u ON u.id = t.unit_id \
+             JOIN periods p ON p.scheme_id = s.id \
+               AND p.ends_on = (SELECT MAX(p2.ends_on) FROM periods p2 WHERE p2.scheme_id = s.id) \
+             LEFT JOIN progress_reports r ON r.task_id = t.id AND r.period_id = p.id \
+             WHERE s.state = 'active' {in_units} \
+               AND (r.id IS NULL OR r.state IN ('draft', 'returned')){cond}"
+        );
+        let order = match sort {
+            TodoSort::Deadline => "COALESCE(p.deadline, '9999'), s.id, t.unit_id, t.position",
+            TodoSort::Unit => "u.name, s.id, t.position",
+        };
+        let count_sql = format!("SELECT COUNT(*) {from}");
+        let mut count = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql));
+        for u in units.unwrap_or_default() {
+            count = count.bind(*u);
+        }
+        for t in &texts {
+            count = count.bind(t.clone());
+        }
+        let total: i64 = count.fetch_one(self.pool()).await?;
+        let at = n + texts.len();
         let sql = format!(
             "SELECT t.id AS task_id, t.name AS task, u.name AS unit, s.title AS scheme, \
              p.code AS period, \
@@ -165,21 +253,19 @@ impl Store {
                           AND e.state = 'approved' AND e.until > p.deadline), \
                       p.deadline) AS deadline, \
              r.state, r.return_reason \
-             FROM tasks t \
-             JOIN schemes s ON s.id = t.scheme_id \
-             JOIN units u ON u.id = t.unit_id \
-             JOIN periods p ON p.scheme_id = s.id \
-               AND p.ends_on = (SELECT MAX(p2.ends_on) FROM periods p2 WHERE p2.scheme_id = s.id) \
-             LEFT JOIN progress_reports r ON r.task_id = t.id AND r.period_id = p.id \
-             WHERE s.state = 'active' {in_units} \
-               AND (r.id IS NULL OR r.state IN ('draft', 'returned')) \
-             ORDER BY COALESCE(p.deadline, '9999'), s.id, t.unit_id, t.position"
+             {from} ORDER BY {order} LIMIT ${} OFFSET ${}",
+            at + 1,
+            at + 2
         );
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
         for u in units.unwrap_or_default() {
             q = q.bind(*u);
         }
-        Ok(q.fetch_all(self.pool()).await?)
+        for t in &texts {
+            q = q.bind(t.clone());
+        }
+        let rows = q.bind(limit).bind(offset).fetch_all(self.pool()).await?;
+        Ok((rows, total))
     }
 
     /// Submitted reports of tasks whose unit, or whose 考核主体, is one of `units`, oldest
@@ -198,7 +284,7 @@ impl Store {
         let sql = format!(
             "SELECT t.id AS task_id, t.name AS task, u.name AS unit, s.title AS scheme, \
              p.code AS period, r.submitted_at, r.id AS report_id, t.unit_id, \
-             t.reviewing_unit_id, r.review_step, s.review_chain, r.flags \
+             t.reviewing_unit_id, r.review_step, s.review_chain, r.flags, r.version \
              FROM progress_reports r \
              JOIN tasks t ON t.id = r.task_id \
              JOIN schemes s ON s.id = t.scheme_id \

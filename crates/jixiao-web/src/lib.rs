@@ -25,6 +25,7 @@ mod routing;
 mod setup;
 mod svg;
 mod task_page;
+mod todo;
 mod upload;
 mod views;
 mod worklist;

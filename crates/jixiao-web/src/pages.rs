@@ -88,7 +88,6 @@ pub fn router() -> Router<AppState> {
             ),
         )
         .route("/admin/import/confirm", post(crate::upload::confirm))
-        .route("/todo", get(crate::worklist::todo))
         .route("/search", get(crate::worklist::search))
         .route(
             "/schemes/{id}/completeness",
@@ -125,6 +124,7 @@ pub fn router() -> Router<AppState> {
         .route("/healthz", get(healthz))
         .route("/metrics", get(crate::metrics::metrics))
         .merge(crate::routing::router())
+        .merge(crate::todo::router())
         .fallback(not_found)
 }
 

@@ -29,11 +29,13 @@
 //! join Chinese text. Title and department are one line each: breaks and tabs there become spaces.
 
 mod docx;
+mod list;
 mod ranking;
 mod text;
 mod xlsx;
 
 pub use docx::{ranking_to_docx, to_docx};
+pub use list::{ListTable, list_to_xlsx};
 pub use ranking::{RankingRow, RankingTable, ranking_to_csv, ranking_to_html, ranking_to_xlsx};
 pub use text::{to_csv, to_html, to_txt};
 pub use xlsx::to_xlsx;
