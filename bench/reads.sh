@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Province reads: the ranking, the scheme page, the dashboard, 预警 and one unit's table, cold (the first request
+# Province reads: the ranking, the scheme page, the dashboard, 预警, the office's 待办 (both lists' first
+# pages) and one unit's table, cold (the first request
 # after the server starts) and warm (repeated), and the server's peak RSS.
 #
 # Usage: JIXIAO_PASSWORD=… bench/reads.sh DB_URL [PERIOD=2024-12]
@@ -32,7 +33,7 @@ time_get() { # PATH → seconds, size
 }
 UNIT=
 for page in "/schemes/1/ranking?period=$PERIOD" "/schemes/1" "/schemes/1/dashboard?period=$PERIOD" \
-    "/schemes/1/warnings?period=$PERIOD" "UNIT"; do
+    "/schemes/1/warnings?period=$PERIOD" "/todo?tab=review" "/todo?tab=report" "UNIT"; do
     if [ "$page" = UNIT ]; then page="$UNIT?period=$PERIOD"; fi
     echo "== $page"
     echo "cold:   $(time_get "$page")"

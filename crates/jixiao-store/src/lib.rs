@@ -52,8 +52,8 @@ pub use setup::{
 };
 pub use summaries::StampedSummary;
 pub use worklist::{
-    Completeness, Lagging, ReporterTodo, ReviewTodo, SearchHit, TodoFilter, TodoSort, TodoState,
-    like_pattern,
+    COUNT_CAP, Completeness, Lagging, ReporterTodo, ReviewFilter, ReviewTodo, SearchHit,
+    TodoFilter, TodoSort, TodoState, like_pattern,
 };
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");

@@ -26,6 +26,18 @@ pub struct ReporterTodo {
     pub return_reason: Option<String>,
 }
 
+/// The most a to-do list counts exactly; beyond it a page says "more than".
+pub const COUNT_CAP: i64 = 10_000;
+
+/// Which submitted reports a review list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReviewFilter {
+    /// Words in the unit's or the task's name.
+    pub q: Option<String>,
+    /// `any` finding, or one finding's code.
+    pub flag: Option<String>,
+}
+
 /// Which of a reporter's to-dos a list shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TodoFilter {
@@ -193,8 +205,9 @@ pub(crate) fn unit_clause(units: Option<&[i64]>, column: &str, from: usize) -> O
 impl Store {
     /// Tasks of these units still to fill, finish or correct, in each active scheme's latest
     /// period, that match `filter`: one page of them (`limit` from `offset`) in `sort` order,
-    /// and how many there are in all. A task's deadline is its approved extension's end when
-    /// that is later than the period's.
+    /// and how many there are, counted up to [`COUNT_CAP`] + 1 (more is "more than the cap":
+    /// an exact count of a province's 240,000 open tasks costs a second on every page). A
+    /// task's deadline is its approved extension's end when that is later than the period's.
     pub async fn reporter_todo(
         &self,
         units: Option<&[i64]>,
@@ -205,6 +218,23 @@ impl Store {
         let Some(in_units) = unit_clause(units, "t.unit_id", 1) else {
             return Ok((Vec::new(), 0));
         };
+        // The latest period of each active scheme, read once: joined per task, its MAX was
+        // computed 400,000 × 12 times.
+        let latest: Vec<i64> = sqlx::query_scalar(
+            "SELECT p.id FROM periods p JOIN schemes s ON s.id = p.scheme_id \
+             WHERE s.state = 'active' \
+               AND p.ends_on = (SELECT MAX(p2.ends_on) FROM periods p2 WHERE p2.scheme_id = s.id)",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        if latest.is_empty() {
+            return Ok((Vec::new(), 0));
+        }
+        let latest = latest
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
         let n = units.map_or(0, <[i64]>::len);
         let mut cond = String::new();
         let mut texts: Vec<String> = Vec::new();
@@ -221,21 +251,25 @@ impl Store {
             Some(TodoState::Returned) => cond.push_str(" AND r.state = 'returned'"),
             None => {}
         }
+        // `latest` are ids this function just read: numbers, not input.
         let from = format!(
             "FROM tasks t \
+             JOIN periods p ON p.scheme_id = t.scheme_id AND p.id IN ({latest}) \
              JOIN schemes s ON s.id = t.scheme_id \
              JOIN units u ON u.id = t.unit_id \
-             JOIN periods p ON p.scheme_id = s.id \
-               AND p.ends_on = (SELECT MAX(p2.ends_on) FROM periods p2 WHERE p2.scheme_id = s.id) \
              LEFT JOIN progress_reports r ON r.task_id = t.id AND r.period_id = p.id \
-             WHERE s.state = 'active' {in_units} \
-               AND (r.id IS NULL OR r.state IN ('draft', 'returned')){cond}"
+             WHERE (r.id IS NULL OR r.state IN ('draft', 'returned')) {in_units}{cond}"
         );
         let order = match sort {
-            TodoSort::Deadline => "COALESCE(p.deadline, '9999'), s.id, t.unit_id, t.position",
-            TodoSort::Unit => "u.name, s.id, t.position",
+            TodoSort::Deadline => {
+                "COALESCE(p.deadline, '9999'), t.scheme_id, t.unit_id, t.position"
+            }
+            TodoSort::Unit => "u.name, t.scheme_id, t.position",
         };
-        let count_sql = format!("SELECT COUNT(*) {from}");
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 AS one {from} LIMIT {}) capped",
+            COUNT_CAP + 1
+        );
         let mut count = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql));
         for u in units.unwrap_or_default() {
             count = count.bind(*u);
@@ -261,6 +295,72 @@ impl Store {
         for u in units.unwrap_or_default() {
             q = q.bind(*u);
         }
+        for t in &texts {
+            q = q.bind(t.clone());
+        }
+        let rows = q.bind(limit).bind(offset).fetch_all(self.pool()).await?;
+        Ok((rows, total))
+    }
+
+    /// Every submitted report matching `filter` — for someone who decides every step (the
+    /// office) — one page in `sort` order, and how many, counted up to [`COUNT_CAP`] + 1.
+    pub async fn review_todo_page(
+        &self,
+        filter: &ReviewFilter,
+        sort: TodoSort,
+        (limit, offset): (i64, i64),
+    ) -> Result<(Vec<ReviewTodo>, i64), StoreError> {
+        let mut cond = String::new();
+        let mut texts: Vec<String> = Vec::new();
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            texts.push(like_pattern(q));
+            let at = texts.len();
+            cond.push_str(&format!(
+                " AND (LOWER(u.name) LIKE ${at} ESCAPE '\\' OR LOWER(t.name) LIKE ${at} ESCAPE '\\')"
+            ));
+        }
+        match filter.flag.as_deref() {
+            None => {}
+            Some("any") => cond.push_str(" AND r.flags <> ''"),
+            Some(code) => {
+                // Codes are comma-separated: match the whole code.
+                texts.push(format!(",{code},"));
+                let at = texts.len();
+                cond.push_str(&format!(
+                    " AND (',' || r.flags || ',') LIKE '%' || ${at} || '%'"
+                ));
+            }
+        }
+        let from = format!(
+            "FROM progress_reports r \
+             JOIN tasks t ON t.id = r.task_id \
+             JOIN schemes s ON s.id = t.scheme_id \
+             JOIN units u ON u.id = t.unit_id \
+             JOIN periods p ON p.id = r.period_id \
+             WHERE r.state = 'submitted'{cond}"
+        );
+        let order = match sort {
+            TodoSort::Deadline => "r.submitted_at, r.id",
+            TodoSort::Unit => "u.name, r.submitted_at, r.id",
+        };
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 AS one {from} LIMIT {}) capped",
+            COUNT_CAP + 1
+        );
+        let mut count = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql));
+        for t in &texts {
+            count = count.bind(t.clone());
+        }
+        let total: i64 = count.fetch_one(self.pool()).await?;
+        let sql = format!(
+            "SELECT t.id AS task_id, t.name AS task, u.name AS unit, s.title AS scheme, \
+             p.code AS period, r.submitted_at, r.id AS report_id, t.unit_id, \
+             t.reviewing_unit_id, r.review_step, s.review_chain, r.flags, r.version \
+             {from} ORDER BY {order} LIMIT ${} OFFSET ${}",
+            texts.len() + 1,
+            texts.len() + 2
+        );
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
         for t in &texts {
             q = q.bind(t.clone());
         }

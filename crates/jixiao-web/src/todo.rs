@@ -164,6 +164,10 @@ struct TodoPage {
     flag: String,
     by_unit: bool,
     total: usize,
+    /// More rows than the list counts exactly.
+    capped: bool,
+    /// The count it stops at, as shown.
+    pages_cap: String,
     page: usize,
     pages: usize,
     prev: Option<String>,
@@ -240,18 +244,34 @@ async fn review_list(
     Ok(rows)
 }
 
+fn sort_of(q: &TodoQuery) -> TodoSort {
+    if q.by_unit() {
+        TodoSort::Unit
+    } else {
+        TodoSort::Deadline
+    }
+}
+
 fn reporter_filter(q: &TodoQuery) -> (TodoFilter, TodoSort) {
     (
         TodoFilter {
             q: q.words().map(str::to_string),
             state: q.state.as_deref().and_then(TodoState::parse),
         },
-        if q.by_unit() {
-            TodoSort::Unit
-        } else {
-            TodoSort::Deadline
-        },
+        sort_of(q),
     )
+}
+
+/// The review list's filter; a finding code that is none is no filter.
+fn review_filter(q: &TodoQuery) -> jixiao_store::ReviewFilter {
+    jixiao_store::ReviewFilter {
+        q: q.words().map(str::to_string),
+        flag: q
+            .flag
+            .as_deref()
+            .filter(|f| *f == "any" || jixiao_domain::checks::Finding::CODES.contains(f))
+            .map(str::to_string),
+    }
 }
 
 fn review_row(item: ReviewTodo, at: jixiao_domain::StepAt, t: &Catalog) -> ReviewRow {
@@ -295,6 +315,8 @@ async fn page(
         flag: q.flag.clone().unwrap_or_default(),
         by_unit: q.by_unit(),
         total: 0,
+        capped: false,
+        pages_cap: jixiao_store::COUNT_CAP.to_string(),
         page,
         pages: 1,
         prev: None,
@@ -336,6 +358,27 @@ async fn page(
                 })
                 .collect();
         }
+        Some(Tab::Review) if session.everything => {
+            // The office decides every step: the database filters, counts and pages.
+            let (rows, total) = s
+                .store
+                .review_todo_page(
+                    &review_filter(&q),
+                    sort_of(&q),
+                    (PER_PAGE as i64, offset as i64),
+                )
+                .await
+                .map_err(|e| err(e.into()))?;
+            view.total = usize::try_from(total).unwrap_or(0);
+            let asker = session.asker();
+            view.to_review = rows
+                .into_iter()
+                .filter_map(|item| {
+                    let at = jixiao_app::reports::listed_step(&asker, &item)?;
+                    Some(review_row(item, at, t))
+                })
+                .collect();
+        }
         Some(Tab::Review) => {
             let rows = review_list(&s, &session, &q).await.map_err(err)?;
             view.total = rows.len();
@@ -357,9 +400,13 @@ async fn page(
         None => {}
     }
     if let Some(tab) = shown {
-        view.pages = view.total.div_ceil(PER_PAGE).max(1);
+        let cap = usize::try_from(jixiao_store::COUNT_CAP).unwrap_or(usize::MAX);
+        view.capped = view.total > cap;
+        view.pages = view.total.min(cap).div_ceil(PER_PAGE).max(1);
         view.prev = (page > 1).then(|| q.href("/todo", tab, Some(page - 1)));
-        view.next = (page < view.pages).then(|| q.href("/todo", tab, Some(page + 1)));
+        let more = page < view.pages
+            || (view.capped && view.to_report.len() + view.to_review.len() == PER_PAGE);
+        view.next = more.then(|| q.href("/todo", tab, Some(page + 1)));
         view.export = q.href("/todo/export", tab, None);
         view.back = q.href("/todo", tab, Some(page));
     }
@@ -368,7 +415,7 @@ async fn page(
         .map(|tab| TabView {
             code: tab.code(),
             label: t.get(&format!("todo.tab.{}", tab.code())).to_string(),
-            count: (Some(*tab) == shown).then_some(view.total),
+            count: (Some(*tab) == shown && !view.capped).then_some(view.total),
             active: Some(*tab) == shown,
         })
         .collect();
@@ -426,7 +473,22 @@ async fn export(
             }
         }
         Some(Tab::Review) => {
-            let rows = review_list(&s, &session, &q).await.map_err(err)?;
+            let rows = if session.everything {
+                let asker = session.asker();
+                s.store
+                    .review_todo_page(&review_filter(&q), sort_of(&q), (EXPORT_ROWS as i64, 0))
+                    .await
+                    .map_err(|e| err(e.into()))?
+                    .0
+                    .into_iter()
+                    .filter_map(|item| {
+                        let at = jixiao_app::reports::listed_step(&asker, &item)?;
+                        Some((item, at))
+                    })
+                    .collect()
+            } else {
+                review_list(&s, &session, &q).await.map_err(err)?
+            };
             jixiao_office::export::ListTable {
                 title: t.get("todo.tab.review").to_string(),
                 headers: vec![
