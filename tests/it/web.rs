@@ -363,3 +363,70 @@ async fn the_icon_is_served_and_only_printable_pages_say_how_to_print() {
         assert!(html.contains(hint), "{page} is printed");
     }
 }
+
+#[tokio::test]
+async fn the_ranking_dashboard_and_warnings_say_their_period_and_pick_another_keeping_the_rest() {
+    const TABLE: &str = " 2023年度测试考核工作任务要点完成进度情况\n\n主管部门：测试局\n\n\t一级指标\n\t二级指标\n\t任务要点名称\n\t年度目标\n\t进度情况\n\t分值权重\n\n\t履职尽责（100分）\n\t重点工作\n\t技能培训\n\t培训妇女1000人\n\t已培训妇女300人\n\t100分\n";
+    let db = databases().await.remove(0);
+    let store = two_departments(&db, TABLE).await;
+    let server = TestServer::start(store).await;
+    let admin = server
+        .login_as("p_admin", jixiao_domain::Role::Admin, "市政府")
+        .await;
+    let csrf = admin.csrf().await;
+    let added = admin
+        .post("/schemes/1/periods", &[("csrf", &csrf), ("code", "2023Q3")])
+        .await;
+    assert_eq!(added.status, 303);
+    for path in [
+        "/schemes/1/ranking",
+        "/schemes/1/dashboard",
+        "/schemes/1/warnings",
+    ] {
+        let body = admin
+            .get(&format!("{path}?period=2023Q3&basis=provisional"))
+            .await
+            .body;
+        let opening = format!("<form method=\"get\" action=\"{path}\" class=\"period-pick");
+        let form = &body[body
+            .find(&opening)
+            .unwrap_or_else(|| panic!("{path} has a period selector sending to itself"))..];
+        let form = &form[..form.find("</form>").unwrap()];
+        assert!(
+            form.contains("value=\"2023Q3\" selected"),
+            "{path} says which period it shows: {form}"
+        );
+        assert!(form.contains("value=\"2023\""), "and offers the others");
+        assert!(
+            form.contains("name=\"basis\" value=\"provisional\""),
+            "{path} keeps its 口径: {form}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn deactivating_and_resetting_an_account_ask_for_a_second_click_that_says_what_happens() {
+    let db = databases().await.remove(0);
+    let server = TestServer::start(db.store().await).await;
+    server
+        .add_user("someone", jixiao_domain::Role::Reporter, "甲一单位")
+        .await;
+    let (_, page) = server.get("/admin").await;
+    for (button, says) in [
+        ("deactivate", "停用 someone？"),
+        ("reset", "重置 someone 的密码？"),
+    ] {
+        let at = page
+            .find(&format!("name=\"action\" value=\"{button}\""))
+            .unwrap_or_else(|| panic!("a {button} button: {page}"));
+        let before = &page[..at];
+        let opened = before
+            .rfind("<details class=\"confirm\">")
+            .expect("inside a confirmation");
+        assert!(
+            !before[opened..].contains("</details>"),
+            "the {button} button is inside the confirmation, not beside it"
+        );
+        assert!(before[opened..].contains(says), "{}", &before[opened..]);
+    }
+}

@@ -243,7 +243,7 @@ pub(crate) async fn warnings(
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
     let scheme_id = id(&raw).map_err(err)?;
-    let (scheme, period, _) =
+    let (scheme, period, periods) =
         crate::pages::scheme_period(&s, &session, scheme_id, q.period.as_deref())
             .await
             .map_err(err)?;
@@ -285,7 +285,8 @@ pub(crate) async fn warnings(
         .await
         .map(|sum| (sum.awaiting_review, sum.drafts))
         .map_err(|e| err(e.into()))?,
-    );
+    )
+    .with_periods(&periods, t);
     let query = form_urlencoded::Serializer::new(String::new())
         .append_pair("period", &period.code)
         .append_pair("basis", switch.param())
@@ -485,7 +486,8 @@ async fn dashboard_of(
         &path,
         &[("period", &period.code)],
         (current.awaiting_review, current.drafts),
-    );
+    )
+    .with_periods(&periods, t);
     render(
         locale,
         &DashboardPage {

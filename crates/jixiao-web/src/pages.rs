@@ -774,16 +774,14 @@ async fn ranking(
     let counts = ranked.iter().fold((0, 0), |(a, d), (_, u, _)| {
         (a + u.awaiting_review, d + u.drafts)
     });
+    let periods = s
+        .store
+        .periods(scheme_id)
+        .await
+        .map_err(|e| err(e.into()))?;
     let period_code = match period {
         Some(p) => p,
-        None => s
-            .store
-            .periods(scheme_id)
-            .await
-            .map_err(|e| err(e.into()))?
-            .last()
-            .map(|p| p.code.clone())
-            .unwrap_or_default(),
+        None => periods.last().map(|p| p.code.clone()).unwrap_or_default(),
     };
     let mut types: Vec<(String, usize)> = Vec::new();
     for (r, _, _) in &ranked {
@@ -812,7 +810,8 @@ async fn ranking(
         &format!("/schemes/{scheme_id}/ranking"),
         &[("period", &period_code), ("type", &shown_type)],
         counts,
-    );
+    )
+    .with_periods(&periods, locale.catalog());
     let query = form_urlencoded::Serializer::new(String::new())
         .append_pair("period", &period_code)
         .append_pair("type", &shown_type)

@@ -301,6 +301,14 @@ pub struct BasisSwitch {
     pub other_href: String,
     /// What the figures shown are made of, and what they leave out.
     pub note: String,
+    /// The page's path, for the period selector's form.
+    pub path: String,
+    /// The page's other parameters, kept when another period is picked.
+    pub keep: Vec<(String, String)>,
+    /// The scheme's periods (code, label) for the selector; empty when the page has its own.
+    pub periods: Vec<(String, String)>,
+    /// The period shown.
+    pub period: String,
 }
 
 impl BasisSwitch {
@@ -325,7 +333,23 @@ impl BasisSwitch {
             q.append_pair("basis", other.code());
         }
         let q = q.finish();
+        let mut keep: Vec<(String, String)> = query
+            .iter()
+            .filter(|(k, v)| *k != "period" && !v.is_empty())
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        if basis != Basis::default() {
+            keep.push(("basis".into(), basis.code().into()));
+        }
         BasisSwitch {
+            path: path.to_string(),
+            keep,
+            periods: Vec::new(),
+            period: query
+                .iter()
+                .find(|(k, _)| *k == "period")
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_default(),
             provisional: basis == Basis::Provisional,
             other_href: if q.is_empty() {
                 path.to_string()
@@ -342,6 +366,17 @@ impl BasisSwitch {
                 }
             },
         }
+    }
+
+    /// The same switch with a selector of the scheme's `periods` (the page shows the one in
+    /// its `period` parameter).
+    pub fn with_periods(mut self, periods: &[jixiao_store::PeriodRecord], t: &Catalog) -> Self {
+        self.periods = periods
+            .iter()
+            .rev()
+            .map(|p| (p.code.clone(), period_label(&p.code, t)))
+            .collect();
+        self
     }
 
     /// The `basis` query parameter that keeps this basis in a link ("" for the default).
