@@ -51,6 +51,7 @@ pub async fn accounts(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
                     password_hash: hash,
                     role,
                     unit_id,
+                    must_change_password: false,
                 },
             )
             .await?;

@@ -230,6 +230,7 @@ async fn create_accounts(
                     password_hash: hash.clone(),
                     role: *role,
                     unit_id: *unit_id,
+                    must_change_password: false,
                 },
             )
             .await

@@ -66,7 +66,10 @@ async fn add(db: &str, args: UserAddArgs) -> anyhow::Result<ExitCode> {
         bail!(AccountError::UnknownRole(args.role.clone()));
     };
     let (password, generated) = match std::env::var("JIXIAO_PASSWORD") {
-        Ok(p) if !p.is_empty() => (Password::try_from(p).context("JIXIAO_PASSWORD")?, false),
+        Ok(p) if !p.is_empty() => (
+            Password::for_user(p, username.as_str()).context("JIXIAO_PASSWORD")?,
+            false,
+        ),
         _ => {
             let p = jixiao_app::secrets::new_password().map_err(|e| anyhow::anyhow!("{e}"))?;
             (Password::try_from(p)?, true)
@@ -85,6 +88,7 @@ async fn add(db: &str, args: UserAddArgs) -> anyhow::Result<ExitCode> {
         password_hash: hash,
         role,
         unit_id: unit,
+        must_change_password: false,
     };
     match store.create_user(&Actor::cli(), &new).await {
         Ok(id) => {

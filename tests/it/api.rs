@@ -842,7 +842,10 @@ async fn a_reset_or_a_deactivation_revokes_every_token() {
             let hash = jixiao_app::secrets::hash_password("another password 12".into())
                 .await
                 .unwrap();
-            store.set_password_hash(&admin, id, &hash).await.unwrap();
+            store
+                .set_password_hash(&admin, id, &hash, &jixiao_store::PasswordChange::Reset)
+                .await
+                .unwrap();
         } else {
             store.set_user_active(&admin, id, false).await.unwrap();
             store.set_user_active(&admin, id, true).await.unwrap();

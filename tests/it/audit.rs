@@ -21,7 +21,7 @@ fn keyed(db: &str, args: &[&str]) -> std::process::Output {
         .env_remove("JIXIAO_DATABASE_URL")
         .env_remove("JIXIAO_AUDIT_KEY_FILE")
         .env("JIXIAO_AUDIT_KEY", KEY)
-        .env("JIXIAO_PASSWORD", "a long enough password 1")
+        .env("JIXIAO_PASSWORD", "a long enough passphrase 1")
         .output()
         .expect("run jixiao")
 }

@@ -185,6 +185,7 @@ impl TestServer {
                     password_hash: hash,
                     role,
                     unit_id,
+                    must_change_password: false,
                 },
             )
             .await
@@ -745,6 +746,7 @@ pub async fn create_account(store: &Store, username: &str, role: Role, unit: &st
                 password_hash: hash,
                 role,
                 unit_id,
+                must_change_password: false,
             },
         )
         .await

@@ -430,3 +430,104 @@ async fn deactivating_and_resetting_an_account_ask_for_a_second_click_that_says_
         assert!(before[opened..].contains(says), "{}", &before[opened..]);
     }
 }
+
+#[tokio::test]
+async fn a_password_the_office_reset_must_be_changed_first_and_the_policy_holds() {
+    for db in databases().await {
+        let on = db.backend;
+        let server = TestServer::start(db.store().await).await;
+        let user = server
+            .add_user("lisi", jixiao_domain::Role::Reporter, "甲一单位")
+            .await;
+        let mut elsewhere = server.anonymous();
+        assert_eq!(elsewhere.login("lisi", PASSWORD).await.0, 303);
+        let admin = server
+            .login_as("q_admin", jixiao_domain::Role::Admin, "市政府")
+            .await;
+        let csrf = admin.csrf().await;
+        let reset = admin
+            .post(
+                &format!("/admin/users/{user}"),
+                &[("csrf", &csrf), ("action", "reset")],
+            )
+            .await;
+        let shown = &reset.body[reset
+            .body
+            .find("只显示这一次）：")
+            .expect("the new password")..];
+        let given: String = shown["只显示这一次）：".len()..]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        assert_eq!(given.len(), 14, "on {on}");
+
+        // Logged in with the office's password, everything leads to the account page.
+        let mut b = server.anonymous();
+        assert_eq!(b.login("lisi", &given).await.0, 303);
+        let todo = b.get("/todo").await;
+        assert_eq!(
+            (todo.status, todo.location.as_deref()),
+            (303, Some("/account"))
+        );
+        assert!(b.get("/account").await.body.contains("请先修改密码"));
+
+        let change = |current: &str, new: &str, repeat: &str| {
+            let (current, new, repeat) = (current.to_string(), new.to_string(), repeat.to_string());
+            let b = &b;
+            async move {
+                let csrf = b.csrf().await;
+                b.post(
+                    "/account/password",
+                    &[
+                        ("csrf", &csrf),
+                        ("current", &current),
+                        ("new", &new),
+                        ("repeat", &repeat),
+                    ],
+                )
+                .await
+            }
+        };
+        let cases = [
+            (
+                "wrong-Password-1",
+                "Lake-Tai-2024x",
+                "Lake-Tai-2024x",
+                "当前密码不正确",
+            ),
+            (given.as_str(), "abcdefghij12", "abcdefghij12", "至少三种"),
+            (
+                given.as_str(),
+                "Lisi-2024-lake",
+                "Lisi-2024-lake",
+                "包含用户名",
+            ),
+            (given.as_str(), "Lake-Tai-2024x", "Lake-Tai-2024y", "不一致"),
+        ];
+        for (current, new, repeat, says) in cases {
+            let r = change(current, new, repeat).await;
+            assert_eq!(r.status, 422, "{new} on {on}");
+            assert!(r.body.contains(says), "{says}: {}", r.body);
+            assert!(
+                !r.body.contains(new),
+                "a password typed is never shown again"
+            );
+        }
+        let ok = change(&given, "Lake-Tai-2024x", "Lake-Tai-2024x").await;
+        assert_eq!(
+            (ok.status, ok.location.as_deref()),
+            (303, Some("/account?done=password")),
+            "on {on}: {}",
+            ok.body
+        );
+        assert_eq!(b.get("/todo").await.status, 200, "free to work now");
+        let mut again = server.anonymous();
+        assert_eq!(again.login("lisi", "Lake-Tai-2024x").await.0, 303);
+        assert_eq!(again.get("/todo").await.status, 200);
+        assert_eq!(
+            elsewhere.get("/todo").await.status,
+            303,
+            "the session from before the reset is gone"
+        );
+    }
+}

@@ -55,13 +55,19 @@ pub fn new_token() -> Result<String, SecretError> {
 /// A random password of 14 characters that read unambiguously (no 0/O, 1/l/I).
 pub fn new_password() -> Result<String, SecretError> {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut buf = [0u8; 14];
-    getrandom::fill(&mut buf).map_err(|e| SecretError::Random(e.to_string()))?;
-    // 256 is not a multiple of 56: the slight bias towards the first letters is harmless here.
-    Ok(buf
-        .iter()
-        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
-        .collect())
+    // Drawn again until it meets the password policy (a draw without, say, a digit is rare).
+    loop {
+        let mut buf = [0u8; 14];
+        getrandom::fill(&mut buf).map_err(|e| SecretError::Random(e.to_string()))?;
+        // 256 is not a multiple of 56: the slight bias towards the first letters is harmless.
+        let p: String = buf
+            .iter()
+            .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+            .collect();
+        if jixiao_domain::access::Password::try_from(p.clone()).is_ok() {
+            return Ok(p);
+        }
+    }
 }
 
 /// What the database keeps of a token.

@@ -97,6 +97,14 @@ pub enum AccountError {
     /// Too short a password.
     #[error("密码至少 {0} 位")]
     ShortPassword(usize),
+    /// Too few kinds of characters for its length.
+    #[error(
+        "密码须包含大写字母、小写字母、数字、其他符号中的至少三种（16 位及以上的口令句至少两种）"
+    )]
+    TooSimple,
+    /// A password that guessing tools try first, or the account's own name.
+    #[error("密码过于常见或包含用户名，请换一个")]
+    Guessable,
     /// An unknown role.
     #[error("未知角色「{0}」，可用：admin、reviewer、reporter、viewer")]
     UnknownRole(String),
@@ -151,14 +159,50 @@ impl fmt::Debug for Password {
     }
 }
 
+/// Pieces that make a password guessable wherever they stand in it (compared lowercased).
+const GUESSABLE: [&str; 12] = [
+    "password", "passw0rd", "p@ssw0rd", "123456", "654321", "qwerty", "asdfgh", "zxcvbn", "abc123",
+    "admin", "111111", "000000",
+];
+
 impl TryFrom<String> for Password {
     type Error = AccountError;
+    /// The policy (等保 2.0: 口令复杂度): at least 10 characters; at least three of upper case,
+    /// lower case, digits and other characters — or two for a passphrase of 16 and more;
+    /// nothing that guessing tools try first.
     fn try_from(s: String) -> Result<Self, Self::Error> {
-        if s.chars().count() < Password::MIN_LEN {
-            Err(AccountError::ShortPassword(Password::MIN_LEN))
-        } else {
-            Ok(Password(s))
+        let len = s.chars().count();
+        if len < Password::MIN_LEN {
+            return Err(AccountError::ShortPassword(Password::MIN_LEN));
         }
+        let kinds = [
+            s.chars().any(|c| c.is_ascii_lowercase()),
+            s.chars().any(|c| c.is_ascii_uppercase()),
+            s.chars().any(|c| c.is_ascii_digit()),
+            s.chars().any(|c| !c.is_ascii_alphanumeric()),
+        ]
+        .iter()
+        .filter(|k| **k)
+        .count();
+        if kinds < if len >= 16 { 2 } else { 3 } {
+            return Err(AccountError::TooSimple);
+        }
+        let lower = s.to_lowercase();
+        if GUESSABLE.iter().any(|g| lower.contains(g)) {
+            return Err(AccountError::Guessable);
+        }
+        Ok(Password(s))
+    }
+}
+
+impl Password {
+    /// The password for account `username`: the policy, and not containing the name.
+    pub fn for_user(s: String, username: &str) -> Result<Password, AccountError> {
+        let name = username.trim().to_lowercase();
+        if name.chars().count() >= 3 && s.to_lowercase().contains(&name) {
+            return Err(AccountError::Guessable);
+        }
+        Password::try_from(s)
     }
 }
 
@@ -189,6 +233,30 @@ mod tests {
         for bad in ["ab", "-abc", "张三", "a b c", &"x".repeat(33)] {
             assert!(Username::try_from(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn passwords_need_length_kinds_of_characters_and_nothing_guessable() {
+        let cases: &[(&str, Result<(), AccountError>)] = &[
+            ("Aa1!", Err(AccountError::ShortPassword(10))),
+            ("aaaaaaaaaaaa", Err(AccountError::TooSimple)),
+            ("abcdefghij12", Err(AccountError::TooSimple)),
+            ("Abcdefghij12", Ok(())),
+            ("Password1234", Err(AccountError::Guessable)),
+            ("Qwerty-lake-9", Err(AccountError::Guessable)),
+            ("correct horse battery", Ok(())),
+            ("correcthorsebatterystaple", Err(AccountError::TooSimple)),
+            ("绩效考核系统2024年度", Err(AccountError::TooSimple)),
+            ("绩效考核系统2024年度Ok", Ok(())),
+        ];
+        for (p, want) in cases {
+            assert_eq!(Password::try_from(p.to_string()).map(|_| ()), *want, "{p}");
+        }
+        assert_eq!(
+            Password::for_user("Zhangsan-2024!".into(), "ZhangSan").map(|_| ()),
+            Err(AccountError::Guessable)
+        );
+        assert!(Password::for_user("Lake-Tai-2024".into(), "zhangsan").is_ok());
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub struct UserRecord {
     pub locked_until: Option<String>,
     /// 1 when the account may log in.
     pub active: i64,
+    /// 1 when the office set its password: the user must choose a new one before anything else.
+    pub must_change_password: i64,
 }
 
 impl UserRecord {
@@ -58,10 +60,12 @@ pub struct NewUser {
     pub role: Role,
     /// The user's unit.
     pub unit_id: i64,
+    /// The office chose the password (shown once): the user must choose another at first login.
+    pub must_change_password: bool,
 }
 
-const USER_COLUMNS: &str =
-    "id, username, display_name, role, unit_id, locale, failed_logins, locked_until, active";
+const USER_COLUMNS: &str = "id, username, display_name, role, unit_id, locale, failed_logins, locked_until, active, \
+     must_change_password";
 
 /// A session found by its token, still in force.
 #[derive(Debug, Clone)]
@@ -72,6 +76,19 @@ pub struct LiveSession {
     pub seen_at: String,
     /// Its user.
     pub user: UserRecord,
+}
+
+/// Who changes a password, which decides what else ends with the old one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasswordChange {
+    /// The office set it: every session ends, the API tokens are revoked, and the user must
+    /// choose a new password at the next login.
+    Reset,
+    /// The user chose it: the user's other sessions end; this one (its id) stays.
+    Own {
+        /// The id of the session that made the change.
+        keep_session: String,
+    },
 }
 
 /// Revokes every API token of a user still in force.
@@ -116,8 +133,8 @@ impl Store {
             return Err(StoreError::Duplicate(u.username.clone()));
         }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, password_hash, role, unit_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO users (username, display_name, password_hash, role, unit_id, created_at, \
+             must_change_password) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(&u.username)
         .bind(&u.display_name)
@@ -125,6 +142,7 @@ impl Store {
         .bind(u.role.code())
         .bind(u.unit_id)
         .bind(now())
+        .bind(i64::from(u.must_change_password))
         .fetch_one(&mut *tx)
         .await?;
         let after = serde_json::json!({
@@ -459,31 +477,43 @@ impl Store {
         Ok(())
     }
 
-    /// Sets a new password hash, clears any lock and ends the account's sessions.
+    /// Sets a new password hash and clears any lock. The office's reset (`PasswordChange::Reset`)
+    /// ends every session, revokes the API tokens and makes the user choose a password at the
+    /// next login; the user's own change (`Own`) ends the user's other sessions only.
     pub async fn set_password_hash(
         &self,
         by: &Actor,
         user_id: i64,
         hash: &str,
+        change: &PasswordChange,
     ) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
+        let (must_change, keep) = match change {
+            PasswordChange::Reset => (1i64, String::new()),
+            PasswordChange::Own { keep_session } => (0, keep_session.clone()),
+        };
         let n = sqlx::query(
-            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL              WHERE id = $2",
+            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, \
+             must_change_password = $3 WHERE id = $2",
         )
         .bind(hash)
         .bind(user_id)
+        .bind(must_change)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if n == 0 {
             return Err(StoreError::NotFound("账户"));
         }
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
             .bind(user_id)
+            .bind(&keep)
             .execute(&mut *tx)
             .await?;
         // A reset password means the old one may be known: its holder's API tokens go too.
-        revoke_tokens_of(&mut tx, user_id).await?;
+        if matches!(change, PasswordChange::Reset) {
+            revoke_tokens_of(&mut tx, user_id).await?;
+        }
         audit::append(
             self.audit_key(),
             &mut tx,

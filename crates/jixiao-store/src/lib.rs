@@ -30,7 +30,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 use std::sync::Once;
 
-pub use accounts::{LiveSession, LoginAttempt, NewUser, UserRecord};
+pub use accounts::{LiveSession, LoginAttempt, NewUser, PasswordChange, UserRecord};
 pub use api::{ListFilter, Reach, ReportRow, TaskRecord, TokenRecord};
 pub use attachments::AttachmentInfo;
 pub use audit::{Actor, Anchor, AuditEntry, AuditKey, ChainCheck};

@@ -292,6 +292,11 @@ struct AccountPage {
     tokens: Vec<TokenRow>,
     /// A token just created: shown this once.
     new_token: Option<String>,
+    /// The office set the password: the user must choose one first.
+    must_change: bool,
+    /// What happened (saved), or what is wrong with the password typed.
+    notice: Option<String>,
+    error: Option<String>,
 }
 
 async fn account_page(
@@ -300,6 +305,17 @@ async fn account_page(
     uri: &OriginalUri,
     session: &Session,
     new_token: Option<String>,
+) -> Result<axum::response::Html<String>, LocalizedError> {
+    account_page_with(s, locale, uri, session, new_token, (None, None)).await
+}
+
+async fn account_page_with(
+    s: &AppState,
+    locale: Locale,
+    uri: &OriginalUri,
+    session: &Session,
+    new_token: Option<String>,
+    (notice, error): (Option<String>, Option<String>),
 ) -> Result<axum::response::Html<String>, LocalizedError> {
     let err = |e: WebError| LocalizedError(locale, e);
     let unit = s
@@ -335,10 +351,18 @@ async fn account_page(
         unit,
         tokens,
         new_token,
+        must_change: session.user.must_change_password == 1,
+        notice,
+        error,
     };
     page.render()
         .map(axum::response::Html)
         .map_err(|e| err(e.into()))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct AccountQuery {
+    done: Option<String>,
 }
 
 pub(crate) async fn account(
@@ -346,8 +370,78 @@ pub(crate) async fn account(
     locale: Locale,
     uri: OriginalUri,
     session: Session,
+    Query(q): Query<AccountQuery>,
 ) -> Result<axum::response::Html<String>, LocalizedError> {
-    account_page(&s, locale, &uri, &session, None).await
+    let notice = (q.done.as_deref() == Some("password"))
+        .then(|| locale.catalog().get("password.done").to_string());
+    account_page_with(&s, locale, &uri, &session, None, (notice, None)).await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PasswordForm {
+    csrf: String,
+    current: String,
+    new: String,
+    repeat: String,
+}
+
+/// `POST /account/password`: the user chooses a new password, knowing the current one. The
+/// policy is the domain's (`Password::for_user`); the user's other sessions end, this one stays.
+pub(crate) async fn change_password(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    session: Session,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let t = locale.catalog();
+    let result = async {
+        session.check_csrf(&form.csrf)?;
+        let refuse = |key: &str| Ok::<_, WebError>(Some(t.get(key).to_string()));
+        let (_, hash) = s
+            .store
+            .user_for_login(&session.user.username)
+            .await?
+            .ok_or(WebError::NotFound)?;
+        let knows_current = auth::verify_password(form.current.clone(), hash).await;
+        let problem = match () {
+            () if !knows_current => refuse("password.error.current")?,
+            () if form.new != form.repeat => refuse("password.error.repeat")?,
+            () if form.new == form.current => refuse("password.error.same")?,
+            () => match jixiao_domain::access::Password::for_user(
+                form.new.clone(),
+                &session.user.username,
+            ) {
+                Err(e) => Some(e.to_string()),
+                Ok(p) => {
+                    let hash = auth::hash_password(p.expose().to_string()).await?;
+                    s.store
+                        .set_password_hash(
+                            &session.user.actor(),
+                            session.user.id,
+                            &hash,
+                            &jixiao_store::PasswordChange::Own {
+                                keep_session: session.token_hash.clone(),
+                            },
+                        )
+                        .await?;
+                    None
+                }
+            },
+        };
+        match problem {
+            None => Ok(Redirect::to("/account?done=password").into_response()),
+            Some(why) => {
+                // Nothing typed is shown again: these are passwords.
+                let page = account_page_with(&s, locale, &uri, &session, None, (None, Some(why)))
+                    .await
+                    .map_err(|LocalizedError(_, e)| e)?;
+                Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            }
+        }
+    }
+    .await;
+    result.unwrap_or_else(|e| LocalizedError(locale, e).into_response())
 }
 
 #[derive(Deserialize)]

@@ -199,6 +199,7 @@ pub(crate) async fn add_user(
             password_hash: hash,
             role,
             unit_id,
+            must_change_password: true,
         };
         match s.store.create_user(&session.user.actor(), &new).await {
             Ok(_) => {}
@@ -258,7 +259,9 @@ pub(crate) async fn user_action(
             "reset" => {
                 let password = auth::new_password()?;
                 let hash = auth::hash_password(password.clone()).await?;
-                s.store.set_password_hash(&by, user_id, &hash).await?;
+                s.store
+                    .set_password_hash(&by, user_id, &hash, &jixiao_store::PasswordChange::Reset)
+                    .await?;
                 Some(t.fill("admin.reset", &[("password", &password)]))
             }
             other => return Err(WebError::BadRequest(other.to_string())),

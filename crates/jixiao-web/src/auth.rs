@@ -308,6 +308,10 @@ impl FromRequestParts<AppState> for Session {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         match session_of(state, &parts.headers).await {
+            // A password the office set must be changed before anything else is done.
+            Ok(Some(s)) if s.user.must_change_password == 1 && !may_pass_before_change(parts) => {
+                Err(Redirect::to("/account").into_response())
+            }
             Ok(Some(s)) => Ok(s),
             Ok(None) => {
                 let here = parts
@@ -320,6 +324,16 @@ impl FromRequestParts<AppState> for Session {
             Err(e) => Err(e.into_response()),
         }
     }
+}
+
+/// What a user whose password the office set may reach before changing it: the account page
+/// (where it is changed), logging out, and the language switch.
+fn may_pass_before_change(parts: &Parts) -> bool {
+    let path = parts.uri.path();
+    matches!(
+        path,
+        "/account" | "/account/password" | "/logout" | "/logout/everywhere"
+    ) || path.starts_with("/lang/")
 }
 
 /// A local path to go back to after login or a language switch; anything else goes home (no

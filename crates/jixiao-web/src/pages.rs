@@ -115,6 +115,7 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(account::logout))
         .route("/logout/everywhere", post(account::logout_everywhere))
         .route("/account", get(account::account))
+        .route("/account/password", post(account::change_password))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .route("/lang/{tag}", get(switch_lang))
