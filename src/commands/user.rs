@@ -88,7 +88,8 @@ async fn add(db: &str, args: UserAddArgs) -> anyhow::Result<ExitCode> {
         password_hash: hash,
         role,
         unit_id: unit,
-        must_change_password: false,
+        // A password shown once on this terminal is the operator's, not the user's.
+        must_change_password: generated,
     };
     match store.create_user(&Actor::cli(), &new).await {
         Ok(id) => {

@@ -355,10 +355,11 @@ async fn matrix_on(db: &TestDb) {
     // Within reach, the role decides: on 甲一's records.
     let role_posts: Vec<(String, Fields, [u16; 3])> = vec![
         // reviewer, viewer, foreign reporter (out of reach)
+        // The task names a 考核主体 (县人社局): verifying is its reviewer's, not the supervisor's.
         (
             format!("/reports/{}/verify", ja.report),
             vec![("version", "999".into()), ("completion", "".into())],
-            [400, 403, 404],
+            [403, 403, 404],
         ),
         (
             format!("/tasks/{}/report", ja.task),

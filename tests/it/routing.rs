@@ -328,3 +328,89 @@ async fn a_three_step_sign_off_records_each_step_with_who_when_and_why() {
         assert!(out.status.success(), "{}", stderr(&out));
     }
 }
+
+#[tokio::test]
+async fn nobody_approves_a_report_they_submitted_themselves() {
+    for db in databases().await {
+        let store = two_departments(&db, TABLE).await;
+        let server = TestServer::start(store.clone()).await;
+        let office = server.login_as("o_admin", Role::Admin, "市政府").await;
+        let other = server.login_as("o_admin2", Role::Admin, "市政府").await;
+        let (jobs_a, _) = tasks_of(&store, "甲一单位").await;
+        // The office fills in for a unit and submits …
+        submit(&office, jobs_a, "已新增城镇就业800人", "").await;
+        // … but cannot approve what it submitted; someone else can.
+        let own = decide(&office, &store, jobs_a, None).await;
+        assert_eq!(own.status, 403, "on {}", db.backend);
+        assert!(own.body.contains("不能审核自己提交的报告"), "{}", own.body);
+        assert_eq!(report_of(&store, jobs_a).await.state, "submitted");
+        assert_eq!(decide(&other, &store, jobs_a, None).await.status, 303);
+        assert_eq!(report_of(&store, jobs_a).await.state, "approved");
+    }
+}
+
+#[tokio::test]
+async fn a_change_of_routing_restarts_the_reviews_in_flight_and_scoring_follows_the_reviewer() {
+    for db in databases().await {
+        let on = db.backend;
+        let store = two_departments(&db, TABLE).await;
+        store
+            .ensure_unit(&jixiao_store::Actor::cli(), "县人社局", None)
+            .await
+            .unwrap();
+        let server = TestServer::start(store.clone()).await;
+        let admin = server.login_as("t_admin", Role::Admin, "市政府").await;
+        route_employment(&server, &admin).await;
+        let csrf = admin.csrf().await;
+        let chain = |c: &'static str| {
+            let admin = &admin;
+            let csrf = csrf.clone();
+            async move {
+                admin
+                    .post("/schemes/1/review-chain", &[("csrf", &csrf), ("chain", c)])
+                    .await
+                    .status
+            }
+        };
+        assert_eq!(chain("supervisor,owner,office").await, 303);
+        let (jobs_a, _) = tasks_of(&store, "甲一单位").await;
+        let rep_a = server.login_as("rep_a", Role::Reporter, "甲一单位").await;
+        let hr = server.login_as("hr", Role::Reviewer, "县人社局").await;
+        let supervisor = server.login_as("sup_a", Role::Reviewer, "甲部门").await;
+        submit(&rep_a, jobs_a, "已新增城镇就业800人", "").await;
+        let first = decide(&supervisor, &store, jobs_a, None).await;
+        assert_eq!(first.status, 303, "on {on}: {}", first.body);
+        assert_eq!(report_of(&store, jobs_a).await.review_step, 1);
+        // One step left in the new chain; the report starts it again instead of being stranded.
+        assert_eq!(chain("owner").await, 303);
+        let r = report_of(&store, jobs_a).await;
+        assert_eq!(
+            (r.state.as_str(), r.review_step),
+            ("submitted", 0),
+            "on {on}"
+        );
+        assert_eq!(decide(&hr, &store, jobs_a, None).await.status, 303);
+        assert_eq!(report_of(&store, jobs_a).await.state, "approved", "on {on}");
+
+        // Verifying a completion is the 考核主体's, not the unit's supervisor's.
+        let r = report_of(&store, jobs_a).await;
+        assert_eq!(verify(&supervisor, r.id, r.version).await, 403, "on {on}");
+        assert_eq!(verify(&hr, r.id, r.version).await, 303, "on {on}");
+    }
+}
+
+/// A reviewer sets a verified completion (完成审核值) of 90 % on a report; the answer's status.
+async fn verify(b: &Browser, report: i64, version: i64) -> u16 {
+    let csrf = b.csrf().await;
+    b.post(
+        &format!("/reports/{report}/verify"),
+        &[
+            ("csrf", &csrf),
+            ("version", &version.to_string()),
+            ("completion", "90"),
+            ("reason", "核对花名册"),
+        ],
+    )
+    .await
+    .status
+}

@@ -470,6 +470,13 @@ async fn a_password_the_office_reset_must_be_changed_first_and_the_policy_holds(
             (303, Some("/account"))
         );
         assert!(b.get("/account").await.body.contains("请先修改密码"));
+        let api = b.get("/api/v1/schemes").await;
+        assert_eq!(api.status, 403, "nor through the API with the cookie");
+        assert!(
+            api.body.contains("password_change_required"),
+            "{}",
+            api.body
+        );
 
         let change = |current: &str, new: &str, repeat: &str| {
             let (current, new, repeat) = (current.to_string(), new.to_string(), repeat.to_string());

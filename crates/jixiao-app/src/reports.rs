@@ -102,7 +102,8 @@ pub fn may_decide(
     let at = waiting_step(d, report)?.ok_or(ReviewError::NotWaiting)?;
     let deciders = who.deciders(d.unit.id, d.reviewing_unit.as_ref().map(|u| u.id));
     let decided_earlier = d.deciders_this_round(report.id).contains(&who.user_id);
-    at.check(&deciders, decided_earlier)?;
+    let submitted_it = d.submitter(report.id) == Some(who.user_id);
+    at.check(&deciders, decided_earlier, submitted_it)?;
     Ok(at)
 }
 

@@ -76,7 +76,12 @@ pub fn findings(
         return out;
     }
     if let Some((period, before)) = earlier {
-        for p in &now.reading.pairs {
+        // Only what accumulates falls back: a rate may fall, and for a ceiling (控制在…以内,
+        // 负向指标) falling is the aim.
+        let cumulative = |p: &jixiao_prose::Pair| {
+            !p.unit.contains('%') && p.constraint != Some(jixiao_prose::Constraint::AtMost)
+        };
+        for p in now.reading.pairs.iter().filter(|p| cumulative(p)) {
             let Some(now_value) = p.actual else { continue };
             let same = before
                 .reading
@@ -98,7 +103,16 @@ pub fn findings(
             }
         }
     }
-    if let Some(c) = now.reading.completion
+    // Far above a target is more often a typo or a wrong unit; under a ceiling (target ÷
+    // actual) a high ratio only says the figure stayed well inside it.
+    let highest = now
+        .reading
+        .pairs
+        .iter()
+        .filter(|p| p.constraint != Some(jixiao_prose::Constraint::AtMost))
+        .filter_map(|p| p.ratio)
+        .fold(None, |m: Option<f64>, r| Some(m.map_or(r, |m| m.max(r))));
+    if let Some(c) = highest
         && c > bound
     {
         out.push(Finding::AboveBound {
@@ -175,6 +189,19 @@ mod tests {
                 "培训妇女1000人",
                 "已培训妇女600人",
                 Some("已培训妇女420人"),
+                "",
+            ),
+            // A rate and a ceiling may fall.
+            (
+                "贫困发生率控制在3%以内",
+                "贫困发生率降至1.2%",
+                Some("贫困发生率为2.5%"),
+                "",
+            ),
+            (
+                "安全事故控制在10起以内",
+                "发生安全事故2起",
+                Some("发生安全事故4起"),
                 "",
             ),
             ("培训妇女1000人", "已培训妇女3500人", None, "above_bound"),

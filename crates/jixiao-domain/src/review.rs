@@ -17,6 +17,8 @@
 //!   recorded with who decided it;
 //! - in a chain of several steps, one person decides at most one step of a submission (the
 //!   four-eyes rule), so a multi-step sign-off always has as many people as steps;
+//! - nobody decides a report they submitted themselves (the office filling in for a unit
+//!   cannot also approve it);
 //! - returning at any step sends the report back to the unit; its next submission starts again
 //!   at the first step.
 
@@ -250,14 +252,25 @@ pub enum NotYours {
     /// The person decided an earlier step of this submission.
     #[error("同一份报告的多个审核步骤须由不同人员办理，您已办理过本次提交的前一步骤")]
     AlreadyDecided,
+    /// The person submitted it: nobody approves their own report (职责分离).
+    #[error("不能审核自己提交的报告，请由其他审核人员办理")]
+    OwnSubmission,
 }
 
 impl StepAt {
     /// Whether `who` may decide this step, given whether that person already decided an earlier
-    /// step of the same submission.
-    pub fn check(&self, who: &Deciders, decided_earlier: bool) -> Result<(), NotYours> {
+    /// step of the same submission, or submitted it.
+    pub fn check(
+        &self,
+        who: &Deciders,
+        decided_earlier: bool,
+        submitted_it: bool,
+    ) -> Result<(), NotYours> {
         if !self.step.may_decide(who) {
             return Err(NotYours::OtherDecider(self.step));
+        }
+        if submitted_it {
+            return Err(NotYours::OwnSubmission);
         }
         if decided_earlier && self.of > 1 {
             return Err(NotYours::AlreadyDecided);
@@ -383,19 +396,35 @@ mod tests {
     }
 
     #[test]
+    fn nobody_decides_a_report_they_submitted_themselves() {
+        let office = Deciders {
+            office: true,
+            ..Deciders::default()
+        };
+        let one = ReviewChain::default().next(false, 0).unwrap();
+        assert_eq!(
+            one.check(&office, false, true),
+            Err(NotYours::OwnSubmission)
+        );
+    }
+
+    #[test]
     fn one_person_decides_one_step_of_a_submission_only_when_there_are_several() {
         let office = Deciders {
             office: true,
             ..Deciders::default()
         };
         let three = chain("初审,复审,审定").next(true, 2).unwrap();
-        assert_eq!(three.check(&office, false), Ok(()));
-        assert_eq!(three.check(&office, true), Err(NotYours::AlreadyDecided));
+        assert_eq!(three.check(&office, false, false), Ok(()));
+        assert_eq!(
+            three.check(&office, true, false),
+            Err(NotYours::AlreadyDecided)
+        );
         let one = ReviewChain::default().next(false, 0).unwrap();
-        assert_eq!(one.check(&office, true), Ok(()));
+        assert_eq!(one.check(&office, true, false), Ok(()));
         let stranger = Deciders::default();
         assert_eq!(
-            one.check(&stranger, false),
+            one.check(&stranger, false, false),
             Err(NotYours::OtherDecider(Owner))
         );
     }

@@ -71,6 +71,8 @@ pub struct TaskRecord {
     pub weight: f64,
     /// The office's rule, if chosen.
     pub rule: Option<String>,
+    /// Its 考核主体, if it names one.
+    pub reviewing_unit_id: Option<i64>,
 }
 
 /// A report as the API lists it, with where it belongs.
@@ -176,12 +178,13 @@ fn conditions(filter: &ListFilter, reach: Reach<'_>, reports: bool) -> (String, 
             binds.extend(units.iter().map(|u| Bind::Int(*u)));
         }
         Reach::UnitsOrReviewing(units) => {
+            // One list, bound once and named twice: a reach of 20,000 units must stay within
+            // SQLite's 32,766 parameters.
+            let list = placeholders(next, units.len());
             sql.push(format!(
-                "(t.unit_id IN ({}) OR t.reviewing_unit_id IN ({}))",
-                placeholders(next, units.len()),
-                placeholders(next + units.len(), units.len())
+                "(t.unit_id IN ({list}) OR t.reviewing_unit_id IN ({list}))"
             ));
-            binds.extend(units.iter().chain(units).map(|u| Bind::Int(*u)));
+            binds.extend(units.iter().map(|u| Bind::Int(*u)));
         }
     }
     let sql = if sql.is_empty() {
@@ -346,7 +349,7 @@ impl Store {
         let rows = bind_all!(
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT t.id, t.scheme_id, t.unit_id, t.indicator_id, t.name, t.target, t.weight, \
-                 t.rule FROM tasks t{cond} ORDER BY t.scheme_id, t.unit_id, t.position, t.id \
+                 t.rule, t.reviewing_unit_id FROM tasks t{cond} ORDER BY t.scheme_id, t.unit_id, t.position, t.id \
                  LIMIT ${} OFFSET ${}",
                 n + 1,
                 n + 2
@@ -419,7 +422,8 @@ impl Store {
     /// One task.
     pub async fn task_record(&self, id: i64) -> Result<Option<TaskRecord>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT id, scheme_id, unit_id, indicator_id, name, target, weight, rule FROM tasks \
+            "SELECT id, scheme_id, unit_id, indicator_id, name, target, weight, rule, reviewing_unit_id \
+             FROM tasks \
              WHERE id = $1",
         )
         .bind(id)

@@ -398,6 +398,15 @@ impl ReviewEvent {
 }
 
 impl TaskDetail {
+    /// Who submitted the report's current submission, if the history knows.
+    pub fn submitter(&self, report_id: i64) -> Option<i64> {
+        self.history
+            .iter()
+            .rev()
+            .find(|e| e.report_id == report_id && e.event == "submitted")
+            .and_then(|e| e.user_id)
+    }
+
     /// Who decided a step of the report's current submission (since it was last submitted).
     pub fn deciders_this_round(&self, report_id: i64) -> Vec<i64> {
         let events: Vec<&ReviewEvent> = self

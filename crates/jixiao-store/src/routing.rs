@@ -35,6 +35,25 @@ pub struct IndicatorRoute {
     pub tasks: i64,
 }
 
+/// Sends the submitted reports of the tasks `tasks_sql` selects (given `$1`) back to the first
+/// review step: the steps they passed were counted along a chain that no longer holds, so
+/// counting on could skip a step or leave no step to decide. The version moves, so a decision
+/// made from the page read before fails as a conflict. Answers how many restarted.
+async fn restart_reviews(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tasks_sql: &'static str,
+    id: i64,
+) -> Result<u64, StoreError> {
+    Ok(sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE progress_reports SET review_step = 0, version = version + 1 \
+         WHERE state = 'submitted' AND review_step > 0 AND task_id IN ({tasks_sql})"
+    )))
+    .bind(id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
+}
+
 impl Store {
     /// The scheme's indicators in order, each with its 考核主体.
     pub async fn indicator_routes(
@@ -71,6 +90,12 @@ impl Store {
             .bind(scheme_id)
             .execute(&mut *tx)
             .await?;
+        let restarted = restart_reviews(
+            &mut tx,
+            "SELECT id FROM tasks WHERE scheme_id = $1",
+            scheme_id,
+        )
+        .await?;
         audit::append(
             self.audit_key(),
             &mut tx,
@@ -80,7 +105,10 @@ impl Store {
                 entity: "scheme",
                 entity_id: Some(scheme_id),
                 before: Some(serde_json::json!({ "review_chain": before }).to_string()),
-                after: Some(serde_json::json!({ "review_chain": chain.code() }).to_string()),
+                after: Some(
+                    serde_json::json!({ "review_chain": chain.code(), "restarted": restarted })
+                        .to_string(),
+                ),
             },
         )
         .await?;
@@ -136,6 +164,15 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+                restart_reviews(
+                    &mut tx,
+                    "WITH RECURSIVE below(id) AS ( \
+                       SELECT id FROM indicators WHERE id = $1 \
+                       UNION SELECT i.id FROM indicators i JOIN below b ON i.parent_id = b.id) \
+                     SELECT t.id FROM tasks t WHERE t.indicator_id IN (SELECT id FROM below)",
+                    id,
+                )
+                .await?;
                 ("indicator", id, before, tasks)
             }
             RouteTarget::Task(id) => {
@@ -153,6 +190,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
+                restart_reviews(&mut tx, "SELECT $1", id).await?;
                 ("task", id, before, tasks)
             }
         };

@@ -374,11 +374,11 @@ impl Store {
     pub async fn review_todo(&self, units: Option<&[i64]>) -> Result<Vec<ReviewTodo>, StoreError> {
         let in_units = match units {
             Some([]) => return Ok(Vec::new()),
-            Some(list) => format!(
-                "AND (t.unit_id IN ({}) OR t.reviewing_unit_id IN ({}))",
-                placeholders(1, list.len()),
-                placeholders(1 + list.len(), list.len())
-            ),
+            // One list, bound once and named twice (SQLite's parameter limit).
+            Some(list) => {
+                let list = placeholders(1, list.len());
+                format!("AND (t.unit_id IN ({list}) OR t.reviewing_unit_id IN ({list}))")
+            }
             None => String::new(),
         };
         let sql = format!(
@@ -394,11 +394,7 @@ impl Store {
              ORDER BY r.submitted_at, r.id"
         );
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-        for u in units
-            .unwrap_or_default()
-            .iter()
-            .chain(units.unwrap_or_default())
-        {
+        for u in units.unwrap_or_default() {
             q = q.bind(*u);
         }
         Ok(q.fetch_all(self.pool()).await?)

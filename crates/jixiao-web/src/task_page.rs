@@ -246,6 +246,9 @@ fn review_refused(t: &Catalog, e: jixiao_app::reports::ReviewError) -> WebError 
         ReviewError::NotYours(NotYours::AlreadyDecided) => {
             WebError::Refused(t.get("review.error.already").to_string())
         }
+        ReviewError::NotYours(NotYours::OwnSubmission) => {
+            WebError::Refused(t.get("review.error.own").to_string())
+        }
         ReviewError::Store(e) => e.into(),
     }
 }
@@ -459,6 +462,23 @@ async fn report_to_review(
     Ok((report, d))
 }
 
+/// A report whose completion a reviewer verifies or grades: as [`report_to_review`], and the
+/// reviewer is the task's — its 考核主体 where named, else the unit's 主管部门 — or the office.
+async fn report_to_score(
+    s: &AppState,
+    session: &Session,
+    raw: &str,
+) -> Result<(ReportRecord, TaskDetail), WebError> {
+    let (report, d) = report_to_review(s, session, raw).await?;
+    let deciders = session
+        .asker()
+        .deciders(d.unit.id, d.reviewing_unit.as_ref().map(|u| u.id));
+    if !jixiao_domain::ReviewStep::Owner.may_decide(&deciders) {
+        return Err(WebError::Forbidden);
+    }
+    Ok((report, d))
+}
+
 /// The period a form works on: the one asked for, or the scheme's latest.
 async fn period_of(
     s: &AppState,
@@ -612,11 +632,23 @@ async fn render_task(
     // The reviewer's queue (待办 order), for 上一条 / 下一条 while deciding.
     let queue = match (review, &period) {
         (Some(_), Some(code)) => {
-            let items = s
-                .store
-                .review_todo(session.reach_list())
-                .await
-                .map_err(|e| err(e.into()))?;
+            // The office's queue is the province's: its first 1,000, as 待办 pages it.
+            let items = if session.everything {
+                s.store
+                    .review_todo_page(
+                        &jixiao_store::ReviewFilter::default(),
+                        jixiao_store::TodoSort::Deadline,
+                        (1000, 0),
+                    )
+                    .await
+                    .map_err(|e| err(e.into()))?
+                    .0
+            } else {
+                s.store
+                    .review_todo(session.reach_list())
+                    .await
+                    .map_err(|e| err(e.into()))?
+            };
             let mine: Vec<(i64, String)> = items
                 .iter()
                 .filter(|i| jixiao_app::reports::listed_step(&asker, i).is_some())
@@ -666,8 +698,12 @@ async fn render_task(
         .map(|g| format!("{} {}%", g.label_zh(), grades.percent(*g)))
         .collect::<Vec<_>>()
         .join("、");
+    // Verifying and grading belong to the task's reviewer (see `report_to_review`).
+    let scores_it = role.may_review()
+        && jixiao_domain::ReviewStep::Owner
+            .may_decide(&asker.deciders(d.unit.id, d.reviewing_unit.as_ref().map(|u| u.id)));
     let grade = current
-        .filter(|_| role.may_review())
+        .filter(|_| scores_it)
         .filter(|_| matches!(rule, ScoringRule::Graded(_) | ScoringRule::Manual))
         .map(|r| GradeView {
             report_id: r.id,
@@ -705,7 +741,7 @@ async fn render_task(
             has_override: line.score_override.is_some(),
         }
     });
-    let verify = current.filter(|_| role.may_review()).map(|r| {
+    let verify = current.filter(|_| scores_it).map(|r| {
         let shown = r
             .verified_completion
             .map(|c| format!("{:.1}", c * 100.0))
@@ -1103,7 +1139,7 @@ async fn verify(
 ) -> Result<Response, WebError> {
     session.check_csrf(&form.csrf)?;
     let t = locale.catalog();
-    let (report, d) = report_to_review(s, session, raw).await?;
+    let (report, d) = report_to_score(s, session, raw).await?;
     let text = form.completion.trim().trim_end_matches(['%', '％']);
     let completion = if text.is_empty() {
         None
@@ -1178,7 +1214,7 @@ pub(crate) async fn grade_report(
     let t = locale.catalog();
     let result = async {
         session.check_csrf(&form.csrf)?;
-        let (report, d) = report_to_review(&s, &session, &raw).await?;
+        let (report, d) = report_to_score(&s, &session, &raw).await?;
         // A reviewer scores what was submitted; a draft is still the reporter's to change.
         if report.state != "submitted" && report.state != "approved" {
             return Err(WebError::BadRequest(t.get("grade.error.state").to_string()));

@@ -104,6 +104,7 @@ impl TodoQuery {
             .and_then(|p| p.parse::<usize>().ok())
             .filter(|p| *p >= 1)
             .unwrap_or(1)
+            .min(100_000)
     }
 
     fn by_unit(&self) -> bool {

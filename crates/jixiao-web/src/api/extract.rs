@@ -133,6 +133,12 @@ impl FromRequestParts<AppState> for Caller {
         let session = auth::session_of(state, &parts.headers)
             .await?
             .ok_or_else(|| Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated"))?;
+        if session.user.must_change_password == 1 {
+            return Err(
+                Problem::new(StatusCode::FORBIDDEN, "password_change_required")
+                    .detail("请先在“我的账户”中修改密码 / change your password first"),
+            );
+        }
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if !safe {
             let sent = parts

@@ -461,7 +461,7 @@ pub(crate) async fn task(
         .store
         .task_record(p.id)
         .await?
-        .filter(|t| caller.session.reaches(t.unit_id))
+        .filter(|t| caller.session.sees_task(t.unit_id, t.reviewing_unit_id))
         .ok_or_else(Problem::not_found)?;
     let grades = crate::scores::grade_table(&scheme_record(&s, t.scheme_id).await?);
     Ok(Json(task_out(t, grades)))

@@ -478,14 +478,16 @@ pub(crate) async fn review(
     if !caller.session.user.role().may_review() {
         return Err(Problem::forbidden());
     }
-    let d = s
-        .store
-        .task(current.task_id)
-        .await?
-        .ok_or_else(Problem::not_found)?;
+    // The report before its task's history, as the form does: a step decided in between is in
+    // the history, and the version check then refuses a decision made from the older report.
     let report = s
         .store
         .report(current.id)
+        .await?
+        .ok_or_else(Problem::not_found)?;
+    let d = s
+        .store
+        .task(current.task_id)
         .await?
         .ok_or_else(Problem::not_found)?;
     let version = expected_version(&headers, body.version)?;
