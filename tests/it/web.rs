@@ -536,5 +536,13 @@ async fn a_password_the_office_reset_must_be_changed_first_and_the_policy_holds(
             303,
             "the session from before the reset is gone"
         );
+        // Guessing the current password from a session counts like failed logins.
+        for _ in 0..5 {
+            let r = change("Wrong-guess-2024", "Other-Lake-2025", "Other-Lake-2025").await;
+            assert!(r.body.contains("当前密码不正确"), "{}", r.body);
+        }
+        let locked = change("Lake-Tai-2024x", "Other-Lake-2025", "Other-Lake-2025").await;
+        assert_eq!(locked.status, 422);
+        assert!(locked.body.contains("锁定"), "on {on}: {}", locked.body);
     }
 }

@@ -318,6 +318,16 @@ impl Store {
     /// The most sessions one account keeps: a new login beyond them ends the oldest.
     pub const MAX_SESSIONS_PER_USER: i64 = 10;
 
+    /// Starts the count of failed attempts again after the current password was given right
+    /// (on the password form, where a wrong one counts like a failed login).
+    pub async fn clear_failed_logins(&self, user_id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET failed_logins = 0 WHERE id = $1")
+            .bind(user_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     /// Starts a session after a successful login: failures are forgotten, sessions that have
     /// expired (anyone's) are purged, and the account keeps at most
     /// [`Store::MAX_SESSIONS_PER_USER`] sessions (the oldest end first).

@@ -403,8 +403,27 @@ pub(crate) async fn change_password(
             .user_for_login(&session.user.username)
             .await?
             .ok_or(WebError::NotFound)?;
-        let knows_current = auth::verify_password(form.current.clone(), hash).await;
+        // A wrong current password counts like a failed login, and a locked account answers
+        // nothing about it: a stolen session cannot guess its way to the password.
+        let now = Utc::now();
+        let stamp = |d: chrono::DateTime<Utc>| d.to_rfc3339_opts(SecondsFormat::Millis, true);
+        let locked = matches!(
+            s.store
+                .reserve_login_attempt(
+                    session.user.id,
+                    auth::LOCK_AFTER,
+                    &stamp(now),
+                    &stamp(now + Duration::minutes(auth::LOCK_MINUTES)),
+                )
+                .await?,
+            LoginAttempt::Locked { .. }
+        );
+        let knows_current = !locked && auth::verify_password(form.current.clone(), hash).await;
+        if knows_current {
+            s.store.clear_failed_logins(session.user.id).await?;
+        }
         let problem = match () {
+            () if locked => refuse("password.error.locked")?,
             () if !knows_current => refuse("password.error.current")?,
             () if form.new != form.repeat => refuse("password.error.repeat")?,
             () if form.new == form.current => refuse("password.error.same")?,
