@@ -546,3 +546,33 @@ async fn a_password_the_office_reset_must_be_changed_first_and_the_policy_holds(
         assert!(locked.body.contains("锁定"), "on {on}: {}", locked.body);
     }
 }
+
+#[tokio::test]
+async fn the_audit_log_reads_in_words_and_beijing_time_with_the_code_beside() {
+    let db = databases().await.remove(0);
+    let server = TestServer::start(db.store().await).await;
+    server
+        .add_user("wangwu", jixiao_domain::Role::Reporter, "甲一单位")
+        .await;
+    let (status, page) = server.get("/admin/audit").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("新建账户"), "{page}");
+    assert!(
+        page.contains("user.create"),
+        "the code stays beside the words"
+    );
+    // Every time cell reads like 2026-12-03 22:15 (Beijing), never an RFC 3339 UTC stamp.
+    let times: Vec<&str> = page
+        .split("data-label=\"时间\">")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('<').unwrap()])
+        .collect();
+    assert!(!times.is_empty());
+    for at in times {
+        let shape: String = at
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '9' } else { c })
+            .collect();
+        assert_eq!(shape, "9999-99-99 99:99", "{at}");
+    }
+}
