@@ -83,6 +83,14 @@ async fn findings_are_shown_at_once_need_an_explanation_to_submit_and_reach_the_
             (q4.state.as_str(), q4.flags.as_str()),
             ("draft", "fell_back")
         );
+        let long = "说".repeat(2001);
+        let too_long = write(&reporter, jobs, "2023Q4", "已新增城镇就业310人", &long, "").await;
+        assert_eq!(too_long.status, 422, "on {on}");
+        assert!(
+            too_long.body.contains("情况说明不能超过 2000 字"),
+            "{}",
+            too_long.body
+        );
         let version = input_value(&refused.body, "version").unwrap();
         assert_eq!(
             version,

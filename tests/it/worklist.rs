@@ -327,6 +327,15 @@ async fn the_todo_lists_count_filter_sort_page_decide_in_batches_and_export() {
             )
             .await;
         assert_eq!(no_reason.status, 400);
+        let mut many: Vec<(&str, &str)> = vec![("csrf", &csrf), ("decision", "approve")];
+        many.extend(std::iter::repeat_n(("item", stale.as_str()), 201));
+        let refused = admin.post("/todo/review", &many).await;
+        assert_eq!(refused.status, 400);
+        assert!(
+            refused.body.contains("一次最多办理 200 条"),
+            "{}",
+            refused.body
+        );
         let away = admin
             .post(
                 "/todo/review",

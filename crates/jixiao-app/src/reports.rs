@@ -204,6 +204,9 @@ pub fn checked_reading(
     (stored, findings)
 }
 
+/// The longest explanation (情况说明) accepted.
+pub const MAX_NOTE_CHARS: usize = 2000;
+
 /// A report with findings goes to review only with the unit's explanation (情况说明).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("系统提示需核实（{flags}），请在“情况说明”中说明后再提交")]

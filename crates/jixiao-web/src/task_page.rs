@@ -936,6 +936,11 @@ async fn save(
         ))
     } else if self_score.is_err() {
         Some(t.fill("report.error.score", &[("max", &weight.to_string())]))
+    } else if form.note.trim().chars().count() > jixiao_app::reports::MAX_NOTE_CHARS {
+        Some(t.fill(
+            "report.error.note_long",
+            &[("max", &jixiao_app::reports::MAX_NOTE_CHARS.to_string())],
+        ))
     } else {
         None
     };

@@ -25,6 +25,8 @@ use crate::{AppState, WebError};
 
 /// Rows a page shows.
 const PER_PAGE: usize = 50;
+/// Reports one batch decides at most (a page holds 50; a forged form cannot ask for more work).
+const MAX_BATCH: usize = 200;
 /// Rows an export holds at most.
 const EXPORT_ROWS: usize = 100_000;
 
@@ -584,6 +586,11 @@ async fn batch_review(
         }
         other => return Err(err(WebError::BadRequest(other.to_string()))),
     };
+    if items.len() > MAX_BATCH {
+        return Err(err(WebError::BadRequest(
+            t.fill("todo.batch.too_many", &[("max", &MAX_BATCH.to_string())]),
+        )));
+    }
     if items.is_empty() {
         return Err(err(WebError::BadRequest(
             t.get("todo.batch.none").to_string(),

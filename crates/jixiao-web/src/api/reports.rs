@@ -203,6 +203,17 @@ pub(crate) struct NewReport {
     note: Option<String>,
 }
 
+/// The explanation's length, as the form checks it.
+fn checked_note(note: Option<&str>) -> Result<(), Problem> {
+    let max = jixiao_app::reports::MAX_NOTE_CHARS;
+    if note.is_some_and(|n| n.trim().chars().count() > max) {
+        return Err(Problem::invalid(format!(
+            "note 超过 {max} 字 / note is over {max} characters"
+        )));
+    }
+    Ok(())
+}
+
 /// Checks text and self-score against the task; the reporter's rules.
 fn checked(text: &str, self_score: Option<f64>, weight: f64) -> Result<String, Problem> {
     let text = text.trim();
@@ -304,6 +315,7 @@ pub(crate) async fn create(
 ) -> Result<Response, Problem> {
     let (d, period) = writable(&s, &caller, body.task_id, &body.period).await?;
     let text = checked(&body.text, body.self_score, d.task.weight)?;
+    checked_note(body.note.as_deref())?;
     if let Some(r) = d.reports.iter().find(|r| r.period_id == period.id) {
         return Err(Problem {
             current_version: Some(r.version),
@@ -383,6 +395,7 @@ pub(crate) async fn update(
     let (d, period) = writable(&s, &caller, current.task_id, &current.period).await?;
     let version = expected_version(&headers, body.version)?;
     let text = checked(&body.text, body.self_score, d.task.weight)?;
+    checked_note(body.note.as_deref())?;
     let edit = Edit {
         text,
         self_score: body.self_score,
