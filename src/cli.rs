@@ -299,6 +299,26 @@ pub struct ServeArgs {
     /// 同一网络地址最多同时持有的连接数（反向代理之后所有客户端共用代理的地址，请调高）
     #[arg(long, env = "JIXIAO_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
     pub connections_per_address: usize,
+    /// 催报邮件经由的 SMTP 中继：smtp://[用户名:口令@]主机[:端口]（不加密，限政务内网；不设则不发邮件）
+    #[arg(long, env = "JIXIAO_SMTP", value_name = "URL")]
+    pub smtp: Option<String>,
+    /// 催报邮件的发件人
+    #[arg(
+        long,
+        env = "JIXIAO_MAIL_FROM",
+        default_value = "绩效考核办 <jixiao@localhost>"
+    )]
+    pub mail_from: String,
+    /// 催报同时推送到的群机器人 Webhook（企业微信 / 钉钉的文本消息；内网 http:// 地址）
+    #[arg(long, env = "JIXIAO_REMINDER_WEBHOOK", value_name = "URL")]
+    pub reminder_webhook: Option<String>,
+    /// 催报后台任务的间隔秒数：发送到期的邮件和 Webhook、检查定时催报
+    #[arg(long, env = "JIXIAO_REMINDER_SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub reminder_seconds: u64,
+    /// 送达失败后第一次重试前等待的秒数（之后每次为前一次的 4 倍，共 5 次）
+    #[arg(long, env = "JIXIAO_REMINDER_RETRY_SECONDS", default_value_t = 60)]
+    pub reminder_retry_seconds: u64,
     /// 审计日志锚点文件（数据库之外；每隔 --audit-anchor-seconds 秒，日志有新记录时追加一行）
     #[arg(long, env = "JIXIAO_AUDIT_ANCHOR_FILE", value_name = "FILE")]
     pub audit_anchor_file: Option<std::path::PathBuf>,

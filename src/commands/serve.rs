@@ -44,6 +44,21 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     std::io::stdout().flush()?;
     tracing::info!(%addr, "listening");
 
+    // 催报: e-mail and webhook settings are checked before the server answers anything.
+    let timeout = std::time::Duration::from_secs(20);
+    let relay = args
+        .smtp
+        .as_deref()
+        .map(|url| jixiao_notify::SmtpRelay::new(url, &args.mail_from, timeout))
+        .transpose()?;
+    let channels = jixiao_app::reminders::Channels {
+        email: relay.is_some(),
+        webhook: args
+            .reminder_webhook
+            .as_deref()
+            .map(jixiao_notify::check_webhook)
+            .transpose()?,
+    };
     let state = AppState {
         store: store.clone(),
         config: Arc::new(WebConfig {
@@ -55,8 +70,24 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
                 header_timeout: std::time::Duration::from_secs(args.header_timeout_seconds.max(1)),
                 per_address: args.connections_per_address.max(1),
             },
+            reminders: channels.clone(),
             ..WebConfig::default()
         }),
+    };
+    // Reminders' e-mails and webhook posts go out in the background, on every instance (each
+    // claims its deliveries in the database); the scheduled ones are stored once.
+    let reminding = {
+        let worker = jixiao_app::reminders::Worker::new(
+            store.clone(),
+            jixiao_notify::Carrier::new(relay, timeout),
+            channels,
+            jixiao_app::reminders::RetryPolicy {
+                first_wait: std::time::Duration::from_secs(args.reminder_retry_seconds),
+                timeout,
+                ..Default::default()
+            },
+        );
+        tokio::spawn(worker.run(std::time::Duration::from_secs(args.reminder_seconds)))
     };
     // Stale score summaries are recomputed in the background, by one instance at a time.
     let refresher = (args.refresh_seconds > 0).then(|| {
@@ -89,6 +120,7 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     jixiao_web::serve(listener, state, shutdown_signal())
         .await
         .context("网页服务异常退出")?;
+    reminding.abort();
     if let Some(task) = refresher {
         task.abort();
     }

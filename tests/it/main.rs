@@ -18,6 +18,7 @@ mod import;
 mod matrix;
 mod operations;
 mod read;
+mod reminders;
 mod routing;
 mod scores;
 mod setup;

@@ -6,6 +6,7 @@
 //! - [`reports`]: the one rule from a progress text to the reading and status stored with it;
 //! - [`importing`]: a parsed table → an import plan, and each progress text's stored reading;
 //! - [`export`]: a stored unit table or ranking → the official document's bytes;
+//! - [`reminders`]: 催报, its wording, and the worker that delivers e-mails and webhook posts;
 //! - [`secrets`]: passwords (argon2id on two long-lived threads), API tokens and their hashes.
 //!
 //! The web crate (`jixiao-web`) turns requests into calls of these and renders pages; the CLI
@@ -14,6 +15,7 @@
 pub mod export;
 pub mod importing;
 pub mod refresh;
+pub mod reminders;
 pub mod reports;
 pub mod scores;
 pub mod secrets;

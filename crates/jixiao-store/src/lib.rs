@@ -19,6 +19,7 @@ mod nullable;
 mod pending;
 mod periods;
 mod read;
+mod reminders;
 mod reports;
 mod routing;
 mod setup;
@@ -43,6 +44,9 @@ pub use read::{
     IndicatorRecord, OverrideRecord, PeriodRecord, ReportRecord, ReviewEvent, SaveContext,
     SchemeRecord, SchemeSummary, TaskDetail, TaskLine, UnitInScheme, UnitRecord, UnitTable,
     UnitWorkload,
+};
+pub use reminders::{
+    Delivery, NewReminder, ReminderBatch, ReminderKind, UnitReminder, scheduled_key,
 };
 pub use reports::{Decision, ReportDraft};
 pub use routing::{IndicatorRoute, RouteTarget};

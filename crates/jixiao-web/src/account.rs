@@ -297,6 +297,8 @@ struct AccountPage {
     /// What happened (saved), or what is wrong with the password typed.
     notice: Option<String>,
     error: Option<String>,
+    /// Where this user's 催报 e-mails go.
+    email: String,
 }
 
 async fn account_page(
@@ -354,6 +356,12 @@ async fn account_page_with(
         must_change: session.user.must_change_password == 1,
         notice,
         error,
+        email: s
+            .store
+            .user_email(session.user.id)
+            .await
+            .map_err(|e| LocalizedError(locale, e.into()))?
+            .unwrap_or_default(),
     };
     page.render()
         .map(axum::response::Html)
@@ -372,8 +380,11 @@ pub(crate) async fn account(
     session: Session,
     Query(q): Query<AccountQuery>,
 ) -> Result<axum::response::Html<String>, LocalizedError> {
-    let notice = (q.done.as_deref() == Some("password"))
-        .then(|| locale.catalog().get("password.done").to_string());
+    let notice = match q.done.as_deref() {
+        Some("password") => Some(locale.catalog().get("password.done").to_string()),
+        Some("email") => Some(locale.catalog().get("account.email.done").to_string()),
+        _ => None,
+    };
     account_page_with(&s, locale, &uri, &session, None, (notice, None)).await
 }
 

@@ -279,7 +279,7 @@ pub(crate) async fn user_action(
 }
 
 /// Every action code the log holds, with its catalogue key (`audit.action.*`).
-const AUDIT_ACTIONS: [&str; 41] = [
+const AUDIT_ACTIONS: [&str; 44] = [
     "adjustment.add",
     "adjustment.delete",
     "adjustment_rule.add",
@@ -295,6 +295,7 @@ const AUDIT_ACTIONS: [&str; 41] = [
     "login.success",
     "logout",
     "period.set",
+    "reminder.send",
     "report.approve",
     "report.grade",
     "report.pass_step",
@@ -304,6 +305,7 @@ const AUDIT_ACTIONS: [&str; 41] = [
     "report.verify",
     "route.reviewing_unit",
     "scheme.copy",
+    "scheme.reminder_schedule",
     "scheme.review_chain",
     "scheme.settings",
     "task.override",
@@ -316,6 +318,7 @@ const AUDIT_ACTIONS: [&str; 41] = [
     "user.activate",
     "user.create",
     "user.deactivate",
+    "user.email",
     "user.lock",
     "user.password",
     "veto.add",

@@ -230,6 +230,8 @@ struct WarningsPage {
     rows: Vec<WarningRow>,
     pager: Pager,
     pager_label: String,
+    /// The office or a reviewer: the lagging units can be reminded (催报).
+    may_remind: bool,
 }
 
 /// `GET /schemes/{id}/warnings`: 预警, the lagging and seriously lagging tasks within reach.
@@ -322,6 +324,7 @@ pub(crate) async fn warnings(
             rows,
             pager_label: pager.label(t),
             pager,
+            may_remind: session.user.role().may_review(),
         },
     )
 }

@@ -21,6 +21,7 @@ pub mod export;
 pub mod i18n;
 mod metrics;
 mod pages;
+mod reminders;
 mod routing;
 mod setup;
 mod svg;
@@ -56,6 +57,8 @@ pub struct WebConfig {
     /// Reverse proxies whose `X-Forwarded-For` names the client (for the per-address limits);
     /// from any other peer the header is ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where 催报 goes besides the app (e-mail, a group robot), as the server is configured.
+    pub reminders: jixiao_app::reminders::Channels,
 }
 
 /// Limits on the connections of one client, against slow or piled-up clients: a client that

@@ -126,6 +126,7 @@ pub fn router() -> Router<AppState> {
         .route("/metrics", get(crate::metrics::metrics))
         .merge(crate::routing::router())
         .merge(crate::todo::router())
+        .merge(crate::reminders::router())
         .fallback(not_found)
 }
 

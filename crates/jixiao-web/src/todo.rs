@@ -182,7 +182,13 @@ struct TodoPage {
     to_review: Vec<ReviewRow>,
     extensions: Vec<jixiao_store::PendingExtension>,
     notice: Option<String>,
+    /// 催报 received by the reporter's units in the last weeks: (who, when, unit, period) and
+    /// the message.
+    reminders: Vec<(String, String)>,
 }
+
+/// How far back a reporter's 待办 shows the reminders received.
+const REMINDERS_SHOWN_DAYS: i64 = 30;
 
 /// A deadline as the to-do list shows it, at `now`.
 pub(crate) fn due_view(
@@ -203,13 +209,6 @@ pub(crate) fn due_view(
         ),
     };
     Some((date_of(at).to_string(), mark, class))
-}
-
-/// Beijing time of an RFC 3339 instant, as the office reads it.
-fn local(at: Option<&str>) -> String {
-    at.and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-        .map(|d| jixiao_domain::deadline::local_minute(d.with_timezone(&chrono::Utc)))
-        .unwrap_or_default()
 }
 
 /// The submitted reports this person decides now, matching the query, in its order.
@@ -289,7 +288,7 @@ fn review_row(item: ReviewTodo, at: jixiao_domain::StepAt, t: &Catalog) -> Revie
             .get(&format!("review.step.{}", at.step.code()))
             .to_string(),
         period: views::period_label(&item.period, t),
-        submitted: local(item.submitted_at.as_deref()),
+        submitted: views::beijing_minute(item.submitted_at.as_deref()),
         item,
     }
 }
@@ -338,7 +337,31 @@ async fn page(
                 ],
             )
         }),
+        reminders: Vec::new(),
     };
+    if session.user.role() == jixiao_domain::Role::Reporter {
+        let since = (now - chrono::Duration::days(REMINDERS_SHOWN_DAYS))
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        view.reminders = s
+            .store
+            .unit_reminders(reach, &since, 5)
+            .await
+            .map_err(|e| err(e.into()))?
+            .into_iter()
+            .map(|r| {
+                let head = t.fill(
+                    "reminders.inbox.item",
+                    &[
+                        ("by", &r.sent_by_name),
+                        ("at", &views::beijing_minute(Some(&r.sent_at))),
+                        ("unit", &r.unit),
+                        ("period", &views::period_label(&r.period, t)),
+                    ],
+                );
+                (head, r.message)
+            })
+            .collect();
+    }
     match shown {
         Some(Tab::Report) => {
             let (filter, sort) = reporter_filter(&q);

@@ -163,6 +163,14 @@ pub fn period_label(code: &str, t: &Catalog) -> String {
     }
 }
 
+/// Beijing time of a stored instant (RFC 3339), to the minute, as offices read it; empty for
+/// none or a value that is no instant.
+pub fn beijing_minute(at: Option<&str>) -> String {
+    at.and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|d| jixiao_domain::deadline::local_minute(d.with_timezone(&chrono::Utc)))
+        .unwrap_or_default()
+}
+
 /// The rows of a unit's table with 一级/二级 cells merged over consecutive tasks that share them.
 pub fn table_rows(table: &UnitTable, t: &Catalog) -> Vec<TableRowView> {
     // (level-1 indicator, level-2 indicators joined) per task.

@@ -21,6 +21,12 @@ struct CompletenessPage {
     period_code: String,
     periods: Vec<(String, String)>,
     rows: Vec<Completeness>,
+    /// The office or a reviewer: the rows can be ticked and reminded (催报).
+    may_remind: bool,
+    /// Units with a task not submitted.
+    unreported: usize,
+    /// The button that reminds them all.
+    send_all: String,
 }
 
 #[derive(Deserialize)]
@@ -51,6 +57,7 @@ pub(crate) async fn completeness(
         return Err(err(WebError::NotFound));
     }
     let t = locale.catalog();
+    let unreported = rows.iter().filter(|r| r.tasks > r.reported).count();
     render(
         locale,
         &CompletenessPage {
@@ -62,6 +69,9 @@ pub(crate) async fn completeness(
                 .iter()
                 .map(|p| (p.code.clone(), views::period_label(&p.code, t)))
                 .collect(),
+            may_remind: session.user.role().may_review(),
+            unreported,
+            send_all: t.fill("reminders.send_all", &[("n", &unreported.to_string())]),
             rows,
         },
     )
