@@ -297,3 +297,124 @@ async fn a_cut_tail_is_found_by_the_anchors_and_a_forged_anchor_by_its_signature
         assert!(stderr(&out).contains("没有签名"), "{}", stderr(&out));
     }
 }
+
+/// The shared strings of an .xlsx: every text cell once.
+fn xlsx_strings(bytes: Vec<u8>) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut strings,
+    )
+    .unwrap();
+    strings
+}
+
+#[tokio::test]
+async fn the_audit_log_is_searched_paged_and_exported_and_the_export_is_logged() {
+    use jixiao_domain::Role;
+    for db in databases().await {
+        let server = TestServer::start(db.store().await).await;
+        let office = server.login_as("office", Role::Admin, "市政府").await;
+        let reporter = server.login_as("jia1", Role::Reporter, "甲一单位").await;
+        // 120 failed logins of one name, from one address: more than a page.
+        for _ in 0..120 {
+            server
+                .store
+                .record_security_event(None, "guesser", "login.failure", Some("10.9.8.7"), "bad")
+                .await
+                .unwrap();
+        }
+        let mut conn = raw_connection(&db.url).await;
+        let failures: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failure'")
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+        assert_eq!(failures, 120, "{}", db.backend);
+
+        let page = office.get("/admin/audit?action=login.failure").await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("共 120 条"), "{}", page.body);
+        assert!(page.body.contains("第 1 / 2 页"), "100 a page");
+        assert!(
+            !page.body.contains("code\">login.success"),
+            "only the action asked"
+        );
+        let second = office
+            .get("/admin/audit?action=login.failure&page=2")
+            .await
+            .body;
+        assert_eq!(second.matches("code\">login.failure").count(), 20);
+        assert!(
+            second.contains("action=login.failure&amp;page=1"),
+            "the pager keeps the search"
+        );
+
+        let by = office.get("/admin/audit?actor=JIA1").await.body;
+        assert!(by.contains("jia1"), "a person's words, any case: {by}");
+        assert!(!by.contains("guesser"));
+        let tomorrow =
+            jixiao_domain::deadline::date_of(chrono::Utc::now()) + chrono::Duration::days(1);
+        let later = office
+            .get(&format!("/admin/audit?from={tomorrow}"))
+            .await
+            .body;
+        assert!(later.contains("共 0 条"), "nothing happened tomorrow");
+        let today = jixiao_domain::deadline::date_of(chrono::Utc::now());
+        let now = office
+            .get(&format!(
+                "/admin/audit?from={today}&to={today}&action=login.failure"
+            ))
+            .await
+            .body;
+        assert!(
+            now.contains("共 120 条"),
+            "today, in Beijing time, holds them"
+        );
+        let bad = office.get("/admin/audit?from=2026-13-40").await;
+        assert_eq!(bad.status, 400);
+        assert!(
+            bad.body.contains("起始日期「2026-13-40」不是日期"),
+            "{}",
+            bad.body
+        );
+
+        // The export holds every matching entry, and is itself recorded.
+        let (status, headers, bytes) = office
+            .get_bytes("/admin/audit/export?action=login.failure")
+            .await;
+        assert_eq!(status, 200);
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .contains("spreadsheetml")
+        );
+        let strings = xlsx_strings(bytes);
+        assert!(strings.contains("guesser") && strings.contains("10.9.8.7"));
+        assert!(
+            !strings.contains("user.create"),
+            "only the entries searched"
+        );
+        let (actor, after): (String, String) = sqlx::query_as(
+            "SELECT actor, after FROM audit_log WHERE action = 'audit.export' ORDER BY id DESC",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        assert!(actor.contains("office"), "{actor}");
+        assert!(
+            after.contains("120 rows") && after.contains("action=login.failure"),
+            "{after}"
+        );
+        assert!(after.contains("\"source\""), "{after}");
+
+        // The office's alone.
+        assert_eq!(reporter.get("/admin/audit").await.status, 403);
+        let (status, _, _) = reporter.get_bytes("/admin/audit/export").await;
+        assert_eq!(status, 403);
+        let out = jixiao(&db.url, &["audit", "verify"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+}

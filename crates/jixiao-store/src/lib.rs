@@ -34,7 +34,7 @@ use std::sync::Once;
 pub use accounts::{LiveSession, LoginAttempt, NewUser, PasswordChange, UserRecord};
 pub use api::{ListFilter, Reach, ReportRow, TaskRecord, TokenRecord};
 pub use attachments::AttachmentInfo;
-pub use audit::{Actor, Anchor, AuditEntry, AuditKey, ChainCheck};
+pub use audit::{Actor, Anchor, AuditEntry, AuditFilter, AuditKey, ChainCheck};
 pub use backup::{BackupError, BackupInfo, TableCounts, check_sqlite_backup, sqlite_path};
 pub use bulk::{BulkLoad, NewIndicator, NewReport, NewScheme, NewTask, NewUnit, SchemeIds};
 pub use import::{ImportOutcome, ImportPlan, Replaced, StoredReading};

@@ -6,7 +6,7 @@ use axum::extract::{OriginalUri, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jixiao_domain::Role;
 use jixiao_domain::access::Username;
-use jixiao_store::{AuditEntry, NewUser, StoreError, UnitRecord, UserRecord};
+use jixiao_store::{NewUser, StoreError, UnitRecord, UserRecord};
 use serde::Deserialize;
 
 use crate::auth::{self, Session};
@@ -276,104 +276,4 @@ pub(crate) async fn user_action(
     }
     .await;
     result.unwrap_or_else(|e| LocalizedError(locale, e).into_response())
-}
-
-/// Every action code the log holds, with its catalogue key (`audit.action.*`).
-const AUDIT_ACTIONS: [&str; 44] = [
-    "adjustment.add",
-    "adjustment.delete",
-    "adjustment_rule.add",
-    "attachment.add",
-    "attachment.delete",
-    "bulk.load",
-    "extension.approve",
-    "extension.grant",
-    "extension.refuse",
-    "extension.request",
-    "import",
-    "login.failure",
-    "login.success",
-    "logout",
-    "period.set",
-    "reminder.send",
-    "report.approve",
-    "report.grade",
-    "report.pass_step",
-    "report.return",
-    "report.save",
-    "report.submit",
-    "report.verify",
-    "route.reviewing_unit",
-    "scheme.copy",
-    "scheme.reminder_schedule",
-    "scheme.review_chain",
-    "scheme.settings",
-    "task.override",
-    "task.rule",
-    "token.create",
-    "token.revoke",
-    "unit.create",
-    "unit.kind",
-    "unit.move",
-    "user.activate",
-    "user.create",
-    "user.deactivate",
-    "user.email",
-    "user.lock",
-    "user.password",
-    "veto.add",
-    "veto.delete",
-    "veto_item.add",
-];
-
-/// One entry as the office reads it: Beijing time, the action in words (its code beside it),
-/// the record's data folded.
-struct AuditRow {
-    entry: AuditEntry,
-    at: String,
-    action: String,
-}
-
-#[derive(Template)]
-#[template(path = "audit.html")]
-struct AuditPage {
-    f: Frame,
-    entries: Vec<AuditRow>,
-}
-
-/// `GET /admin/audit`: the newest 200 entries of the audit log.
-pub(crate) async fn audit(
-    State(s): State<AppState>,
-    locale: Locale,
-    uri: OriginalUri,
-    session: Session,
-) -> PageResult {
-    let err = |e: WebError| LocalizedError(locale, e);
-    session.require_admin().map_err(err)?;
-    let entries = s
-        .store
-        .audit_entries(200)
-        .await
-        .map_err(|e| err(e.into()))?;
-    let t = locale.catalog();
-    let entries = entries
-        .into_iter()
-        .map(|entry| AuditRow {
-            at: chrono::DateTime::parse_from_rfc3339(&entry.at)
-                .map(|d| jixiao_domain::deadline::local_minute(d.with_timezone(&chrono::Utc)))
-                .unwrap_or_else(|_| entry.at.clone()),
-            action: match AUDIT_ACTIONS.contains(&entry.action.as_str()) {
-                true => t.get(&format!("audit.action.{}", entry.action)).to_string(),
-                false => entry.action.clone(),
-            },
-            entry,
-        })
-        .collect();
-    render(
-        locale,
-        &AuditPage {
-            f: Frame::new(locale, &uri, Some(&session)),
-            entries,
-        },
-    )
 }

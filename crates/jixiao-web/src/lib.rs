@@ -12,6 +12,7 @@ use jixiao_app::{importing, scores};
 mod account;
 mod admin;
 pub mod api;
+mod audit_log;
 pub mod auth;
 mod deadlines;
 mod drilldown;

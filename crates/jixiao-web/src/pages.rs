@@ -80,7 +80,6 @@ pub fn router() -> Router<AppState> {
         .route("/admin/units", post(crate::admin::add_unit))
         .route("/admin/users", post(crate::admin::add_user))
         .route("/admin/users/{id}", post(crate::admin::user_action))
-        .route("/admin/audit", get(crate::admin::audit))
         .route(
             "/admin/import",
             get(crate::upload::form).post(crate::upload::preview).layer(
@@ -127,6 +126,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::routing::router())
         .merge(crate::todo::router())
         .merge(crate::reminders::router())
+        .merge(crate::audit_log::router())
         .fallback(not_found)
 }
 
