@@ -366,3 +366,101 @@ async fn the_todo_lists_count_filter_sort_page_decide_in_batches_and_export() {
         assert!(!strings.contains("任务08"), "only the filtered rows");
     }
 }
+
+/// The shared strings of an .xlsx download: every text cell once.
+fn xlsx_strings(bytes: Vec<u8>) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut strings,
+    )
+    .unwrap();
+    strings
+}
+
+#[tokio::test]
+async fn completeness_and_warnings_are_filtered_counted_and_exported() {
+    // One quantified task far behind (100 of 500), one qualitative task not reported.
+    const BEHIND: &str = " 2023年度测试考核工作任务要点完成进度情况\n\n主管部门：测试局\n\n\t一级指标\n\t二级指标\n\t任务要点名称\n\t年度目标\n\t进度情况\n\t分值权重\n\n\t履职尽责（100分）\n\t重点工作\n\t就业创业服务\n\t新增城镇就业500人\n\t新增城镇就业100人\n\t60分\n\n\t\n\t\n\t优化营商环境\n\t企业开办时间压缩至1个工作日\n\t\n\t40分\n";
+    for db in databases().await {
+        let server = TestServer::start(two_departments(&db, BEHIND).await).await;
+        let office = server.login_as("office", Role::Admin, "市政府").await;
+
+        let all = office.get("/schemes/1/completeness?period=2023").await.body;
+        assert!(all.contains("共 2 个单位"), "{all}");
+        let one = office
+            .get("/schemes/1/completeness?period=2023&q=乙一&only=unreported")
+            .await
+            .body;
+        assert!(
+            one.contains("共 1 个单位") && one.contains("乙一单位"),
+            "{one}"
+        );
+        assert!(!one.contains(">甲一单位<"), "{one}");
+        let late = office
+            .get("/schemes/1/completeness?period=2023&only=late")
+            .await
+            .body;
+        assert!(late.contains("共 0 个单位"), "nothing was submitted late");
+        let (status, _, bytes) = office
+            .get_bytes("/schemes/1/completeness/export?period=2023&q=乙一")
+            .await;
+        assert_eq!(status, 200);
+        let strings = xlsx_strings(bytes);
+        assert!(
+            strings.contains("乙一单位") && !strings.contains("甲一单位"),
+            "{strings}"
+        );
+
+        let mut conn = raw_connection(&db.url).await;
+        let serious: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM progress_reports WHERE status = 'seriously_lagging'",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        let lagging: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM progress_reports \
+             WHERE status IN ('lagging', 'seriously_lagging')",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!(lagging, 2, "{}: 100 of 500 lags in both units", db.backend);
+        let page = office.get("/schemes/1/warnings?period=2023").await.body;
+        assert!(page.contains(&format!("共 {lagging} 项")), "{page}");
+        let page = office
+            .get("/schemes/1/warnings?period=2023&only=serious")
+            .await
+            .body;
+        assert!(page.contains(&format!("共 {serious} 项")), "{page}");
+        let page = office
+            .get("/schemes/1/warnings?period=2023&q=%E7%94%B2%E4%B8%80")
+            .await
+            .body;
+        assert!(
+            page.contains("共 1 项") && page.contains("甲一单位"),
+            "{page}"
+        );
+        assert!(page.contains("value=\"甲一\""), "the filter stays typed");
+        let page = office
+            .get("/schemes/1/warnings?period=2023&q=重点工作")
+            .await
+            .body;
+        assert!(
+            page.contains("共 2 项"),
+            "an indicator's name finds its tasks: {page}"
+        );
+        let (status, _, bytes) = office
+            .get_bytes("/schemes/1/warnings/export?period=2023&q=甲一")
+            .await;
+        assert_eq!(status, 200);
+        let strings = xlsx_strings(bytes);
+        assert!(
+            strings.contains("甲一单位") && !strings.contains("乙一单位"),
+            "{strings}"
+        );
+        assert!(strings.contains("就业创业服务"));
+    }
+}

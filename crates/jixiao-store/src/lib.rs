@@ -56,7 +56,7 @@ pub use setup::{
 };
 pub use summaries::StampedSummary;
 pub use worklist::{
-    COUNT_CAP, Completeness, Lagging, ReporterTodo, ReviewFilter, ReviewTodo, SearchHit,
+    COUNT_CAP, Completeness, LagFilter, Lagging, ReporterTodo, ReviewFilter, ReviewTodo, SearchHit,
     TodoFilter, TodoSort, TodoState, like_pattern,
 };
 

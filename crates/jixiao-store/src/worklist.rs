@@ -174,6 +174,15 @@ pub(crate) fn placeholders(from: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// What 预警 keeps of the lagging tasks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LagFilter {
+    /// Words of the unit's, the task's or its indicator's name.
+    pub words: Option<String>,
+    /// Only 严重滞后.
+    pub serious_only: bool,
+}
+
 /// A SQL `LIKE` pattern matching `term` anywhere, with `%`, `_` and `\` escaped.
 pub fn like_pattern(term: &str) -> String {
     let mut p = String::with_capacity(term.len() + 2);
@@ -447,10 +456,23 @@ impl Store {
         units: Option<&[i64]>,
         (limit, offset): (i64, i64),
         basis: jixiao_domain::Basis,
+        filter: &LagFilter,
     ) -> Result<(Vec<Lagging>, i64), StoreError> {
-        let Some(units_sql) = unit_clause(units, "t.unit_id", 3) else {
+        let Some(mut units_sql) = unit_clause(units, "t.unit_id", 3) else {
             return Ok((Vec::new(), 0));
         };
+        let words = filter.words.as_deref().map(like_pattern);
+        if words.is_some() {
+            let at = 3 + units.map_or(0, <[i64]>::len);
+            units_sql.push_str(&format!(
+                " AND (LOWER(u.name) LIKE ${at} ESCAPE '\\' OR LOWER(t.name) LIKE ${at} ESCAPE '\\' \
+                 OR EXISTS (SELECT 1 FROM indicators i WHERE i.id = t.indicator_id \
+                            AND LOWER(i.name) LIKE ${at} ESCAPE '\\'))"
+            ));
+        }
+        if filter.serious_only {
+            units_sql.push_str(" AND r.status = 'seriously_lagging'");
+        }
         // Only reports that count under the basis: a draft's figures warn nobody.
         let states = jixiao_domain::ReportState::ALL
             .into_iter()
@@ -471,6 +493,9 @@ impl Store {
         for u in units.unwrap_or_default() {
             count = count.bind(*u);
         }
+        if let Some(w) = &words {
+            count = count.bind(w.clone());
+        }
         let total: i64 = count.fetch_one(self.pool()).await?;
         let sql = format!(
             "SELECT t.id AS task_id, t.name AS task, u.id AS unit_id, u.name AS unit, r.status, \
@@ -486,6 +511,9 @@ impl Store {
             .bind(period_id);
         for u in units.unwrap_or_default() {
             q = q.bind(*u);
+        }
+        if let Some(w) = &words {
+            q = q.bind(w.clone());
         }
         Ok((q.fetch_all(self.pool()).await?, total))
     }

@@ -73,6 +73,25 @@ pub(crate) struct PeriodQuery {
     basis: Option<String>,
     /// The page of a paged list (预警).
     page: Option<String>,
+    /// 预警's filter: words of the unit, task or indicator.
+    q: Option<String>,
+    /// 预警's filter: `serious` for 严重滞后 only.
+    only: Option<String>,
+}
+
+impl PeriodQuery {
+    /// 预警's filter as the store takes it.
+    fn lag_filter(&self) -> jixiao_store::LagFilter {
+        jixiao_store::LagFilter {
+            words: self
+                .q
+                .as_deref()
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+                .map(str::to_string),
+            serious_only: self.only.as_deref() == Some("serious"),
+        }
+    }
 }
 
 fn shown(s: &Score, pending: &str) -> String {
@@ -232,6 +251,13 @@ struct WarningsPage {
     pager_label: String,
     /// The office or a reviewer: the lagging units can be reminded (催报).
     may_remind: bool,
+    /// The filter typed, and only 严重滞后.
+    q: String,
+    serious_only: bool,
+    /// 共 N 项.
+    count: String,
+    /// This list, filtered, as .xlsx.
+    export: String,
 }
 
 /// `GET /schemes/{id}/warnings`: 预警, the lagging and seriously lagging tasks within reach.
@@ -251,14 +277,21 @@ pub(crate) async fn warnings(
             .map_err(err)?;
     let t = locale.catalog();
     let basis = views::basis_of(q.basis.as_deref());
+    let filter = q.lag_filter();
     let lagging = |page: usize| {
         let offset = page.saturating_sub(1).saturating_mul(WARNING_PAGE_ROWS);
         let window = (
             WARNING_PAGE_ROWS as i64,
             i64::try_from(offset).unwrap_or(i64::MAX),
         );
-        s.store
-            .lagging(scheme_id, period.id, session.reach_list(), window, basis)
+        s.store.lagging(
+            scheme_id,
+            period.id,
+            session.reach_list(),
+            window,
+            basis,
+            &filter,
+        )
     };
     let mut asked = q
         .page
@@ -289,10 +322,18 @@ pub(crate) async fn warnings(
         .map_err(|e| err(e.into()))?,
     )
     .with_periods(&periods, t);
-    let query = form_urlencoded::Serializer::new(String::new())
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query
         .append_pair("period", &period.code)
-        .append_pair("basis", switch.param())
-        .finish();
+        .append_pair("basis", switch.param());
+    if let Some(w) = &filter.words {
+        query.append_pair("q", w);
+    }
+    if filter.serious_only {
+        query.append_pair("only", "serious");
+    }
+    let query = query.finish();
+    let export = format!("/schemes/{scheme_id}/warnings/export?{query}");
     let pager = Pager::new(
         Some(&asked.to_string()),
         usize::try_from(total).unwrap_or(0),
@@ -325,9 +366,91 @@ pub(crate) async fn warnings(
             pager_label: pager.label(t),
             pager,
             may_remind: session.user.role().may_review(),
+            q: filter.words.clone().unwrap_or_default(),
+            serious_only: filter.serious_only,
+            count: t.fill("warnings.count", &[("n", &total.to_string())]),
+            export,
         },
     )
 }
+
+/// `GET /schemes/{id}/warnings/export`: 预警 as filtered, every page, as .xlsx.
+pub(crate) async fn warnings_export(
+    State(s): State<AppState>,
+    locale: Locale,
+    session: Session,
+    Path(raw): Path<String>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<axum::response::Response, LocalizedError> {
+    use axum::response::IntoResponse;
+    let err = |e: WebError| LocalizedError(locale, e);
+    let scheme_id = id(&raw).map_err(err)?;
+    let (scheme, period, _) =
+        crate::pages::scheme_period(&s, &session, scheme_id, q.period.as_deref())
+            .await
+            .map_err(err)?;
+    let t = locale.catalog();
+    let basis = views::basis_of(q.basis.as_deref());
+    let (rows, _) = s
+        .store
+        .lagging(
+            scheme_id,
+            period.id,
+            session.reach_list(),
+            (WARNING_EXPORT_ROWS, 0),
+            basis,
+            &q.lag_filter(),
+        )
+        .await
+        .map_err(|e| err(e.into()))?;
+    let col = |k: &str| t.get(k).to_string();
+    let table = jixiao_office::export::ListTable {
+        title: format!(
+            "{}（{}）· {}",
+            t.get("warnings.title"),
+            views::period_label(&period.code, t),
+            scheme.title
+        ),
+        headers: vec![
+            col("table.col.task"),
+            col("warnings.unit"),
+            col("table.col.status"),
+            col("table.col.completion"),
+        ],
+        rows: rows
+            .into_iter()
+            .map(|l| {
+                vec![
+                    l.task,
+                    l.unit,
+                    views::status_label(&l.status, t)
+                        .map(|(_, label)| label)
+                        .unwrap_or_default(),
+                    l.completion.map(views::percent).unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    };
+    let bytes = jixiao_office::export::list_to_xlsx(&table)
+        .map_err(|e| err(WebError::Internal(e.to_string())))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"warnings-{}.xlsx\"", period.code),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Rows an export of 预警 holds at most.
+const WARNING_EXPORT_ROWS: i64 = 200_000;
 
 /// Lagging tasks shown per page of 预警.
 const WARNING_PAGE_ROWS: usize = 200;

@@ -35,6 +35,10 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{id}/grade", post(crate::task_page::grade_report))
         .route("/schemes/{id}/ranking", get(ranking))
         .route("/schemes/{id}/warnings", get(crate::drilldown::warnings))
+        .route(
+            "/schemes/{id}/warnings/export",
+            get(crate::drilldown::warnings_export),
+        )
         .route("/schemes/{id}/dashboard", get(crate::drilldown::dashboard))
         .route(
             "/schemes/{id}/units/{unit}/dashboard",
@@ -91,6 +95,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/schemes/{id}/completeness",
             get(crate::worklist::completeness),
+        )
+        .route(
+            "/schemes/{id}/completeness/export",
+            get(crate::worklist::completeness_export),
         )
         .route("/tasks/{id}", get(crate::task_page::task))
         .route("/tasks/{id}/report", post(crate::task_page::save_report))

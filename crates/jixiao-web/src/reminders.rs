@@ -58,6 +58,7 @@ pub(crate) async fn remindable(
                     reach,
                     (200_000, 0),
                     jixiao_domain::Basis::Official,
+                    &jixiao_store::LagFilter::default(),
                 )
                 .await?;
             rows.into_iter().map(|l| (l.unit_id, l.unit)).collect()

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::auth::Session;
 use crate::error::LocalizedError;
 use crate::i18n::Locale;
-use crate::pages::{PageResult, id, render};
+use crate::pages::{PageResult, Pager, id, render};
 use crate::views::{self, Frame, Segment};
 use crate::{AppState, WebError};
 use jixiao_store::Completeness;
@@ -27,11 +27,98 @@ struct CompletenessPage {
     unreported: usize,
     /// The button that reminds them all.
     send_all: String,
+    /// The filter typed.
+    q: String,
+    only: String,
+    /// 共 N 个单位.
+    count: String,
+    export: String,
+    pager: Pager,
+    pager_label: String,
 }
 
 #[derive(Deserialize)]
 pub(crate) struct PeriodQuery {
     period: Option<String>,
+    /// Words of the unit's name.
+    q: Option<String>,
+    /// `unreported` (a task not submitted) or `late` (submitted after the deadline).
+    only: Option<String>,
+    page: Option<String>,
+}
+
+/// Units a page of 完成情况 shows.
+const COMPLETENESS_PAGE_ROWS: usize = 100;
+
+impl PeriodQuery {
+    fn words(&self) -> Option<String> {
+        self.q
+            .as_deref()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+    }
+
+    /// Whether a unit's row is kept by the filter.
+    fn keeps(&self, r: &Completeness) -> bool {
+        let named = self
+            .words()
+            .is_none_or(|w| r.unit.to_lowercase().contains(&w));
+        named
+            && match self.only.as_deref() {
+                Some("unreported") => r.tasks > r.reported,
+                Some("late") => r.late > 0,
+                _ => true,
+            }
+    }
+
+    /// The query string of the filter, with the period.
+    fn query(&self, period: &str) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        q.append_pair("period", period);
+        if let Some(w) = self.q.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+            q.append_pair("q", w);
+        }
+        if let Some(o) = self
+            .only
+            .as_deref()
+            .filter(|o| ["unreported", "late"].contains(o))
+        {
+            q.append_pair("only", o);
+        }
+        q.finish()
+    }
+}
+
+/// The completeness of the units in reach that the filter keeps, with the scheme and period.
+async fn filtered_completeness(
+    s: &AppState,
+    session: &Session,
+    raw: &str,
+    q: &PeriodQuery,
+) -> Result<
+    (
+        jixiao_store::SchemeRecord,
+        jixiao_store::PeriodRecord,
+        Vec<jixiao_store::PeriodRecord>,
+        Vec<Completeness>,
+        usize,
+    ),
+    WebError,
+> {
+    let scheme_id = id(raw)?;
+    let (scheme, period, periods) =
+        crate::pages::scheme_period(s, session, scheme_id, q.period.as_deref()).await?;
+    let rows = s
+        .store
+        .completeness(scheme_id, period.id, session.reach_list())
+        .await?;
+    if rows.is_empty() && !session.user.role().may_administer() {
+        return Err(WebError::NotFound);
+    }
+    let unreported = rows.iter().filter(|r| r.tasks > r.reported).count();
+    let rows = rows.into_iter().filter(|r| q.keeps(r)).collect();
+    Ok((scheme, period, periods, rows, unreported))
 }
 
 pub(crate) async fn completeness(
@@ -43,26 +130,28 @@ pub(crate) async fn completeness(
     Query(q): Query<PeriodQuery>,
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
-    let scheme_id = id(&raw).map_err(err)?;
-    let (scheme, period, periods) =
-        crate::pages::scheme_period(&s, &session, scheme_id, q.period.as_deref())
-            .await
-            .map_err(err)?;
-    let rows = s
-        .store
-        .completeness(scheme_id, period.id, session.reach_list())
+    let (scheme, period, periods, rows, unreported) = filtered_completeness(&s, &session, &raw, &q)
         .await
-        .map_err(|e| err(e.into()))?;
-    if rows.is_empty() && !session.user.role().may_administer() {
-        return Err(err(WebError::NotFound));
-    }
+        .map_err(err)?;
     let t = locale.catalog();
-    let unreported = rows.iter().filter(|r| r.tasks > r.reported).count();
+    let query = q.query(&period.code);
+    let pager = Pager::new(
+        q.page.as_deref(),
+        rows.len(),
+        COMPLETENESS_PAGE_ROWS,
+        query.clone(),
+    );
+    let count = t.fill("completeness.count", &[("n", &rows.len().to_string())]);
+    let rows = rows
+        .into_iter()
+        .skip((pager.page - 1) * COMPLETENESS_PAGE_ROWS)
+        .take(COMPLETENESS_PAGE_ROWS)
+        .collect();
     render(
         locale,
         &CompletenessPage {
             f: Frame::new(locale, &uri, Some(&session)),
-            scheme_id,
+            scheme_id: scheme.id,
             title: scheme.title,
             period_code: period.code.clone(),
             periods: periods
@@ -73,8 +162,80 @@ pub(crate) async fn completeness(
             unreported,
             send_all: t.fill("reminders.send_all", &[("n", &unreported.to_string())]),
             rows,
+            q: q.q.clone().unwrap_or_default(),
+            only: q.only.clone().unwrap_or_default(),
+            count,
+            export: format!("/schemes/{}/completeness/export?{query}", scheme.id),
+            pager_label: pager.label(t),
+            pager,
         },
     )
+}
+
+/// `GET /schemes/{id}/completeness/export`: 完成情况 as filtered, every unit, as .xlsx.
+pub(crate) async fn completeness_export(
+    State(s): State<AppState>,
+    locale: Locale,
+    session: Session,
+    Path(raw): Path<String>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<axum::response::Response, LocalizedError> {
+    use axum::response::IntoResponse;
+    let err = |e: WebError| LocalizedError(locale, e);
+    let (scheme, period, _, rows, _) = filtered_completeness(&s, &session, &raw, &q)
+        .await
+        .map_err(err)?;
+    let t = locale.catalog();
+    let col = |k: &str| t.get(k).to_string();
+    let table = jixiao_office::export::ListTable {
+        title: format!(
+            "{}（{}）· {}",
+            t.get("completeness.title"),
+            views::period_label(&period.code, t),
+            scheme.title
+        ),
+        headers: vec![
+            col("scheme.col.unit"),
+            col("scheme.col.tasks"),
+            col("completeness.reported"),
+            col("completeness.approved"),
+            col("completeness.returned"),
+            col("completeness.drafts"),
+            col("completeness.missing"),
+            col("completeness.late"),
+        ],
+        rows: rows
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.unit,
+                    r.tasks.to_string(),
+                    r.reported.to_string(),
+                    r.approved.to_string(),
+                    r.returned.to_string(),
+                    r.drafts.to_string(),
+                    r.missing.to_string(),
+                    r.late.to_string(),
+                ]
+            })
+            .collect(),
+    };
+    let bytes = jixiao_office::export::list_to_xlsx(&table)
+        .map_err(|e| err(WebError::Internal(e.to_string())))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"completeness-{}.xlsx\"", period.code),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 struct HitView {
