@@ -136,7 +136,7 @@ pub async fn rank(db: &str, args: RankArgs) -> anyhow::Result<ExitCode> {
     let scheme = scheme_id(&store, args.scheme).await?;
     if let (Some(format), Some(output)) = (&args.format, &args.output) {
         let Some(fmt) = jixiao_app::export::Format::parse(format) else {
-            bail!("不支持的格式「{format}」：排名表可导出 docx、xlsx、csv、html");
+            bail!("不支持的格式「{format}」：排名表可导出 docx、xlsx、pdf、csv、html");
         };
         let table = jixiao_app::scores::ranking_table(
             &store,
@@ -147,7 +147,7 @@ pub async fn rank(db: &str, args: RankArgs) -> anyhow::Result<ExitCode> {
         )
         .await?;
         let Some(bytes) = jixiao_app::export::render_ranking(&table, fmt)? else {
-            bail!("排名表不支持「{format}」格式：可导出 docx、xlsx、csv、html");
+            bail!("排名表不支持「{format}」格式：可导出 docx、xlsx、pdf、csv、html");
         };
         std::fs::write(output, &bytes).with_context(|| format!("无法写入 {}", output.display()))?;
         outln!(

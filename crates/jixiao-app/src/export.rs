@@ -146,7 +146,7 @@ pub fn only_counted(table: &mut UnitTable, basis: jixiao_domain::Basis) {
     }
 }
 
-/// The ranking table in a format that has a ranking layout (.docx, .xlsx, .csv, .html); `None`
+/// The ranking table in a format that has a ranking layout (.docx, .xlsx, .pdf, .csv, .html); `None`
 /// for the others.
 pub fn render_ranking(
     t: &jixiao_office::export::RankingTable,
@@ -158,6 +158,7 @@ pub fn render_ranking(
         Format::Xlsx => Some(x::ranking_to_xlsx(t)?),
         Format::Csv => Some(x::ranking_to_csv(t)),
         Format::Html => Some(x::ranking_to_html(t).into_bytes()),
+        Format::Pdf => Some(jixiao_pdf::ranking_to_pdf_with_system_fonts(t)?),
         _ => None,
     })
 }

@@ -33,7 +33,7 @@
 
 use std::path::PathBuf;
 
-use jixiao_office::export::{ExportTable, Grid};
+use jixiao_office::export::{ExportTable, Grid, RankingTable};
 use krilla::Document;
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::page::PageSettings;
@@ -317,11 +317,45 @@ struct Frag {
 }
 
 /// Lays the table out into pages of drawing operations.
-fn layout(g: &Grid, fonts: &FontSet) -> Vec<Vec<Op>> {
+/// How a table's columns are drawn: their widths, how many lead columns are merged down their
+/// runs (一级/二级), which columns read left-aligned, and whether a 合计 row closes it.
+struct Shape {
+    widths: Vec<f32>,
+    merged: usize,
+    left: Vec<usize>,
+    total: bool,
+}
+
+impl Shape {
+    /// The progress table: 一级/二级 merged, task/target/progress left, a 合计 row.
+    fn unit_table(g: &Grid) -> Shape {
+        let extras: Vec<&str> = g.headers.iter().skip(6).copied().collect();
+        Shape {
+            widths: column_widths(&extras),
+            merged: 2,
+            left: vec![2, 3, 4],
+            total: true,
+        }
+    }
+
+    /// The ranking: 名次, 类内名次, 单位, 单位类型, 总分, 平均完成率, 待评项, 备注 — the unit and
+    /// the note share what the short columns leave.
+    fn ranking() -> Shape {
+        let fixed: f32 = 45.0 + 55.0 + 80.0 + 60.0 + 70.0 + 50.0;
+        let rest = (TABLE_W - fixed).max(100.0);
+        Shape {
+            widths: vec![45.0, 55.0, rest * 0.45, 80.0, 60.0, 70.0, 50.0, rest * 0.55],
+            merged: 0,
+            left: vec![2, 3, 7],
+            total: false,
+        }
+    }
+}
+
+fn layout(g: &Grid, shape: &Shape, fonts: &FontSet) -> Vec<Vec<Op>> {
     let body = Measurer::new(&fonts.body);
     let head = Measurer::new(&fonts.heading);
-    let extras: Vec<&str> = g.headers.iter().skip(6).copied().collect();
-    let widths = column_widths(&extras);
+    let widths = shape.widths.clone();
     let xs: Vec<f32> = widths
         .iter()
         .scan(MARGIN_X, |x, w| {
@@ -352,7 +386,7 @@ fn layout(g: &Grid, fonts: &FontSet) -> Vec<Vec<Op>> {
             r.iter()
                 .enumerate()
                 .map(|(c, t)| {
-                    if c < 2 {
+                    if c < shape.merged {
                         Vec::new()
                     } else {
                         wrap(&body, t, BODY_SIZE, inner(c))
@@ -472,17 +506,17 @@ fn layout(g: &Grid, fonts: &FontSet) -> Vec<Vec<Op>> {
         }
     }
 
-    // Task cells (columns 2..).
+    // Row cells (after the merged columns).
     for f in &frags {
         let ops = &mut pages[f.page];
-        for c in 2..widths.len() {
+        for c in shape.merged..widths.len() {
             let lines: Vec<Line> = cells[f.row][c]
                 .iter()
                 .skip(f.first_line)
                 .take(f.lines)
                 .cloned()
                 .collect();
-            let align = if (2..5).contains(&c) {
+            let align = if shape.left.contains(&c) {
                 Align::Left
             } else {
                 Align::Center
@@ -549,6 +583,9 @@ fn layout(g: &Grid, fonts: &FontSet) -> Vec<Vec<Op>> {
         }
     }
 
+    if !shape.total {
+        return pages;
+    }
     // 合计.
     let total_h = line_h + 2.0 * PAD_Y;
     if y + total_h > bottom {
@@ -674,7 +711,22 @@ fn draw_lines(
 /// subsets.
 pub fn to_pdf(t: &ExportTable, fonts: &FontSet) -> Result<Vec<u8>, PdfError> {
     let g = t.grid();
-    let pages = layout(&g, fonts);
+    let shape = Shape::unit_table(&g);
+    draw(&g, &shape, fonts)
+}
+
+/// The ranking in the same style: title, header repeated on each page, page numbers.
+pub fn ranking_to_pdf(t: &RankingTable, fonts: &FontSet) -> Result<Vec<u8>, PdfError> {
+    draw(&t.grid(), &Shape::ranking(), fonts)
+}
+
+/// [`ranking_to_pdf`] with the fonts of this machine.
+pub fn ranking_to_pdf_with_system_fonts(t: &RankingTable) -> Result<Vec<u8>, PdfError> {
+    ranking_to_pdf(t, &FontSet::system()?)
+}
+
+fn draw(g: &Grid, shape: &Shape, fonts: &FontSet) -> Result<Vec<u8>, PdfError> {
+    let pages = layout(g, shape, fonts);
     let total = pages.len();
     let foot = Measurer::new(&fonts.body);
     let mut doc = Document::new();

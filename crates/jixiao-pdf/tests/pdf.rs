@@ -167,3 +167,57 @@ fn odd_tables_make_pdfs_without_panicking() {
     let pdf = to_pdf(&t, &fonts).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
 }
+
+#[test]
+fn a_ranking_of_many_units_reads_back_in_order_with_the_header_on_every_page() {
+    use jixiao_office::export::{RankingRow, RankingTable};
+    let Some(fonts) = tools() else { return };
+    let rows: Vec<RankingRow> = (1..=120)
+        .map(|i| RankingRow {
+            rank: i,
+            type_rank: i.div_ceil(2),
+            unit: format!("第{i:03}号乡镇人民政府"),
+            unit_type: if i % 2 == 0 { "街道" } else { "乡镇" }.to_string(),
+            total: 100.0 - i as f64 * 0.25,
+            mean_completion: Some(1.0 - i as f64 / 1000.0),
+            pending: i % 3,
+            note: if i == 120 {
+                "一票否决（重大安全生产事故），等次不合格".to_string()
+            } else {
+                String::new()
+            },
+        })
+        .collect();
+    let table = RankingTable {
+        title: "2026年度乡镇目标责任考核".to_string(),
+        period_label: "2026年度".to_string(),
+        rows,
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("ranking.pdf");
+    std::fs::write(&path, jixiao_pdf::ranking_to_pdf(&table, &fonts).unwrap()).unwrap();
+    let text = squeeze(&run("pdftotext", &["-layout"], &path));
+    assert!(
+        text.starts_with("2026年度乡镇目标责任考核排名（2026年度）"),
+        "{text}"
+    );
+    let at: Vec<usize> = (1..=120)
+        .map(|i| {
+            text.find(&format!("第{i:03}号乡镇人民政府"))
+                .unwrap_or_else(|| panic!("unit {i} missing"))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "units in rank order");
+    let pages = text.matches("页，共").count();
+    assert!(pages >= 3, "120 rows take several pages: {pages}");
+    assert_eq!(
+        text.matches("平均完成率").count(),
+        pages,
+        "a header on each page"
+    );
+    assert!(text.contains("一票否决（重大安全生产事故），等次不合格"));
+    assert!(
+        text.contains("99.75") && text.contains("70"),
+        "totals as numbers"
+    );
+}

@@ -50,6 +50,36 @@ pub(crate) const HEADERS: [&str; 8] = [
     "备注",
 ];
 
+impl RankingTable {
+    /// The texts of the ranking in a [`super::Grid`] (no merged runs, no 合计), for the PDF.
+    pub fn grid(&self) -> super::Grid {
+        super::Grid {
+            title: title_line(self),
+            subtitle: String::new(),
+            headers: HEADERS.to_vec(),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.rank.to_string(),
+                        r.type_rank.to_string(),
+                        r.unit.clone(),
+                        r.unit_type.clone(),
+                        fmt_number(r.total),
+                        r.mean_completion.map(fmt_percent).unwrap_or_default(),
+                        r.pending.to_string(),
+                        r.note.clone(),
+                    ]
+                })
+                .collect(),
+            level1_runs: Vec::new(),
+            level2_runs: Vec::new(),
+            total: Vec::new(),
+        }
+    }
+}
+
 pub(crate) fn title_line(t: &RankingTable) -> String {
     format!("{}排名（{}）", t.title, t.period_label)
 }
