@@ -197,12 +197,21 @@ pub fn assess(target: &str, progress: &str) -> Reading {
     let mut diffs: Vec<usize> = Vec::new();
     // progress counts that name a target (超额完成40所的年度目标任务, 占年度计划目标150万人的69%)
     let mut named: Vec<usize> = Vec::new();
+    // links[j]: the achievement whose share a named target's figure is the base of
+    let mut links: Vec<Option<usize>> = vec![None; pf.len()];
     for (j, f) in pf.iter().enumerate() {
         match f.q.kind {
             QuantityKind::Count => {
                 if f.per && pf.iter().any(|g| g.q.kind == QuantityKind::Count && !g.per) {
                     ex.push(format!(
                         "进度中的“{}”是每期/每人的量，不参与配对",
+                        pt.slice(f.a, f.b)
+                    ));
+                } else if let Some(link) = share_named(&pt, &pf, j) {
+                    named.push(j);
+                    links[j] = link;
+                    ex.push(format!(
+                        "进度中的“{}”是其后所述比例的基数（目标），不是完成量",
                         pt.slice(f.a, f.b)
                     ));
                 } else if restates_target(&pt, f, &pf, &pf[j + 1..], &merged) {
@@ -237,7 +246,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
     let mut used = vec![false; pf.len()];
 
     if merged.is_empty() {
-        named_in_progress(&pt, &pf, &named, &mut used, &mut pairs, &mut ex);
+        named_in_progress(&pt, &pf, &named, &links, &mut used, &mut pairs, &mut ex);
         // a stated share that a named target's pair already gives is that pair's check
         let mut unchecked = Vec::with_capacity(ratios.len());
         for &j in &ratios {
@@ -411,6 +420,49 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                 used[j] = true;
             }
             done[ti] = true;
+        }
+
+        // --- a target the progress restates before its share (完成市政府考核目标61亿元的117%):
+        //     the achievement whose share it is answers it, whatever its classifier
+        for (ti, t) in merged.iter().enumerate() {
+            if done[ti] || t.rate {
+                continue;
+            }
+            let Some((j, k)) = named.iter().find_map(|&j| {
+                let k = links[j]?;
+                (!used[k]
+                    && same_value(pf[j].q.value, t.value)
+                    && (t.unit.is_empty() || unit_score(&t.unit, &pf[j].q.unit) >= 2))
+                    .then_some((j, k))
+            }) else {
+                continue;
+            };
+            used[j] = true;
+            used[k] = true;
+            done[ti] = true;
+            let a = &pf[k];
+            let (ratio, rule) = ratio_of(t.value, a.q.value, t.constraint);
+            ex.push(explain_count(
+                &t.what,
+                &with_unit(tt.slice(t.found.a, t.found.b), &t.unit),
+                pt.slice(a.a, a.b),
+                t.value,
+                a.q.value,
+                t.constraint,
+                ratio,
+            ));
+            pairs.push(Pair {
+                what: t.what.clone(),
+                unit: t.unit.clone(),
+                target: Some(t.value),
+                actual: Some(a.q.value),
+                approx: a.q.approx,
+                constraint: t.constraint,
+                ratio,
+                target_span: Some(t.found.q.span.clone()),
+                actual_span: Some(a.q.span.clone()),
+                rule: rule.to_string(),
+            });
         }
 
         // --- one progress count per target: unit, then words, then order
@@ -978,6 +1030,7 @@ fn named_in_progress(
     pt: &Text,
     pf: &[Found],
     named: &[usize],
+    links: &[Option<usize>],
     used: &mut [bool],
     pairs: &mut Vec<Pair>,
     ex: &mut Vec<String>,
@@ -988,15 +1041,18 @@ fn named_in_progress(
             continue;
         }
         let ss = sentence_start(pt, f.pre);
-        let Some(k) = (0..j).rev().find(|&k| {
-            let g = &pf[k];
-            !used[k]
-                && !named.contains(&k)
-                && g.q.kind == QuantityKind::Count
-                && !g.per
-                && g.a >= ss
-                && g.b <= f.pre
-                && unit_score(&f.q.unit, &g.q.unit) >= 2
+        let linked = links[j].filter(|&k| !used[k]);
+        let Some(k) = linked.or_else(|| {
+            (0..j).rev().find(|&k| {
+                let g = &pf[k];
+                !used[k]
+                    && !named.contains(&k)
+                    && g.q.kind == QuantityKind::Count
+                    && !g.per
+                    && g.a >= ss
+                    && g.b <= f.pre
+                    && unit_score(&f.q.unit, &g.q.unit) >= 2
+            })
         }) else {
             continue;
         };
@@ -1411,6 +1467,69 @@ fn is_total(t: &Text, f: &Found) -> bool {
         |c| matches!(c, '合' | '共' | '总' | '累' | '达'),
     )
     .is_some()
+}
+
+/// A figure of the progress that is the base of the share right after it (完成市政府考核目标61亿元
+/// 的117%, 完成计划2000人的204%, 占任务数16900万元的63.7%): a target named, not an achievement. It
+/// is one when an earlier count of its sentence makes that share of it (the achievement, which
+/// may be counted with another classifier: 4093个 against 2000人), or when a plan word (目标,
+/// 任务, 计划) comes before it in its clause and another count of its unit can answer. Returns
+/// the achievement the share confirms, if any.
+fn share_named(t: &Text, pf: &[Found], j: usize) -> Option<Option<usize>> {
+    let f = &pf[j];
+    if f.q.kind != QuantityKind::Count || f.per || f.q.value <= 0.0 || f.q.unit == "%" {
+        return None;
+    }
+    let c = &t.c;
+    let mut k = f.b;
+    while k < c.len() && matches!(c[k], ' ' | '”' | '"' | ')') {
+        k += 1;
+    }
+    // the plan's name may follow the figure (80亿目标任务的, 23万人目标任务的)
+    let named_after = k;
+    while k < c.len() && k < named_after + 6 && is_cjk(c[k]) && c[k] != '的' {
+        k += 1;
+    }
+    if c.get(k) != Some(&'的')
+        || (k > named_after
+            && !["目标", "任务", "计划"]
+                .iter()
+                .any(|w| t.contains(named_after, k, w)))
+    {
+        return None;
+    }
+    let s = pf.get(j + 1)?;
+    if s.pre > k + 2 {
+        return None;
+    }
+    let (share, tol) = match s.q.kind {
+        QuantityKind::Ratio if s.q.unit == "%" => (s.q.value, stated_tolerance(s)),
+        QuantityKind::Count if s.q.unit == "%" => {
+            (s.q.value / 100.0, stated_tolerance_pct(s.decimals))
+        }
+        _ => return None,
+    };
+    let ss = sentence_start(t, f.pre);
+    let link = (0..j).rev().find(|&h| {
+        let g = &pf[h];
+        g.q.kind == QuantityKind::Count
+            && !g.per
+            && g.a >= ss
+            && g.q.unit != "%"
+            && !g.q.unit.is_empty()
+            && (g.q.value / f.q.value - share).abs() <= tol
+    });
+    if link.is_some() {
+        return Some(link);
+    }
+    let plan = k > named_after
+        || ["目标", "任务", "计划"]
+            .iter()
+            .any(|w| t.contains(clause_start(t, f.pre), f.pre, w));
+    let another = pf.iter().any(|g| {
+        g.q.kind == QuantityKind::Count && g.a != f.a && unit_score(&f.q.unit, &g.q.unit) >= 2
+    });
+    (plan && another).then_some(None)
 }
 
 /// A progress count that restates the target rather than answering it: inside `占…的`
@@ -2164,5 +2283,42 @@ mod tests {
         // no noun naming the classifier and no shared words: 个 does not stand for 项
         let r = assess("建设村级服务站10个", "完成整改12项。");
         assert_eq!(r.completion, None, "{r:#?}");
+    }
+
+    #[test]
+    fn a_figure_named_before_its_share_is_the_target_and_the_count_before_it_the_actual() {
+        // (target, progress, actual, completion)
+        let cases: &[(&str, &str, f64, f64)] = &[
+            (
+                "市政府考核目标61亿元",
+                "招商引资项目共到位资金71.15亿元,完成市政府考核目标61亿元的117%,同比增长42%",
+                7_115_000_000.0,
+                71.15 / 61.0,
+            ),
+            // the achievement counted with another classifier than the plan
+            (
+                "计划2000人",
+                "开发公益性岗位4093个,完成计划2000人的204%",
+                4093.0,
+                4093.0 / 2000.0,
+            ),
+            // the plan's name after the figure, the figure without 元
+            (
+                "全年80亿目标任务",
+                "实际到位资金1005136万元,同比增长125%,完成全年80亿目标任务的125.64%,超进度42.31%。",
+                10_051_360_000.0,
+                1.2564,
+            ),
+        ];
+        for (target, progress, actual, want) in cases {
+            let r = assess(target, progress);
+            assert_eq!(r.pairs.len(), 1, "{progress}: {r:#?}");
+            assert!(close(r.pairs[0].actual, *actual), "{progress}: {r:#?}");
+            assert!(close(r.completion, *want), "{progress}: {r:#?}");
+        }
+        // with no target text the progress still names it
+        let r = assess("全年目标", "累计到位资金544亿元,完成全年目标560亿元的97%。");
+        assert_eq!(r.pairs[0].target, Some(56_000_000_000.0), "{r:#?}");
+        assert!(close(r.completion, 544.0 / 560.0), "{r:#?}");
     }
 }
