@@ -190,6 +190,21 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         ));
         merged.clear();
     }
+    // a programme counted by its items (共安排十方面、30项, 25件重点民生实事) whose progress
+    // counts none of them and reports only money against the plan: the count names the
+    // programme; the money is the progress
+    if merged.iter().any(|t| programme_count(&tt, &pt, &pf, t)) {
+        merged.retain(|t| {
+            let drop = programme_count(&tt, &pt, &pf, t);
+            if drop {
+                ex.push(format!(
+                    "目标中的“{}”是项目总数，进度只报告投资完成比例，不作为目标量",
+                    tt.slice(t.found.a, t.found.b)
+                ));
+            }
+            !drop
+        });
+    }
 
     // --- progress quantities
     let mut counts: Vec<usize> = Vec::new();
@@ -1018,6 +1033,38 @@ fn group_named(pt: &Text, pf: &[Found], t: &Target) -> bool {
                         && m.a > again.b
                         && m.a >= sentence_start(pt, s.pre)
                 })
+        })
+}
+
+/// A target counting the items of a programme (项, 件, 宗; 个 of 项目 or 实事) whose progress has
+/// no count it could answer to and reports money as a share of the plan.
+fn programme_count(tt: &Text, pt: &Text, pf: &[Found], t: &Target) -> bool {
+    if t.rate {
+        return false;
+    }
+    let f = t.found;
+    let items = match t.unit.as_str() {
+        "项" | "件" | "宗" => true,
+        "个" => {
+            let ss = sentence_start(tt, f.pre);
+            let se = clause_end(tt, f.b).min(f.b + 8);
+            ["项目", "实事", "事项", "工程"]
+                .iter()
+                .any(|w| tt.contains(ss, se, w))
+        }
+        _ => false,
+    };
+    items
+        && !pf.iter().any(|g| {
+            g.q.kind == QuantityKind::Count
+                && (unit_score(&t.unit, &g.q.unit) >= 2 || generic_classifier(&t.unit, &g.q.unit))
+        })
+        && pf.iter().any(|s| {
+            s.q.kind == QuantityKind::Ratio
+                && (share_of_plan(pt, s) || pt.contains(clause_start(pt, s.pre), s.pre, "占"))
+                && pf
+                    .iter()
+                    .any(|m| m.q.unit == "元" && m.b <= s.pre && m.a >= sentence_start(pt, s.pre))
         })
 }
 
@@ -2320,5 +2367,22 @@ mod tests {
         let r = assess("全年目标", "累计到位资金544亿元,完成全年目标560亿元的97%。");
         assert_eq!(r.pairs[0].target, Some(56_000_000_000.0), "{r:#?}");
         assert!(close(r.completion, 544.0 / 560.0), "{r:#?}");
+    }
+
+    #[test]
+    fn a_count_of_a_programmes_items_is_no_target_when_only_money_against_the_plan_answers() {
+        let r = assess(
+            "2022年上海市为民办实事共安排十方面、30项。",
+            "截至11月底,累计完成投资60.8亿元、占全年计划110%。",
+        );
+        assert!(r.pairs.iter().all(|p| p.unit != "项"), "{r:#?}");
+        assert!(close(r.completion, 1.1), "{r:#?}");
+        // a count the progress answers stays a target
+        let r = assess(
+            "实施民生实事项目30项",
+            "已完成28项,完成投资60.8亿元、占全年计划110%。",
+        );
+        assert_eq!(r.pairs[0].target, Some(30.0), "{r:#?}");
+        assert_eq!(r.pairs[0].actual, Some(28.0), "{r:#?}");
     }
 }
