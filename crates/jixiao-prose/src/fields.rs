@@ -33,6 +33,10 @@ const RATE: &[&str] = &[
 /// Labels of the field that holds the target value (工作目标, 目标任务, 年度指标值, 目标值).
 const TARGET_FIELD: &[&str] = &["目标", "指标值", "任务", "计划数", "预算数"];
 
+/// Labels of the budget lines of a self-evaluation form (预算数, 执行数): their amounts are
+/// 万元 unless a unit is written.
+const BUDGET_LINE: &[&str] = &["预算数", "执行数", "预算执行数", "调整后预算"];
+
 /// Labels of a unit field.
 const UNIT: &[&str] = &["单位", "度量单位", "计量单位"];
 
@@ -322,7 +326,13 @@ fn apply_labels(
         if f.q.unit.is_empty() && f.q.kind == QuantityKind::Count {
             let unit = paren_unit(t, label.0, label.1)
                 .map(|(u, s, _)| (u, s, None))
-                .or_else(|| default.clone());
+                .or_else(|| default.clone())
+                .or_else(|| {
+                    // a budget line of a self-evaluation form with no unit written anywhere
+                    // (年度资金总额：全年预算数 207.4538 | 全年执行数 207.4538): the form's
+                    // 项目资金（万元） heading was left behind when the row was copied
+                    label_has(t, label, BUDGET_LINE).then(|| ("元".to_string(), 1e4, None))
+                });
             if let Some((u, s, k)) = unit {
                 f.q.value *= s;
                 f.q.unit = u;
@@ -584,5 +594,32 @@ mod tests {
         assert_eq!(r.pairs[0].target, Some(80_000.0), "{r:#?}");
         assert_eq!(r.pairs[0].unit, "方", "{r:#?}");
         assert!(assess("建立四方联动机制", "").pairs.is_empty());
+    }
+
+    #[test]
+    fn a_budget_line_without_any_unit_reads_in_wan_yuan_and_a_written_unit_wins() {
+        // (target, progress, target value in 元)
+        let cases: &[(&str, &str, f64)] = &[
+            (
+                "年度资金总额：全年预算数 207.4538",
+                "全年执行数 207.4538 分值 10 执行率 100% 得分 10",
+                2_074_538.0,
+            ),
+            (
+                "项目资金（元）年度资金总额：全年预算数 387664.62",
+                "全年执行数 387664.62 分值 10 执行率 100% 得分 10",
+                387_664.62,
+            ),
+        ];
+        for &(target, progress, value) in cases {
+            let r = assess(target, progress);
+            assert_eq!(r.pairs.len(), 1, "{target}: {r:#?}");
+            assert!(
+                (r.pairs[0].target.unwrap_or(0.0) - value).abs() < 1e-6,
+                "{r:#?}"
+            );
+            assert_eq!(r.pairs[0].unit, "元", "{target}: {r:#?}");
+            assert_eq!(r.completion, Some(1.0), "{target}: {r:#?}");
+        }
     }
 }
