@@ -904,8 +904,9 @@ fn stated_ratio(t: &Text, pre: usize, v: f64, unit: &str, out: &[Found]) -> Opti
     None
 }
 
-/// A stated difference (actual − target): 超任务17元, 超过省定任务6所, 比目标多3个.
-fn is_difference(t: &Text, pre: usize) -> bool {
+/// A stated difference (actual − target) and its sign: 超任务17元, 超过省定任务6所, 比目标多3个,
+/// 比预期目标高了2.6个百分点 (+1); 比目标少3个, 比目标低0.5个百分点 (−1).
+fn difference_sign(t: &Text, pre: usize) -> Option<f64> {
     let cs = clause_start(t, pre);
     let mut e = skip_spaces_back(t, pre);
     if t.ends(e, "了") {
@@ -915,14 +916,22 @@ fn is_difference(t: &Text, pre: usize) -> bool {
         if t.ends(e, w) {
             let we = e - w.chars().count();
             let lo = cs.max(we.saturating_sub(8));
-            return t.contains(lo, we, "超");
+            return t.contains(lo, we, "超").then_some(1.0);
         }
     }
-    t.ends(e, "多")
-        && t.contains(cs, e, "比")
+    // 比 + the plan, then which way the figure differs from it
+    let sign = if t.ends(e, "多") || t.ends(e, "高") {
+        1.0
+    } else if t.ends(e, "少") || t.ends(e, "低") {
+        -1.0
+    } else {
+        return None;
+    };
+    (t.contains(cs, e, "比")
         && ["任务", "目标", "计划"]
             .iter()
-            .any(|w| t.contains(cs, e, w))
+            .any(|w| t.contains(cs, e, w)))
+    .then_some(sign)
 }
 
 /// A date written with dots or slashes (2021.1.1, 2023/12/31) starting at `i`, with the end of
@@ -1372,8 +1381,9 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
         {
             kind = QuantityKind::Ratio;
         }
-    } else if is_difference(t, pre) {
+    } else if let Some(sign) = difference_sign(t, pre) {
         kind = QuantityKind::Difference;
+        qvalue = sign * value;
     }
     if kind != QuantityKind::Count {
         approx = None;
@@ -1556,6 +1566,9 @@ mod tests {
             ("超任务17元", QuantityKind::Difference, 17.0),
             ("超过省定任务6所", QuantityKind::Difference, 6.0),
             ("超任务9.4个百分点", QuantityKind::Difference, 9.4),
+            ("比预期目标高了2.6个百分点", QuantityKind::Difference, 2.6),
+            ("比计划目标少3个", QuantityKind::Difference, -3.0),
+            ("比上年高了2.6个百分点", QuantityKind::Count, 2.6),
             ("婚姻家庭辅导率100%", QuantityKind::Count, 100.0),
             ("开展培训3期", QuantityKind::Count, 3.0),
             ("占年度计划119.35%", QuantityKind::Ratio, 1.1935),
