@@ -102,7 +102,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         .iter()
         .enumerate()
         .map(|(k, f)| {
-            f.q.unit == "元"
+            (f.q.unit == "元"
                 && in_parenthesis(&tt, f)
                 && !answered_by_name(&tt, f, &pt, &pf)
                 && targets[..k].iter().any(|g| {
@@ -110,7 +110,8 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         && g.q.value >= f.q.value
                         && !is_part(&tt, g)
                         && !in_parenthesis(&tt, g)
-                })
+                }))
+                || listed_parts(&tt, &targets, k)
         })
         .collect();
     if parts.iter().any(|&p| p) {
@@ -972,6 +973,43 @@ fn in_parenthesis(t: &Text, f: &Found) -> bool {
         }
     }
     false
+}
+
+/// The '(' still open before a quantity in its sentence, if any.
+fn open_parenthesis(t: &Text, f: &Found) -> Option<usize> {
+    let mut depth = 0usize;
+    for k in (sentence_start(t, f.pre)..f.pre).rev() {
+        match t.c[k] {
+            ')' => depth += 1,
+            '(' if depth == 0 => return Some(k),
+            '(' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `fs[k]` is one of the parts listed in parentheses right after their total, of its unit
+/// (建设项目27项(省级6项、市级5项、县级16项), 22家医院(包括4家市级医院、18家县级医院)):
+/// the parts add up to the total, so only the total is a target.
+fn listed_parts(t: &Text, fs: &[&Found], k: usize) -> bool {
+    let f = fs[k];
+    let Some(o) = open_parenthesis(t, f) else {
+        return false;
+    };
+    let Some(whole) = fs[..k].iter().rev().find(|g| g.b <= o) else {
+        return false;
+    };
+    // the total stands in the clause the parenthesis opens in (what it counts may come between:
+    // 22家医院(…)), and no other number between them
+    if whole.q.unit != f.q.unit || (whole.b..o).any(|j| is_clause_sep(t.c[j])) {
+        return false;
+    }
+    let parts = fs
+        .iter()
+        .filter(|g| g.a > o && open_parenthesis(t, g) == Some(o) && g.q.unit == f.q.unit);
+    let (n, sum) = parts.fold((0, 0.0), |(n, s), g| (n + 1, s + g.q.value));
+    n >= 2 && same_value(sum, whole.q.value)
 }
 
 /// The most quantities of one text that [`assess`] pairs (the rest are ignored).
@@ -2384,5 +2422,30 @@ mod tests {
         );
         assert_eq!(r.pairs[0].target, Some(30.0), "{r:#?}");
         assert_eq!(r.pairs[0].actual, Some(28.0), "{r:#?}");
+    }
+
+    #[test]
+    fn parts_listed_in_parentheses_after_their_total_are_no_targets_of_their_own() {
+        // (target, target values read)
+        let cases: &[(&str, &[f64])] = &[
+            (
+                "建设项目27项(省级6项、市级5项、县级16项),前期项目3项(市级2项、县级1项)。",
+                &[27.0, 3.0],
+            ),
+            (
+                "在22家医院开设会诊中心(包括4家市级医院、18家县级医院)",
+                &[22.0],
+            ),
+            // parts that do not add up to the number before are something else
+            (
+                "新建公园5个(其中口袋公园3个、郊野公园4个)",
+                &[5.0, 3.0, 4.0],
+            ),
+        ];
+        for (target, want) in cases {
+            let r = assess(target, "");
+            let got: Vec<f64> = r.pairs.iter().filter_map(|p| p.target).collect();
+            assert_eq!(got, *want, "{target}: {r:#?}");
+        }
     }
 }
