@@ -686,12 +686,20 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             }
         }
         let mut rest = Vec::new();
+        // targets said as a part of a total before them (计划投入资金415.54亿元,其中省级财政承担
+        // 146.93亿元)
+        let part_spans: Vec<std::ops::Range<usize>> = merged
+            .iter()
+            .filter(|t| is_part(&tt, t.found))
+            .map(|t| t.found.q.span.clone())
+            .collect();
         for j in leftover {
             let s = &pf[j];
-            if let Some(p) = pairs
-                .iter_mut()
-                .find(|p| p.actual.is_none() && p.ratio.is_none() && p.rule == "unmatched")
+            if let Some(pi) = pairs
+                .iter()
+                .position(|p| p.actual.is_none() && p.ratio.is_none() && p.rule == "unmatched")
             {
+                let p = &mut pairs[pi];
                 // one figure against two plans (年度投资计划59.4 前三季度投资计划43.4 ← 完成投资
                 // 35.9, 完成前三季度目标任务占比82.7%): the stated share names the plan it answers
                 let t = p.target.unwrap_or(0.0);
@@ -717,6 +725,28 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         fmt_ratio(ratio),
                         pt.slice(s.a, s.b)
                     ));
+                    // the part the share names answers instead of its total: the total's own
+                    // progress is not given
+                    if p.target_span
+                        .as_ref()
+                        .is_some_and(|sp| part_spans.contains(sp))
+                    {
+                        let span = Some(g.q.span.clone());
+                        for (k, q) in pairs.iter_mut().enumerate() {
+                            if k != pi && q.actual_span == span {
+                                q.actual = None;
+                                q.ratio = None;
+                                q.actual_span = None;
+                                q.rule = "unmatched".to_string();
+                                ex.push(format!(
+                                    "{} {}：进度的“{}”属于其中部分，总数的进度未给出",
+                                    q.what,
+                                    target_text(&tt, q),
+                                    pt.slice(g.a, g.b)
+                                ));
+                            }
+                        }
+                    }
                     continue;
                 }
                 p.ratio = Some(s.q.value);
@@ -2447,5 +2477,18 @@ mod tests {
             let got: Vec<f64> = r.pairs.iter().filter_map(|p| p.target).collect();
             assert_eq!(got, *want, "{target}: {r:#?}");
         }
+    }
+
+    #[test]
+    fn a_share_that_names_the_part_after_qi_zhong_moves_the_figure_from_the_total_to_the_part() {
+        let r = assess(
+            "计划投入415.54亿元,其中省级财政(含中央)承担146.93亿元。",
+            "截至3月底,省级财政(含中央)已下达项目资金118.6亿元,完成年初计划的80.7%。",
+        );
+        let total = &r.pairs[0];
+        let part = &r.pairs[1];
+        assert_eq!((total.actual, total.ratio), (None, None), "{r:#?}");
+        assert_eq!(part.actual, Some(11_860_000_000.0), "{r:#?}");
+        assert!(close(r.completion, 118.6 / 146.93), "{r:#?}");
     }
 }
