@@ -382,6 +382,7 @@ pub(crate) fn adjust(
     for (t, fs) in [(tt, &mut *tf), (pt, &mut *pf)] {
         drop_range_ends(t, fs);
         drop_qualifiers(t, fs, ex);
+        drop_baselines(t, fs, ex);
     }
     drop_investment_scope(tt, tf, pt, pf, ex);
     // A percentage in the progress of a target that counts things (2家 | 100%, 形象进度80%) is
@@ -462,6 +463,91 @@ pub(crate) fn adjust(
             f.q.unit = u.clone();
             f.bare = true;
         }
+    }
+}
+
+/// Verbs of a change that end in 到, 至 or 为 (提高到, 调整为, 增加至): what follows is the new
+/// value.
+const CHANGE: &[&str] = &[
+    "提高", "提升", "调整", "增加", "增长", "扩大", "扩展", "降低", "下降", "减少", "上调", "下调",
+    "压减",
+];
+
+/// The old values of a change (由520元/月提高到580元/月, 分别从每人每年2100元、2800元提高到…,
+/// 由4020元/年(335元/月)提高到4320元/年): what was, neither a target nor an achievement. A value
+/// between 由 or 从 and a change verb ending in 到/至/为 of the same sentence, at most 40 chars
+/// apart, is one; and so is a value in parentheses right after the new one, restating it in
+/// another period (4320元/年(360元/月)).
+fn drop_baselines(t: &Text, found: &mut Vec<Found>, ex: &mut Vec<String>) {
+    let c = &t.c;
+    if !c.iter().any(|&ch| ch == '由' || ch == '从') {
+        return;
+    }
+    // where a change verb's 到/至/为 stands, and where 由/从 (not 由于, 从事) opens a change
+    let is_to = |k: usize| {
+        matches!(c[k], '到' | '至' | '为')
+            && CHANGE
+                .iter()
+                .any(|w| t.ends(k, w) || (k > 0 && t.ends(k - 1, w)))
+    };
+    let is_from = |k: usize| {
+        matches!(c[k], '由' | '从')
+            && !matches!(
+                c.get(k + 1),
+                Some('于' | '事' | '而' | '此' | '中' | '严' | '快')
+            )
+    };
+    let mut drop = vec![false; found.len()];
+    for (i, f) in found.iter().enumerate() {
+        if f.q.kind != QuantityKind::Count || f.q.unit.is_empty() {
+            continue;
+        }
+        let lo = f.pre.saturating_sub(40);
+        let Some(from) = (lo..f.pre)
+            .rev()
+            .take_while(|&k| !crate::text::is_sentence_sep(c[k]))
+            .find(|&k| is_from(k))
+        else {
+            continue;
+        };
+        let hi = (from + 40).min(c.len());
+        let to = (f.b..hi)
+            .take_while(|&k| !crate::text::is_sentence_sep(c[k]))
+            .find(|&k| is_to(k));
+        // no other change closes between 由/从 and this value, and none opens between it and
+        // the verb (10大项扩展到20大项59个子项,全年投入由51.6亿元增加到…: 59 is new)
+        if let Some(to) = to
+            && !(from..f.pre).any(&is_to)
+            && !(f.b..to).any(&is_from)
+        {
+            drop[i] = true;
+        }
+    }
+    // 4320元/年(360元/月): the new value restated in parentheses
+    for i in 1..found.len() {
+        let (a, b) = (&found[i - 1], &found[i]);
+        if b.q.kind == QuantityKind::Count
+            && b.a == a.b + 1
+            && c[a.b] == '('
+            && c.get(b.b) == Some(&')')
+            && a.q.unit != b.q.unit
+            && a.q.unit.split('/').next() == b.q.unit.split('/').next()
+        {
+            drop[i] = true;
+        }
+    }
+    if drop.iter().any(|&d| d) {
+        for (f, _) in found.iter().zip(&drop).filter(|(_, d)| **d) {
+            ex.push(format!(
+                "“{}”是调整前的原值或换算，不是数量",
+                t.slice(f.a, f.b)
+            ));
+        }
+        let mut i = 0;
+        found.retain(|_| {
+            i += 1;
+            !drop[i - 1]
+        });
     }
 }
 
@@ -620,6 +706,38 @@ mod tests {
             );
             assert_eq!(r.pairs[0].unit, "元", "{target}: {r:#?}");
             assert_eq!(r.completion, Some(1.0), "{target}: {r:#?}");
+        }
+    }
+
+    #[test]
+    fn the_old_value_of_a_change_is_neither_target_nor_achievement() {
+        // (target, target values read)
+        let cases: &[(&str, &[f64])] = &[
+            (
+                "城市低保标准由520元/月提高到580元/月,月人均救助水平提高至374元/月",
+                &[580.0, 374.0],
+            ),
+            (
+                "补贴标准分别从每人每年2100元、2800元提高到每人每年2200元、2900元",
+                &[2200.0, 2900.0],
+            ),
+            (
+                "农村低保标准由4020元/年(335元/月)提高到4320元/年(360元/月)",
+                &[4320.0],
+            ),
+            // a change that opens after the value does not make it old (20大项 names the
+            // groups of the 59 items)
+            (
+                "从去年的10大项扩展到20大项59个子项,全年投入由去年的51.6亿元增加到88.3亿元",
+                &[59.0, 8_830_000_000.0],
+            ),
+            // 由于 is no 由
+            ("由于资金到位,新建公厕30座", &[30.0]),
+        ];
+        for (target, want) in cases {
+            let r = assess(target, "已完成。");
+            let got: Vec<f64> = r.pairs.iter().filter_map(|p| p.target).collect();
+            assert_eq!(got, *want, "{target}: {r:#?}");
         }
     }
 }

@@ -1394,7 +1394,15 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
     }
     let what = what_of(t, pre, k, out.last());
     // 3100元每平方米: a price per unit, as 每平方米3100元
-    let per = is_per(t, pre) || (k < n && c[k] == '每' && unit_at(t, k + 1).is_some());
+    let per = is_per(t, pre)
+        || (k < n && c[k] == '每' && unit_at(t, k + 1).is_some())
+        // 每人每年2200元、2900元: the list goes on per head
+        || out.last().is_some_and(|l| {
+            l.per
+                && l.q.unit == unit
+                && l.b < pre
+                && c[l.b..pre].iter().all(|ch| matches!(ch, '、' | '和' | '及' | ' '))
+        });
     Step::Found(Box::new(Found {
         q: Quantity {
             value: qvalue,
