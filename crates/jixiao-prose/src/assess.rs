@@ -2491,4 +2491,28 @@ mod tests {
         assert_eq!(part.actual, Some(11_860_000_000.0), "{r:#?}");
         assert!(close(r.completion, 118.6 / 146.93), "{r:#?}");
     }
+
+    #[test]
+    fn a_figure_said_below_or_above_the_plan_works_the_target_back() {
+        // (target, progress, target worked back)
+        let cases: &[(&str, &str, f64)] = &[
+            (
+                "指标数",
+                "截至2013年12月底,城镇登记失业人数为19912人,低于指标数48人,控制在指标范围内",
+                19_960.0,
+            ),
+            ("预期目标", "实际增长13.6%,比预期目标高了2.6个百分点", 11.0),
+        ];
+        for (target, progress, want) in cases {
+            let r = assess(target, progress);
+            assert!(close(r.pairs[0].target, *want), "{progress}: {r:#?}");
+        }
+        // a per-head standard's new value is per head: the money is the target
+        let r = assess(
+            "学前教育生均拨款最低标准从每生每年500元提高到600元,全年所需拨付资金703.8万元",
+            "已拨付703.8万元,拨付率100%",
+        );
+        assert_eq!(r.pairs.len(), 1, "{r:#?}");
+        assert_eq!(r.completion, Some(1.0), "{r:#?}");
+    }
 }

@@ -9,7 +9,7 @@
 //! bare numbers; `指标性质：≤` is the target's constraint. A bare number that still has no unit
 //! takes the other text's (`≤90万元` against `90`), and an indicator named `…人数` counts 人.
 
-use crate::scan::{Found, unit_of_str};
+use crate::scan::{CHANGE, Found, unit_of_str};
 use crate::text::{Text, is_cjk};
 use crate::{Constraint, QuantityKind};
 
@@ -465,13 +465,6 @@ pub(crate) fn adjust(
         }
     }
 }
-
-/// Verbs of a change that end in 到, 至 or 为 (提高到, 调整为, 增加至): what follows is the new
-/// value.
-const CHANGE: &[&str] = &[
-    "提高", "提升", "调整", "增加", "增长", "扩大", "扩展", "降低", "下降", "减少", "上调", "下调",
-    "压减",
-];
 
 /// The old values of a change (由520元/月提高到580元/月, 分别从每人每年2100元、2800元提高到…,
 /// 由4020元/年(335元/月)提高到4320元/年): what was, neither a target nor an achievement. A value

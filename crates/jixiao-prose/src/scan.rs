@@ -904,6 +904,13 @@ fn stated_ratio(t: &Text, pre: usize, v: f64, unit: &str, out: &[Found]) -> Opti
     None
 }
 
+/// Verbs of a change that end in 到, 至 or 为 (提高到, 调整为, 增加至): what follows is the new
+/// value.
+pub(crate) const CHANGE: &[&str] = &[
+    "提高", "提升", "调整", "增加", "增长", "扩大", "扩展", "降低", "下降", "减少", "上调", "下调",
+    "压减",
+];
+
 /// A stated difference (actual − target) and its sign: 超任务17元, 超过省定任务6所, 比目标多3个,
 /// 比预期目标高了2.6个百分点 (+1); 比目标少3个, 比目标低0.5个百分点 (−1).
 fn difference_sign(t: &Text, pre: usize) -> Option<f64> {
@@ -912,11 +919,18 @@ fn difference_sign(t: &Text, pre: usize) -> Option<f64> {
     if t.ends(e, "了") {
         e -= 1;
     }
-    for w in ["任务数", "任务量", "任务", "目标", "计划", "指标"] {
+    for w in ["任务数", "任务量", "任务", "目标", "计划", "指标数", "指标"] {
         if t.ends(e, w) {
             let we = e - w.chars().count();
             let lo = cs.max(we.saturating_sub(8));
-            return t.contains(lo, we, "超").then_some(1.0);
+            // 超任务17元, 超过省定任务6所 (+); 低于指标数48人 (−)
+            return if t.contains(lo, we, "低于") || t.contains(lo, we, "少于") {
+                Some(-1.0)
+            } else if t.contains(lo, we, "超") || t.contains(lo, we, "高于") {
+                Some(1.0)
+            } else {
+                None
+            };
         }
     }
     // 比 + the plan, then which way the figure differs from it
@@ -1398,10 +1412,15 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
         || (k < n && c[k] == '每' && unit_at(t, k + 1).is_some())
         // 每人每年2200元、2900元: the list goes on per head
         || out.last().is_some_and(|l| {
+            let between = &c[l.b.min(pre)..pre];
             l.per
                 && l.q.unit == unit
                 && l.b < pre
-                && c[l.b..pre].iter().all(|ch| matches!(ch, '、' | '和' | '及' | ' '))
+                && (between.iter().all(|ch| matches!(ch, '、' | '和' | '及' | ' '))
+                    // 每生每年500元提高到600元: the new value of a per-head standard
+                    || (between.len() <= 5
+                        && matches!(between.last(), Some('到' | '至' | '为'))
+                        && CHANGE.iter().any(|w| t.at(l.b, w))))
         });
     Step::Found(Box::new(Found {
         q: Quantity {
@@ -1575,6 +1594,7 @@ mod tests {
             ("超过省定任务6所", QuantityKind::Difference, 6.0),
             ("超任务9.4个百分点", QuantityKind::Difference, 9.4),
             ("比预期目标高了2.6个百分点", QuantityKind::Difference, 2.6),
+            ("低于指标数48人", QuantityKind::Difference, -48.0),
             ("比计划目标少3个", QuantityKind::Difference, -3.0),
             ("比上年高了2.6个百分点", QuantityKind::Count, 2.6),
             ("婚姻家庭辅导率100%", QuantityKind::Count, 100.0),
