@@ -926,7 +926,7 @@ fn difference_sign(t: &Text, pre: usize) -> Option<f64> {
             // 超任务17元, 超过省定任务6所 (+); 低于指标数48人 (−)
             return if t.contains(lo, we, "低于") || t.contains(lo, we, "少于") {
                 Some(-1.0)
-            } else if t.contains(lo, we, "超") || t.contains(lo, we, "高于") {
+            } else if t.contains(lo, we, "超") {
                 Some(1.0)
             } else {
                 None
