@@ -1019,27 +1019,51 @@ fn open_parenthesis(t: &Text, f: &Found) -> Option<usize> {
     None
 }
 
-/// `fs[k]` is one of the parts listed in parentheses right after their total, of its unit
-/// (建设项目27项(省级6项、市级5项、县级16项), 22家医院(包括4家市级医院、18家县级医院)):
-/// the parts add up to the total, so only the total is a target.
+/// `fs[k]` is one of the parts listed right after their total, in parentheses or after 其中, of
+/// its unit (建设项目27项(省级6项、市级5项、县级16项), 22家医院(包括4家…、18家…), 总投资157万元，
+/// 其中：县级资金39.3万元，其他资金117.7万元): the parts add up to the total, so only the total is
+/// a target. (Parts after 其中 that do not add up stay: labellers differ on them.)
 fn listed_parts(t: &Text, fs: &[&Found], k: usize) -> bool {
     let f = fs[k];
-    let Some(o) = open_parenthesis(t, f) else {
-        return false;
+    // where the list opens: an open parenthesis, or 其中 earlier in the sentence
+    let ss = sentence_start(t, f.pre);
+    let (o, paren) = match open_parenthesis(t, f) {
+        Some(o) => (o, true),
+        None => match (ss..f.pre).rev().find(|&j| t.at(j, "其中")) {
+            Some(j) => (j, false),
+            None => return false,
+        },
     };
     let Some(whole) = fs[..k].iter().rev().find(|g| g.b <= o) else {
         return false;
     };
     // the total stands in the clause the parenthesis opens in (what it counts may come between:
-    // 22家医院(…)), and no other number between them
-    if whole.q.unit != f.q.unit || (whole.b..o).any(|j| is_clause_sep(t.c[j])) {
+    // 22家医院(…)), or in the sentence of 其中; no other number between them
+    let apart = if paren {
+        (whole.b..o).any(|j| is_clause_sep(t.c[j]))
+    } else {
+        whole.a < ss
+    };
+    if whole.q.unit != f.q.unit || apart {
         return false;
     }
-    let parts = fs
+    let in_list = |g: &&&Found| {
+        g.a > o
+            && g.q.unit == f.q.unit
+            && if paren {
+                open_parenthesis(t, g) == Some(o)
+            } else {
+                // the rest of 其中's sentence (bounded, so reading stays linear)
+                g.a <= o + 2 * WINDOW
+                    && !(o..g.a).any(|j| is_sentence_sep(t.c[j]))
+                    && open_parenthesis(t, g).is_none()
+            }
+    };
+    let (n, sum) = fs
         .iter()
-        .filter(|g| g.a > o && open_parenthesis(t, g) == Some(o) && g.q.unit == f.q.unit);
-    let (n, sum) = parts.fold((0, 0.0), |(n, s), g| (n + 1, s + g.q.value));
-    n >= 2 && same_value(sum, whole.q.value)
+        .filter(in_list)
+        .fold((0, 0.0), |(n, s), g| (n + 1, s + g.q.value));
+    n >= 2 && (sum - whole.q.value).abs() <= 1e-6 * whole.q.value.abs().max(1.0)
 }
 
 /// The most quantities of one text that [`assess`] pairs (the rest are ignored).
@@ -2455,7 +2479,7 @@ mod tests {
     }
 
     #[test]
-    fn parts_listed_in_parentheses_after_their_total_are_no_targets_of_their_own() {
+    fn parts_listed_after_their_total_that_add_up_to_it_are_no_targets_of_their_own() {
         // (target, target values read)
         let cases: &[(&str, &[f64])] = &[
             (
@@ -2470,6 +2494,19 @@ mod tests {
             (
                 "新建公园5个(其中口袋公园3个、郊野公园4个)",
                 &[5.0, 3.0, 4.0],
+            ),
+            // after 其中, in the rest of the sentence
+            (
+                "项目总投资157万元，其中：县级财政衔接资金39.3万元，其他资金117.7万元。",
+                &[1_570_000.0],
+            ),
+            (
+                "下达补贴资金4186.49万元，其中省级配套1165.84万元、市级配套1132.8万元、县级配套1887.85万元。",
+                &[41_864_900.0],
+            ),
+            (
+                "投资100万元，其中省级资金30万元。",
+                &[1_000_000.0, 300_000.0],
             ),
         ];
         for (target, want) in cases {
