@@ -46,6 +46,26 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             !f.per
         });
     }
+    // a time limit (在30个工作日内及时拨付, 分两年并在18个月内完成) says when, not how much, beside
+    // the task's own quantities
+    let within = |f: &Found| {
+        matches!(
+            f.q.unit.as_str(),
+            "个工作日" | "天" | "日" | "个月" | "小时"
+        ) && (tt.at(f.b, "内") || tt.at(f.b, "以内"))
+    };
+    if targets.iter().any(|f| !within(f)) {
+        targets.retain(|f| {
+            let keep = !within(f);
+            if !keep {
+                ex.push(format!(
+                    "目标中的“{}”是时限，不作为目标量",
+                    tt.slice(f.a, f.b)
+                ));
+            }
+            keep
+        });
+    }
     if targets.iter().any(|f| !f.q.unit.is_empty()) {
         targets.retain(|f| {
             let keep = !f.q.unit.is_empty();
@@ -2551,5 +2571,18 @@ mod tests {
         );
         assert_eq!(r.pairs.len(), 1, "{r:#?}");
         assert_eq!(r.completion, Some(1.0), "{r:#?}");
+    }
+
+    #[test]
+    fn a_time_limit_beside_the_tasks_quantities_is_no_target() {
+        let r = assess(
+            "在30个工作日内将预拨资金3608万元分配到位",
+            "资金3608万元全部执行到位",
+        );
+        let got: Vec<f64> = r.pairs.iter().filter_map(|p| p.target).collect();
+        assert_eq!(got, [36_080_000.0], "{r:#?}");
+        // alone, a time limit is the target (办结时限)
+        let r = assess("群众诉求在5个工作日内办结", "平均3个工作日办结");
+        assert_eq!(r.pairs[0].target, Some(5.0), "{r:#?}");
     }
 }
