@@ -1811,48 +1811,55 @@ fn shares_bigram(a: &str, b: &str) -> bool {
 
 /// A plan word in the clause of a progress count: 正在研究分配150名救助名额 is not done.
 fn plan_word(t: &Text, f: &Found) -> Option<&'static str> {
+    const WORDS: &[&str] = &[
+        "正在",
+        "计划",
+        "预计",
+        "准备",
+        "即将",
+        "将于",
+        "名额",
+        "拟于",
+        "有待",
+        "剩余",
+        "结余",
+        "尚未",
+        "暂未",
+        "未完成",
+        "余额",
+    ];
     let cs = clause_start(t, f.pre);
-    let ce = clause_end(t, f.b);
-    t.find_any(
-        cs,
-        ce,
-        &[
-            "正在",
-            "计划",
-            "预计",
-            "准备",
-            "即将",
-            "将于",
-            "名额",
-            "拟于",
-            "有待",
-            "剩余",
-            "结余",
-            "尚未",
-            "暂未",
-            "未完成",
-            "余额",
-        ],
-        |c| {
-            matches!(
-                c,
-                '正' | '计'
-                    | '预'
-                    | '准'
-                    | '即'
-                    | '将'
-                    | '名'
-                    | '拟'
-                    | '有'
-                    | '剩'
-                    | '结'
-                    | '尚'
-                    | '暂'
-                    | '未'
-                    | '余'
-            )
-        },
-    )
+    let ce = clause_end(t, f.b).min(t.len());
+    (cs..ce).find_map(|i| {
+        let c = t.c[i];
+        if !matches!(
+            c,
+            '正' | '计'
+                | '预'
+                | '准'
+                | '即'
+                | '将'
+                | '名'
+                | '拟'
+                | '有'
+                | '剩'
+                | '结'
+                | '尚'
+                | '暂'
+                | '未'
+                | '余'
+        ) {
+            return None;
+        }
+        // 按计划完成58项, 按照计划推进: done as planned, not a plan
+        if c == '计' && (t.ends(i, "按") || t.ends(i, "按照")) {
+            return None;
+        }
+        WORDS
+            .iter()
+            .copied()
+            .find(|w| w.starts_with(c) && t.at(i, w) && i + w.chars().count() <= ce)
+    })
 }
 
 /// Completion and in-progress words by their first char (the slot: 0 exceeded, 1 done, 2 in
@@ -2584,5 +2591,17 @@ mod tests {
         // alone, a time limit is the target (办结时限)
         let r = assess("群众诉求在5个工作日内办结", "平均3个工作日办结");
         assert_eq!(r.pairs[0].target, Some(5.0), "{r:#?}");
+    }
+
+    #[test]
+    fn done_as_planned_is_no_plan() {
+        let r = assess(
+            "60项任务",
+            "目前已按计划完成年度目标任务58项(其中有22项是超额完成)",
+        );
+        assert_eq!(r.pairs[0].actual, Some(58.0), "{r:#?}");
+        // a plan stays a plan
+        let r = assess("60项任务", "已完成40项,计划年底前完成20项");
+        assert_eq!(r.pairs[0].actual, Some(40.0), "{r:#?}");
     }
 }
