@@ -1765,7 +1765,7 @@ fn restates_target(
     // the later count must not be another target's value: a progress that repeats every
     // target (目标1：造林1.2万亩 … 目标3：…3.45万亩) answers them all
     let other_target = |g: &Found| targets.iter().any(|tg| same_value(tg.value, g.q.value));
-    later
+    let in_sentence = later
         .iter()
         .take_while(|g| !(f.b..g.a).any(|k| is_sentence_sep(c[k])))
         .any(|g| {
@@ -1774,7 +1774,37 @@ fn restates_target(
                 && !other_target(g)
                 && unit_score(&f.q.unit, &g.q.unit) >= 2
                 && !t.contains(f.b, g.a, "其中")
-        })
+        });
+    // the target's count named as the subject, not said done (39个项目持续推进落实, 59个子项已全部
+    // 启动), then parts of it said done (其中,11个项目已完成全年目标任务): the parts answer
+    in_sentence
+        || (!done_in_clause(t, f)
+            && later
+                .iter()
+                .take_while(|g| g.a <= f.b + 2 * WINDOW)
+                .any(|g| {
+                    g.q.kind == QuantityKind::Count
+                        && g.q.value < f.q.value
+                        && unit_score(&f.q.unit, &g.q.unit) >= 2
+                        && is_part(t, g)
+                        && done_in_clause(t, g)
+                }))
+}
+
+/// Done words in the clause after a count (已完成, 全部完成, 均已, 建成, 竣工, 完工).
+fn done_in_clause(t: &Text, f: &Found) -> bool {
+    let ce = clause_end(t, f.b);
+    [
+        "已完成",
+        "全部完成",
+        "均已",
+        "已全部完成",
+        "建成",
+        "竣工",
+        "完工",
+    ]
+    .iter()
+    .any(|w| t.contains(f.b, ce, w))
 }
 
 /// A rate whose lower values are better (负向指标: 失业率, 物价涨幅, 发生率 …) is a ceiling even
@@ -2603,5 +2633,20 @@ mod tests {
         // a plan stays a plan
         let r = assess("60项任务", "已完成40项,计划年底前完成20项");
         assert_eq!(r.pairs[0].actual, Some(40.0), "{r:#?}");
+    }
+
+    #[test]
+    fn a_restated_total_not_said_done_gives_way_to_its_parts_said_done() {
+        let r = assess(
+            "15项重点民生实事39个项目",
+            "截至8月底,15项重点民生实事39个项目持续推进落实。其中,11个项目已完成全年目标任务,12个项目超额完成节点目标。",
+        );
+        assert_eq!(r.pairs[0].actual, Some(11.0), "{r:#?}");
+        // said done, the total answers
+        let r = assess(
+            "建设项目39个",
+            "39个项目均已完成。其中,11个项目已完成验收。",
+        );
+        assert_eq!(r.pairs[0].actual, Some(39.0), "{r:#?}");
     }
 }
