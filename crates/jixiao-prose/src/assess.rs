@@ -566,7 +566,8 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         0 if generic_classifier(&t.unit, &p.q.unit)
                             && (ov >= 2
                                 || (t.unit == "个" && counted_as(&tt, t.found, &p.q.unit))
-                                || (p.q.unit == "个" && counted_as(&pt, p, &t.unit))) =>
+                                || (p.q.unit == "个" && counted_as(&pt, p, &t.unit))
+                                || rate_confirms(&pf, j, t.value)) =>
                         {
                             1
                         }
@@ -577,6 +578,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                     continue;
                 }
                 let key = (
+                    rate_confirms(&pf, j, t.value),
                     us,
                     !is_part(&pt, p),
                     ov,
@@ -924,7 +926,27 @@ pub fn assess(target: &str, progress: &str) -> Reading {
 
 /// How a progress count ranks for a target: unit agreement, shared words, a total, after the
 /// previous pair, earlier.
-type PairKey = (u8, bool, usize, bool, u8, bool, i64);
+type PairKey = (bool, u8, bool, usize, bool, u8, bool, i64);
+
+/// The progress count `pf[j]` is followed closely by the rate it makes of the target (已完工66所,
+/// 完工率达82.5% of 80个): the text itself says this count answers that target.
+fn rate_confirms(pf: &[Found], j: usize, target: f64) -> bool {
+    let f = &pf[j];
+    target > 0.0
+        && pf.get(j + 1).is_some_and(|r| {
+            let share = f.q.value / target;
+            r.pre <= f.b + 8
+                && match r.q.kind {
+                    QuantityKind::Ratio if r.q.unit == "%" => {
+                        (r.q.value - share).abs() <= stated_tolerance(r)
+                    }
+                    QuantityKind::Count if r.q.unit == "%" => {
+                        (r.q.value / 100.0 - share).abs() <= stated_tolerance_pct(r.decimals)
+                    }
+                    _ => false,
+                }
+        })
+}
 
 /// Words of an early stage of a work (approved, signed), of its start, and of its end.
 const EARLY_STAGE: &[&str] = &["立项", "签约", "备案", "前期"];
@@ -2648,5 +2670,15 @@ mod tests {
             "39个项目均已完成。其中,11个项目已完成验收。",
         );
         assert_eq!(r.pairs[0].actual, Some(39.0), "{r:#?}");
+    }
+
+    #[test]
+    fn a_count_followed_by_the_rate_it_makes_of_the_target_answers_it() {
+        let r = assess(
+            "全市新建、改扩建中小学、幼儿园项目80个",
+            "均已开工,开工率达100%,已完工66所,完工率达82.5%,新增学位8.8万个",
+        );
+        assert_eq!(r.pairs[0].actual, Some(66.0), "{r:#?}");
+        assert!(close(r.completion, 0.825), "{r:#?}");
     }
 }
