@@ -235,10 +235,16 @@ pub fn assess(target: &str, progress: &str) -> Reading {
     let mut named: Vec<usize> = Vec::new();
     // links[j]: the achievement whose share a named target's figure is the base of
     let mut links: Vec<Option<usize>> = vec![None; pf.len()];
+    // a per-head standard set as the target (供养标准由每人每月1560元调整为1720元) is answered by
+    // a per-head amount
+    let per_target = merged.iter().any(|t| t.found.per);
     for (j, f) in pf.iter().enumerate() {
         match f.q.kind {
             QuantityKind::Count => {
-                if f.per && pf.iter().any(|g| g.q.kind == QuantityKind::Count && !g.per) {
+                if f.per
+                    && !per_target
+                    && pf.iter().any(|g| g.q.kind == QuantityKind::Count && !g.per)
+                {
                     ex.push(format!(
                         "进度中的“{}”是每期/每人的量，不参与配对",
                         pt.slice(f.a, f.b)
@@ -380,7 +386,8 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         // --- one target answered part by part, in clauses set apart by ；
         //     (甲完成595人；乙完成256人；丙175人): the actual is the parts' sum
         for (ti, t) in merged.iter().enumerate() {
-            if done[ti] || t.rate || t.unit.is_empty() || t.unit == "%" {
+            // amounts per head or period (每人每月1720元) never add up
+            if done[ti] || t.rate || t.unit.is_empty() || t.unit == "%" || t.found.per {
                 continue;
             }
             if merged
@@ -2680,5 +2687,15 @@ mod tests {
         );
         assert_eq!(r.pairs[0].actual, Some(66.0), "{r:#?}");
         assert!(close(r.completion, 0.825), "{r:#?}");
+    }
+
+    #[test]
+    fn a_per_head_standard_is_answered_by_a_per_head_amount_and_never_summed() {
+        let r = assess(
+            "城市特困人员供养标准由每人每月1560元调整为1720元",
+            "58个子项已落实4项。已完成的子项包括:低保标准由每人每月780元调整至每人每月860元;特困人员供养标准由每人每月1560元调整为1720元",
+        );
+        assert_eq!(r.pairs[0].actual, Some(1720.0), "{r:#?}");
+        assert_eq!(r.completion, Some(1.0), "{r:#?}");
     }
 }
