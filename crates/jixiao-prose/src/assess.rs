@@ -227,6 +227,30 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         });
     }
 
+    // money put into a programme (共投入资金57.72亿元, 全年投入增加到88.3亿元) beside the count of
+    // its items, when the progress speaks of no money at all: it describes the programme (money
+    // said as a plan, 计划投资2179万元, stays a target)
+    let described = |t: &Target| {
+        t.unit == "元"
+            && !t.rate
+            && !tt.contains(clause_start(&tt, t.found.pre), t.found.pre, "计划")
+    };
+    if merged.iter().any(|t| t.unit != "元")
+        && !pf.iter().any(|g| g.q.unit == "元")
+        && merged.iter().any(described)
+    {
+        merged.retain(|t| {
+            let keep = !described(t);
+            if !keep {
+                ex.push(format!(
+                    "目标中的“{}”说明投入规模，进度未报告资金，不作为目标量",
+                    tt.slice(t.found.a, t.found.b)
+                ));
+            }
+            keep
+        });
+    }
+
     // --- progress quantities
     let mut counts: Vec<usize> = Vec::new();
     let mut ratios: Vec<usize> = Vec::new();
@@ -2697,5 +2721,21 @@ mod tests {
         );
         assert_eq!(r.pairs[0].actual, Some(1720.0), "{r:#?}");
         assert_eq!(r.completion, Some(1.0), "{r:#?}");
+    }
+
+    #[test]
+    fn money_describing_a_programme_is_no_target_when_the_progress_reports_no_money() {
+        let r = assess(
+            "共投入资金57.72亿元,涵盖10个方面60项任务",
+            "目前已按计划完成年度目标任务58项",
+        );
+        let got: Vec<f64> = r.pairs.iter().filter_map(|p| p.target).collect();
+        assert_eq!(got, [60.0], "{r:#?}");
+        // money said as a plan stays
+        let r = assess(
+            "项目计划投资2179万元，新建村内道路32.63公里。",
+            "已完成建设工程32.63公里。",
+        );
+        assert_eq!(r.pairs.len(), 2, "{r:#?}");
     }
 }
