@@ -633,11 +633,29 @@ fn drop_investment_scope(
     if !tf.iter().any(annual) || !pf.iter().any(|f| money(f) && clause_has(pt, f, "投资")) {
         return;
     }
+    // …unless the progress counts them with the rate it makes (已开工188个,开工率83.6% of 225个)
+    let rated = |f: &Found| {
+        f.q.value > 0.0
+            && pf.windows(2).any(|w| {
+                let (g, r) = (&w[0], &w[1]);
+                let share = g.q.value / f.q.value;
+                let tol = 10f64.powi(-i32::from(r.decimals)) * 0.01 + 1e-9;
+                g.q.kind == QuantityKind::Count
+                    && g.q.unit == f.q.unit
+                    && r.pre <= g.b + 8
+                    && r.q.unit == "%"
+                    && match r.q.kind {
+                        QuantityKind::Ratio => (r.q.value - share).abs() <= tol,
+                        QuantityKind::Count => (r.q.value / 100.0 - share).abs() <= tol,
+                        QuantityKind::Difference => false,
+                    }
+            })
+    };
     let before = tf.len();
     tf.retain(|f| {
         let total =
             money(f) && !annual(f) && (clause_has(tt, f, "总") || clause_has(tt, f, "概算"));
-        let projects = matches!(f.q.unit.as_str(), "个" | "项");
+        let projects = matches!(f.q.unit.as_str(), "个" | "项") && !rated(f);
         !(total || projects)
     });
     if tf.len() < before {
@@ -732,5 +750,15 @@ mod tests {
             let got: Vec<f64> = r.pairs.iter().filter_map(|p| p.target).collect();
             assert_eq!(got, *want, "{target}: {r:#?}");
         }
+    }
+
+    #[test]
+    fn a_project_count_the_progress_rates_stays_beside_the_annual_investment() {
+        let r = assess(
+            "今年全市四水同治项目共225个,总投资475.4亿元,年度计划投资137.3亿元。",
+            "截至6月底,已开工188个,开工率83.6%;完成投资64.3亿元,投资完成率46.8%。",
+        );
+        let got: Vec<f64> = r.pairs.iter().filter_map(|p| p.target).collect();
+        assert_eq!(got, [225.0, 13_730_000_000.0], "{r:#?}");
     }
 }
