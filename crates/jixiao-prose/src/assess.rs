@@ -642,17 +642,24 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         } else {
                             t.unit.clone()
                         };
+                    // a rate the target names only as "the target" (“5.5%左右”的既定目标) is a
+                    // ceiling when the progress says what it measures (城镇登记失业率5.1%)
+                    let constraint = t.constraint.or_else(|| {
+                        (t.unit == "%" && !t.rate)
+                            .then(|| lower_is_better(&pt, p))
+                            .flatten()
+                    });
                     let (ratio, rule) = match t.found.upper {
                         // a range met (增长6.5%—7% ← 6.7%): done, neither short nor over
                         Some(hi)
-                            if t.constraint.is_none()
+                            if constraint.is_none()
                                 && !t.rate
                                 && p.q.value >= t.value
                                 && p.q.value <= hi =>
                         {
                             (Some(1.0), "within_range")
                         }
-                        _ => ratio_of(t.value, p.q.value, t.constraint),
+                        _ => ratio_of(t.value, p.q.value, constraint),
                     };
                     ex.push(explain_count(
                         &t.what,
@@ -660,7 +667,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         &with_unit(pt.slice(p.a, p.b), &p.q.unit),
                         t.value,
                         p.q.value,
-                        t.constraint,
+                        constraint,
                         ratio,
                     ));
                     pairs.push(Pair {
@@ -669,7 +676,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         target: Some(t.value),
                         actual: Some(p.q.value),
                         approx: p.q.approx,
-                        constraint: t.constraint,
+                        constraint,
                         ratio,
                         target_span,
                         actual_span: Some(p.q.span.clone()),
@@ -2737,5 +2744,18 @@ mod tests {
             "已完成建设工程32.63公里。",
         );
         assert_eq!(r.pairs.len(), 2, "{r:#?}");
+    }
+
+    #[test]
+    fn a_rate_named_only_as_the_target_is_a_ceiling_when_the_progress_measures_a_lower_is_better_rate()
+     {
+        let r = assess(
+            "“5.5%左右”的既定目标",
+            "全国城镇登记失业率平均值为5.1%,也明显比“5.5%左右”的既定目标低。",
+        );
+        assert!(r.completion.is_some_and(|c| c >= 1.0), "{r:#?}");
+        // a growth rate stays a floor
+        let r = assess("增长8%的目标", "地区生产总值增长6%");
+        assert!(close(r.completion, 0.75), "{r:#?}");
     }
 }
