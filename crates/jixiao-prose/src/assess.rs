@@ -46,13 +46,11 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             !f.per
         });
     }
-    // a time limit (在30个工作日内及时拨付, 分两年并在18个月内完成) says when, not how much, beside
-    // the task's own quantities
+    // a time limit (在30个工作日内及时拨付) says when, not how much, beside the task's own
+    // quantities
     let within = |f: &Found| {
-        matches!(
-            f.q.unit.as_str(),
-            "个工作日" | "天" | "日" | "个月" | "小时"
-        ) && (tt.at(f.b, "内") || tt.at(f.b, "以内"))
+        matches!(f.q.unit.as_str(), "个工作日" | "天" | "日" | "小时")
+            && (tt.at(f.b, "内") || tt.at(f.b, "以内"))
     };
     if targets.iter().any(|f| !within(f)) {
         targets.retain(|f| {
