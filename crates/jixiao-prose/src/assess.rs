@@ -1206,7 +1206,7 @@ fn group_named(pt: &Text, pf: &[Found], t: &Target) -> bool {
         })
 }
 
-/// A target counting the items of a programme (项, 件, 宗; 个 of 项目 or 实事) whose progress has
+/// A target counting the items of a programme (项, 件; 个 of 项目 or 实事) whose progress has
 /// no count it could answer to and reports money as a share of the plan.
 fn programme_count(tt: &Text, pt: &Text, pf: &[Found], t: &Target) -> bool {
     if t.rate {
@@ -1214,7 +1214,7 @@ fn programme_count(tt: &Text, pt: &Text, pf: &[Found], t: &Target) -> bool {
     }
     let f = t.found;
     let items = match t.unit.as_str() {
-        "项" | "件" | "宗" => true,
+        "项" | "件" => true,
         "个" => {
             let ss = sentence_start(tt, f.pre);
             let se = clause_end(tt, f.b).min(f.b + 8);
