@@ -46,6 +46,24 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             !f.per
         });
     }
+    // a time limit (在30个工作日内及时拨付) says when, not how much, beside the task's own
+    // quantities
+    let within = |f: &Found| {
+        matches!(f.q.unit.as_str(), "个工作日" | "天" | "日" | "小时")
+            && (tt.at(f.b, "内") || tt.at(f.b, "以内"))
+    };
+    if targets.iter().any(|f| !within(f)) {
+        targets.retain(|f| {
+            let keep = !within(f);
+            if !keep {
+                ex.push(format!(
+                    "目标中的“{}”是时限，不作为目标量",
+                    tt.slice(f.a, f.b)
+                ));
+            }
+            keep
+        });
+    }
     if targets.iter().any(|f| !f.q.unit.is_empty()) {
         targets.retain(|f| {
             let keep = !f.q.unit.is_empty();
@@ -102,7 +120,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         .iter()
         .enumerate()
         .map(|(k, f)| {
-            f.q.unit == "元"
+            (f.q.unit == "元"
                 && in_parenthesis(&tt, f)
                 && !answered_by_name(&tt, f, &pt, &pf)
                 && targets[..k].iter().any(|g| {
@@ -110,7 +128,8 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         && g.q.value >= f.q.value
                         && !is_part(&tt, g)
                         && !in_parenthesis(&tt, g)
-                })
+                }))
+                || listed_parts(&tt, &targets, k)
         })
         .collect();
     if parts.iter().any(|&p| p) {
@@ -190,6 +209,45 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         ));
         merged.clear();
     }
+    // a programme counted by its items (共安排十方面、30项, 25件重点民生实事) whose progress
+    // counts none of them and reports only money against the plan: the count names the
+    // programme; the money is the progress
+    if merged.iter().any(|t| programme_count(&tt, &pt, &pf, t)) {
+        merged.retain(|t| {
+            let drop = programme_count(&tt, &pt, &pf, t);
+            if drop {
+                ex.push(format!(
+                    "目标中的“{}”是项目总数，进度只报告投资完成比例，不作为目标量",
+                    tt.slice(t.found.a, t.found.b)
+                ));
+            }
+            !drop
+        });
+    }
+
+    // money put into a programme (共投入资金57.72亿元, 全年投入增加到88.3亿元) beside the count of
+    // its items, when the progress speaks of no money at all: it describes the programme (money
+    // said as a plan, 计划投资2179万元, stays a target)
+    let described = |t: &Target| {
+        t.unit == "元"
+            && !t.rate
+            && !tt.contains(clause_start(&tt, t.found.pre), t.found.pre, "计划")
+    };
+    if merged.iter().any(|t| t.unit != "元")
+        && !pf.iter().any(|g| g.q.unit == "元")
+        && merged.iter().any(described)
+    {
+        merged.retain(|t| {
+            let keep = !described(t);
+            if !keep {
+                ex.push(format!(
+                    "目标中的“{}”说明投入规模，进度未报告资金，不作为目标量",
+                    tt.slice(t.found.a, t.found.b)
+                ));
+            }
+            keep
+        });
+    }
 
     // --- progress quantities
     let mut counts: Vec<usize> = Vec::new();
@@ -197,12 +255,27 @@ pub fn assess(target: &str, progress: &str) -> Reading {
     let mut diffs: Vec<usize> = Vec::new();
     // progress counts that name a target (超额完成40所的年度目标任务, 占年度计划目标150万人的69%)
     let mut named: Vec<usize> = Vec::new();
+    // links[j]: the achievement whose share a named target's figure is the base of
+    let mut links: Vec<Option<usize>> = vec![None; pf.len()];
+    // a per-head standard set as the target (供养标准由每人每月1560元调整为1720元) is answered by
+    // a per-head amount
+    let per_target = merged.iter().any(|t| t.found.per);
     for (j, f) in pf.iter().enumerate() {
         match f.q.kind {
             QuantityKind::Count => {
-                if f.per && pf.iter().any(|g| g.q.kind == QuantityKind::Count && !g.per) {
+                if f.per
+                    && !per_target
+                    && pf.iter().any(|g| g.q.kind == QuantityKind::Count && !g.per)
+                {
                     ex.push(format!(
                         "进度中的“{}”是每期/每人的量，不参与配对",
+                        pt.slice(f.a, f.b)
+                    ));
+                } else if let Some(link) = share_named(&pt, &pf, j) {
+                    named.push(j);
+                    links[j] = link;
+                    ex.push(format!(
+                        "进度中的“{}”是其后所述比例的基数（目标），不是完成量",
                         pt.slice(f.a, f.b)
                     ));
                 } else if restates_target(&pt, f, &pf, &pf[j + 1..], &merged) {
@@ -237,7 +310,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
     let mut used = vec![false; pf.len()];
 
     if merged.is_empty() {
-        named_in_progress(&pt, &pf, &named, &mut used, &mut pairs, &mut ex);
+        named_in_progress(&pt, &pf, &named, &links, &mut used, &mut pairs, &mut ex);
         // a stated share that a named target's pair already gives is that pair's check
         let mut unchecked = Vec::with_capacity(ratios.len());
         for &j in &ratios {
@@ -335,7 +408,8 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         // --- one target answered part by part, in clauses set apart by ；
         //     (甲完成595人；乙完成256人；丙175人): the actual is the parts' sum
         for (ti, t) in merged.iter().enumerate() {
-            if done[ti] || t.rate || t.unit.is_empty() || t.unit == "%" {
+            // amounts per head or period (每人每月1720元) never add up
+            if done[ti] || t.rate || t.unit.is_empty() || t.unit == "%" || t.found.per {
                 continue;
             }
             if merged
@@ -413,6 +487,49 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             done[ti] = true;
         }
 
+        // --- a target the progress restates before its share (完成市政府考核目标61亿元的117%):
+        //     the achievement whose share it is answers it, whatever its classifier
+        for (ti, t) in merged.iter().enumerate() {
+            if done[ti] || t.rate {
+                continue;
+            }
+            let Some((j, k)) = named.iter().find_map(|&j| {
+                let k = links[j]?;
+                (!used[k]
+                    && same_value(pf[j].q.value, t.value)
+                    && (t.unit.is_empty() || unit_score(&t.unit, &pf[j].q.unit) >= 2))
+                    .then_some((j, k))
+            }) else {
+                continue;
+            };
+            used[j] = true;
+            used[k] = true;
+            done[ti] = true;
+            let a = &pf[k];
+            let (ratio, rule) = ratio_of(t.value, a.q.value, t.constraint);
+            ex.push(explain_count(
+                &t.what,
+                &with_unit(tt.slice(t.found.a, t.found.b), &t.unit),
+                pt.slice(a.a, a.b),
+                t.value,
+                a.q.value,
+                t.constraint,
+                ratio,
+            ));
+            pairs.push(Pair {
+                what: t.what.clone(),
+                unit: t.unit.clone(),
+                target: Some(t.value),
+                actual: Some(a.q.value),
+                approx: a.q.approx,
+                constraint: t.constraint,
+                ratio,
+                target_span: Some(t.found.q.span.clone()),
+                actual_span: Some(a.q.span.clone()),
+                rule: rule.to_string(),
+            });
+        }
+
         // --- one progress count per target: unit, then words, then order
         let pctx: Vec<Bigrams> = pf.iter().map(|f| bigrams(&pt, f)).collect();
         // a total (合计1300人 after 农村妇女800人，城镇妇女500人) answers before its parts
@@ -478,7 +595,8 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         0 if generic_classifier(&t.unit, &p.q.unit)
                             && (ov >= 2
                                 || (t.unit == "个" && counted_as(&tt, t.found, &p.q.unit))
-                                || (p.q.unit == "个" && counted_as(&pt, p, &t.unit))) =>
+                                || (p.q.unit == "个" && counted_as(&pt, p, &t.unit))
+                                || rate_confirms(&pf, j, t.value)) =>
                         {
                             1
                         }
@@ -489,6 +607,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                     continue;
                 }
                 let key = (
+                    rate_confirms(&pf, j, t.value),
                     us,
                     !is_part(&pt, p),
                     ov,
@@ -521,17 +640,24 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         } else {
                             t.unit.clone()
                         };
+                    // a rate the target names only as "the target" (“5.5%左右”的既定目标) is a
+                    // ceiling when the progress says what it measures (城镇登记失业率5.1%)
+                    let constraint = t.constraint.or_else(|| {
+                        (t.unit == "%" && !t.rate)
+                            .then(|| lower_is_better(&pt, p))
+                            .flatten()
+                    });
                     let (ratio, rule) = match t.found.upper {
                         // a range met (增长6.5%—7% ← 6.7%): done, neither short nor over
                         Some(hi)
-                            if t.constraint.is_none()
+                            if constraint.is_none()
                                 && !t.rate
                                 && p.q.value >= t.value
                                 && p.q.value <= hi =>
                         {
                             (Some(1.0), "within_range")
                         }
-                        _ => ratio_of(t.value, p.q.value, t.constraint),
+                        _ => ratio_of(t.value, p.q.value, constraint),
                     };
                     ex.push(explain_count(
                         &t.what,
@@ -539,7 +665,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         &with_unit(pt.slice(p.a, p.b), &p.q.unit),
                         t.value,
                         p.q.value,
-                        t.constraint,
+                        constraint,
                         ratio,
                     ));
                     pairs.push(Pair {
@@ -548,7 +674,7 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         target: Some(t.value),
                         actual: Some(p.q.value),
                         approx: p.q.approx,
-                        constraint: t.constraint,
+                        constraint,
                         ratio,
                         target_span,
                         actual_span: Some(p.q.span.clone()),
@@ -618,12 +744,20 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             }
         }
         let mut rest = Vec::new();
+        // targets said as a part of a total before them (计划投入资金415.54亿元,其中省级财政承担
+        // 146.93亿元)
+        let part_spans: Vec<std::ops::Range<usize>> = merged
+            .iter()
+            .filter(|t| is_part(&tt, t.found))
+            .map(|t| t.found.q.span.clone())
+            .collect();
         for j in leftover {
             let s = &pf[j];
-            if let Some(p) = pairs
-                .iter_mut()
-                .find(|p| p.actual.is_none() && p.ratio.is_none() && p.rule == "unmatched")
+            if let Some(pi) = pairs
+                .iter()
+                .position(|p| p.actual.is_none() && p.ratio.is_none() && p.rule == "unmatched")
             {
+                let p = &mut pairs[pi];
                 // one figure against two plans (年度投资计划59.4 前三季度投资计划43.4 ← 完成投资
                 // 35.9, 完成前三季度目标任务占比82.7%): the stated share names the plan it answers
                 let t = p.target.unwrap_or(0.0);
@@ -649,6 +783,28 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         fmt_ratio(ratio),
                         pt.slice(s.a, s.b)
                     ));
+                    // the part the share names answers instead of its total: the total's own
+                    // progress is not given
+                    if p.target_span
+                        .as_ref()
+                        .is_some_and(|sp| part_spans.contains(sp))
+                    {
+                        let span = Some(g.q.span.clone());
+                        for (k, q) in pairs.iter_mut().enumerate() {
+                            if k != pi && q.actual_span == span {
+                                q.actual = None;
+                                q.ratio = None;
+                                q.actual_span = None;
+                                q.rule = "unmatched".to_string();
+                                ex.push(format!(
+                                    "{} {}：进度的“{}”属于其中部分，总数的进度未给出",
+                                    q.what,
+                                    target_text(&tt, q),
+                                    pt.slice(g.a, g.b)
+                                ));
+                            }
+                        }
+                    }
                     continue;
                 }
                 p.ratio = Some(s.q.value);
@@ -806,7 +962,27 @@ pub fn assess(target: &str, progress: &str) -> Reading {
 
 /// How a progress count ranks for a target: unit agreement, shared words, a total, after the
 /// previous pair, earlier.
-type PairKey = (u8, bool, usize, bool, u8, bool, i64);
+type PairKey = (bool, u8, bool, usize, bool, u8, bool, i64);
+
+/// The progress count `pf[j]` is followed closely by the rate it makes of the target (已完工66所,
+/// 完工率达82.5% of 80个): the text itself says this count answers that target.
+fn rate_confirms(pf: &[Found], j: usize, target: f64) -> bool {
+    let f = &pf[j];
+    target > 0.0
+        && pf.get(j + 1).is_some_and(|r| {
+            let share = f.q.value / target;
+            r.pre <= f.b + 8
+                && match r.q.kind {
+                    QuantityKind::Ratio if r.q.unit == "%" => {
+                        (r.q.value - share).abs() <= stated_tolerance(r)
+                    }
+                    QuantityKind::Count if r.q.unit == "%" => {
+                        (r.q.value / 100.0 - share).abs() <= stated_tolerance_pct(r.decimals)
+                    }
+                    _ => false,
+                }
+        })
+}
 
 /// Words of an early stage of a work (approved, signed), of its start, and of its end.
 const EARLY_STAGE: &[&str] = &["立项", "签约", "备案", "前期"];
@@ -907,6 +1083,67 @@ fn in_parenthesis(t: &Text, f: &Found) -> bool {
     false
 }
 
+/// The '(' still open before a quantity in its sentence, if any.
+fn open_parenthesis(t: &Text, f: &Found) -> Option<usize> {
+    let mut depth = 0usize;
+    for k in (sentence_start(t, f.pre)..f.pre).rev() {
+        match t.c[k] {
+            ')' => depth += 1,
+            '(' if depth == 0 => return Some(k),
+            '(' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `fs[k]` is one of the parts listed right after their total, in parentheses or after 其中, of
+/// its unit (建设项目27项(省级6项、市级5项、县级16项), 22家医院(包括4家…、18家…), 总投资157万元，
+/// 其中：县级资金39.3万元，其他资金117.7万元): the parts add up to the total, so only the total is
+/// a target. (Parts after 其中 that do not add up stay: labellers differ on them.)
+fn listed_parts(t: &Text, fs: &[&Found], k: usize) -> bool {
+    let f = fs[k];
+    // where the list opens: an open parenthesis, or 其中 earlier in the sentence
+    let ss = sentence_start(t, f.pre);
+    let (o, paren) = match open_parenthesis(t, f) {
+        Some(o) => (o, true),
+        None => match (ss..f.pre).rev().find(|&j| t.at(j, "其中")) {
+            Some(j) => (j, false),
+            None => return false,
+        },
+    };
+    let Some(whole) = fs[..k].iter().rev().find(|g| g.b <= o) else {
+        return false;
+    };
+    // the total stands in the clause the parenthesis opens in (what it counts may come between:
+    // 22家医院(…)), or in the sentence of 其中; no other number between them
+    let apart = if paren {
+        (whole.b..o).any(|j| is_clause_sep(t.c[j]))
+    } else {
+        whole.a < ss
+    };
+    if whole.q.unit != f.q.unit || apart {
+        return false;
+    }
+    let in_list = |g: &&&Found| {
+        g.a > o
+            && g.q.unit == f.q.unit
+            && if paren {
+                open_parenthesis(t, g) == Some(o)
+            } else {
+                // the rest of 其中's sentence (bounded, so reading stays linear)
+                g.a <= o + 2 * WINDOW
+                    && !(o..g.a).any(|j| is_sentence_sep(t.c[j]))
+                    && open_parenthesis(t, g).is_none()
+            }
+    };
+    let (n, sum) = fs
+        .iter()
+        .filter(in_list)
+        .fold((0, 0.0), |(n, s), g| (n + 1, s + g.q.value));
+    n >= 2 && (sum - whole.q.value).abs() <= 1e-6 * whole.q.value.abs().max(1.0)
+}
+
 /// The most quantities of one text that [`assess`] pairs (the rest are ignored).
 const MAX_QUANTITIES: usize = 256;
 
@@ -969,6 +1206,38 @@ fn group_named(pt: &Text, pf: &[Found], t: &Target) -> bool {
         })
 }
 
+/// A target counting the items of a programme (项, 件; 个 of 项目 or 实事) whose progress has
+/// no count it could answer to and reports money as a share of the plan.
+fn programme_count(tt: &Text, pt: &Text, pf: &[Found], t: &Target) -> bool {
+    if t.rate {
+        return false;
+    }
+    let f = t.found;
+    let items = match t.unit.as_str() {
+        "项" | "件" => true,
+        "个" => {
+            let ss = sentence_start(tt, f.pre);
+            let se = clause_end(tt, f.b).min(f.b + 8);
+            ["项目", "实事", "事项", "工程"]
+                .iter()
+                .any(|w| tt.contains(ss, se, w))
+        }
+        _ => false,
+    };
+    items
+        && !pf.iter().any(|g| {
+            g.q.kind == QuantityKind::Count
+                && (unit_score(&t.unit, &g.q.unit) >= 2 || generic_classifier(&t.unit, &g.q.unit))
+        })
+        && pf.iter().any(|s| {
+            s.q.kind == QuantityKind::Ratio
+                && (share_of_plan(pt, s) || pt.contains(clause_start(pt, s.pre), s.pre, "占"))
+                && pf
+                    .iter()
+                    .any(|m| m.q.unit == "元" && m.b <= s.pre && m.a >= sentence_start(pt, s.pre))
+        })
+}
+
 /// Targets the progress names when the target text has none: a figure restated as the target
 /// (超额完成40所的年度目标任务, 占年度计划目标150万人的69%, 完成年目标任务12500人的98.5%) is the
 /// target of the nearest achievement of its unit before it in the same sentence (全年新建幼儿园48所,
@@ -978,6 +1247,7 @@ fn named_in_progress(
     pt: &Text,
     pf: &[Found],
     named: &[usize],
+    links: &[Option<usize>],
     used: &mut [bool],
     pairs: &mut Vec<Pair>,
     ex: &mut Vec<String>,
@@ -988,15 +1258,18 @@ fn named_in_progress(
             continue;
         }
         let ss = sentence_start(pt, f.pre);
-        let Some(k) = (0..j).rev().find(|&k| {
-            let g = &pf[k];
-            !used[k]
-                && !named.contains(&k)
-                && g.q.kind == QuantityKind::Count
-                && !g.per
-                && g.a >= ss
-                && g.b <= f.pre
-                && unit_score(&f.q.unit, &g.q.unit) >= 2
+        let linked = links[j].filter(|&k| !used[k]);
+        let Some(k) = linked.or_else(|| {
+            (0..j).rev().find(|&k| {
+                let g = &pf[k];
+                !used[k]
+                    && !named.contains(&k)
+                    && g.q.kind == QuantityKind::Count
+                    && !g.per
+                    && g.a >= ss
+                    && g.b <= f.pre
+                    && unit_score(&f.q.unit, &g.q.unit) >= 2
+            })
         }) else {
             continue;
         };
@@ -1413,6 +1686,69 @@ fn is_total(t: &Text, f: &Found) -> bool {
     .is_some()
 }
 
+/// A figure of the progress that is the base of the share right after it (完成市政府考核目标61亿元
+/// 的117%, 完成计划2000人的204%, 占任务数16900万元的63.7%): a target named, not an achievement. It
+/// is one when an earlier count of its sentence makes that share of it (the achievement, which
+/// may be counted with another classifier: 4093个 against 2000人), or when a plan word (目标,
+/// 任务, 计划) comes before it in its clause and another count of its unit can answer. Returns
+/// the achievement the share confirms, if any.
+fn share_named(t: &Text, pf: &[Found], j: usize) -> Option<Option<usize>> {
+    let f = &pf[j];
+    if f.q.kind != QuantityKind::Count || f.per || f.q.value <= 0.0 || f.q.unit == "%" {
+        return None;
+    }
+    let c = &t.c;
+    let mut k = f.b;
+    while k < c.len() && matches!(c[k], ' ' | '”' | '"' | ')') {
+        k += 1;
+    }
+    // the plan's name may follow the figure (80亿目标任务的, 23万人目标任务的)
+    let named_after = k;
+    while k < c.len() && k < named_after + 6 && is_cjk(c[k]) && c[k] != '的' {
+        k += 1;
+    }
+    if c.get(k) != Some(&'的')
+        || (k > named_after
+            && !["目标", "任务", "计划"]
+                .iter()
+                .any(|w| t.contains(named_after, k, w)))
+    {
+        return None;
+    }
+    let s = pf.get(j + 1)?;
+    if s.pre > k + 2 {
+        return None;
+    }
+    let (share, tol) = match s.q.kind {
+        QuantityKind::Ratio if s.q.unit == "%" => (s.q.value, stated_tolerance(s)),
+        QuantityKind::Count if s.q.unit == "%" => {
+            (s.q.value / 100.0, stated_tolerance_pct(s.decimals))
+        }
+        _ => return None,
+    };
+    let ss = sentence_start(t, f.pre);
+    let link = (0..j).rev().find(|&h| {
+        let g = &pf[h];
+        g.q.kind == QuantityKind::Count
+            && !g.per
+            && g.a >= ss
+            && g.q.unit != "%"
+            && !g.q.unit.is_empty()
+            && (g.q.value / f.q.value - share).abs() <= tol
+    });
+    if link.is_some() {
+        return Some(link);
+    }
+    let plan = k > named_after
+        || ["目标", "任务", "计划"]
+            .iter()
+            .any(|w| t.contains(clause_start(t, f.pre), f.pre, w));
+    let another = pf.iter().any(|g| {
+        g.q.kind == QuantityKind::Count && g.a != f.a && unit_score(&f.q.unit, &g.q.unit) >= 2
+    });
+    (plan && another).then_some(None)
+}
+
 /// A progress count that restates the target rather than answering it: inside `占…的`
 /// (占全年筛查任务(6.6万人)的103.12%), or the target's own value followed in the same sentence by
 /// another count of its unit (65件民生实事已完成26件, 10个计划投产项目实现投产7个) unless 其中
@@ -1487,7 +1823,7 @@ fn restates_target(
     // the later count must not be another target's value: a progress that repeats every
     // target (目标1：造林1.2万亩 … 目标3：…3.45万亩) answers them all
     let other_target = |g: &Found| targets.iter().any(|tg| same_value(tg.value, g.q.value));
-    later
+    let in_sentence = later
         .iter()
         .take_while(|g| !(f.b..g.a).any(|k| is_sentence_sep(c[k])))
         .any(|g| {
@@ -1496,7 +1832,37 @@ fn restates_target(
                 && !other_target(g)
                 && unit_score(&f.q.unit, &g.q.unit) >= 2
                 && !t.contains(f.b, g.a, "其中")
-        })
+        });
+    // the target's count named as the subject, not said done (39个项目持续推进落实, 59个子项已全部
+    // 启动), then parts of it said done (其中,11个项目已完成全年目标任务): the parts answer
+    in_sentence
+        || (!done_in_clause(t, f)
+            && later
+                .iter()
+                .take_while(|g| g.a <= f.b + 2 * WINDOW)
+                .any(|g| {
+                    g.q.kind == QuantityKind::Count
+                        && g.q.value < f.q.value
+                        && unit_score(&f.q.unit, &g.q.unit) >= 2
+                        && is_part(t, g)
+                        && done_in_clause(t, g)
+                }))
+}
+
+/// Done words in the clause after a count (已完成, 全部完成, 均已, 建成, 竣工, 完工).
+fn done_in_clause(t: &Text, f: &Found) -> bool {
+    let ce = clause_end(t, f.b);
+    [
+        "已完成",
+        "全部完成",
+        "均已",
+        "已全部完成",
+        "建成",
+        "竣工",
+        "完工",
+    ]
+    .iter()
+    .any(|w| t.contains(f.b, ce, w))
 }
 
 /// A rate whose lower values are better (负向指标: 失业率, 物价涨幅, 发生率 …) is a ceiling even
@@ -1533,48 +1899,55 @@ fn shares_bigram(a: &str, b: &str) -> bool {
 
 /// A plan word in the clause of a progress count: 正在研究分配150名救助名额 is not done.
 fn plan_word(t: &Text, f: &Found) -> Option<&'static str> {
+    const WORDS: &[&str] = &[
+        "正在",
+        "计划",
+        "预计",
+        "准备",
+        "即将",
+        "将于",
+        "名额",
+        "拟于",
+        "有待",
+        "剩余",
+        "结余",
+        "尚未",
+        "暂未",
+        "未完成",
+        "余额",
+    ];
     let cs = clause_start(t, f.pre);
-    let ce = clause_end(t, f.b);
-    t.find_any(
-        cs,
-        ce,
-        &[
-            "正在",
-            "计划",
-            "预计",
-            "准备",
-            "即将",
-            "将于",
-            "名额",
-            "拟于",
-            "有待",
-            "剩余",
-            "结余",
-            "尚未",
-            "暂未",
-            "未完成",
-            "余额",
-        ],
-        |c| {
-            matches!(
-                c,
-                '正' | '计'
-                    | '预'
-                    | '准'
-                    | '即'
-                    | '将'
-                    | '名'
-                    | '拟'
-                    | '有'
-                    | '剩'
-                    | '结'
-                    | '尚'
-                    | '暂'
-                    | '未'
-                    | '余'
-            )
-        },
-    )
+    let ce = clause_end(t, f.b).min(t.len());
+    (cs..ce).find_map(|i| {
+        let c = t.c[i];
+        if !matches!(
+            c,
+            '正' | '计'
+                | '预'
+                | '准'
+                | '即'
+                | '将'
+                | '名'
+                | '拟'
+                | '有'
+                | '剩'
+                | '结'
+                | '尚'
+                | '暂'
+                | '未'
+                | '余'
+        ) {
+            return None;
+        }
+        // 按计划完成58项, 按照计划推进: done as planned, not a plan
+        if c == '计' && (t.ends(i, "按") || t.ends(i, "按照")) {
+            return None;
+        }
+        WORDS
+            .iter()
+            .copied()
+            .find(|w| w.starts_with(c) && t.at(i, w) && i + w.chars().count() <= ce)
+    })
 }
 
 /// Completion and in-progress words by their first char (the slot: 0 exceeded, 1 done, 2 in
@@ -2164,5 +2537,223 @@ mod tests {
         // no noun naming the classifier and no shared words: 个 does not stand for 项
         let r = assess("建设村级服务站10个", "完成整改12项。");
         assert_eq!(r.completion, None, "{r:#?}");
+    }
+
+    #[test]
+    fn a_figure_named_before_its_share_is_the_target_and_the_count_before_it_the_actual() {
+        // (target, progress, actual, completion)
+        let cases: &[(&str, &str, f64, f64)] = &[
+            (
+                "市政府考核目标61亿元",
+                "招商引资项目共到位资金71.15亿元,完成市政府考核目标61亿元的117%,同比增长42%",
+                7_115_000_000.0,
+                71.15 / 61.0,
+            ),
+            // the achievement counted with another classifier than the plan
+            (
+                "计划2000人",
+                "开发公益性岗位4093个,完成计划2000人的204%",
+                4093.0,
+                4093.0 / 2000.0,
+            ),
+            // the plan's name after the figure, the figure without 元
+            (
+                "全年80亿目标任务",
+                "实际到位资金1005136万元,同比增长125%,完成全年80亿目标任务的125.64%,超进度42.31%。",
+                10_051_360_000.0,
+                1.2564,
+            ),
+        ];
+        for (target, progress, actual, want) in cases {
+            let r = assess(target, progress);
+            assert_eq!(r.pairs.len(), 1, "{progress}: {r:#?}");
+            assert!(close(r.pairs[0].actual, *actual), "{progress}: {r:#?}");
+            assert!(close(r.completion, *want), "{progress}: {r:#?}");
+        }
+        // with no target text the progress still names it
+        let r = assess("全年目标", "累计到位资金544亿元,完成全年目标560亿元的97%。");
+        assert_eq!(r.pairs[0].target, Some(56_000_000_000.0), "{r:#?}");
+        assert!(close(r.completion, 544.0 / 560.0), "{r:#?}");
+    }
+
+    #[test]
+    fn a_count_of_a_programmes_items_is_no_target_when_only_money_against_the_plan_answers() {
+        let r = assess(
+            "2022年上海市为民办实事共安排十方面、30项。",
+            "截至11月底,累计完成投资60.8亿元、占全年计划110%。",
+        );
+        assert!(r.pairs.iter().all(|p| p.unit != "项"), "{r:#?}");
+        assert!(close(r.completion, 1.1), "{r:#?}");
+        // a count the progress answers stays a target
+        let r = assess(
+            "实施民生实事项目30项",
+            "已完成28项,完成投资60.8亿元、占全年计划110%。",
+        );
+        assert_eq!(r.pairs[0].target, Some(30.0), "{r:#?}");
+        assert_eq!(r.pairs[0].actual, Some(28.0), "{r:#?}");
+    }
+
+    #[test]
+    fn parts_listed_after_their_total_that_add_up_to_it_are_no_targets_of_their_own() {
+        // (target, target values read)
+        let cases: &[(&str, &[f64])] = &[
+            (
+                "建设项目27项(省级6项、市级5项、县级16项),前期项目3项(市级2项、县级1项)。",
+                &[27.0, 3.0],
+            ),
+            (
+                "在22家医院开设会诊中心(包括4家市级医院、18家县级医院)",
+                &[22.0],
+            ),
+            // parts that do not add up to the number before are something else
+            (
+                "新建公园5个(其中口袋公园3个、郊野公园4个)",
+                &[5.0, 3.0, 4.0],
+            ),
+            // after 其中, in the rest of the sentence
+            (
+                "项目总投资157万元，其中：县级财政衔接资金39.3万元，其他资金117.7万元。",
+                &[1_570_000.0],
+            ),
+            (
+                "下达补贴资金4186.49万元，其中省级配套1165.84万元、市级配套1132.8万元、县级配套1887.85万元。",
+                &[41_864_900.0],
+            ),
+            (
+                "投资100万元，其中省级资金30万元。",
+                &[1_000_000.0, 300_000.0],
+            ),
+        ];
+        for (target, want) in cases {
+            let r = assess(target, "");
+            let got: Vec<f64> = r.pairs.iter().filter_map(|p| p.target).collect();
+            assert_eq!(got, *want, "{target}: {r:#?}");
+        }
+    }
+
+    #[test]
+    fn a_share_that_names_the_part_after_qi_zhong_moves_the_figure_from_the_total_to_the_part() {
+        let r = assess(
+            "计划投入415.54亿元,其中省级财政(含中央)承担146.93亿元。",
+            "截至3月底,省级财政(含中央)已下达项目资金118.6亿元,完成年初计划的80.7%。",
+        );
+        let total = &r.pairs[0];
+        let part = &r.pairs[1];
+        assert_eq!((total.actual, total.ratio), (None, None), "{r:#?}");
+        assert_eq!(part.actual, Some(11_860_000_000.0), "{r:#?}");
+        assert!(close(r.completion, 118.6 / 146.93), "{r:#?}");
+    }
+
+    #[test]
+    fn a_figure_said_below_or_above_the_plan_works_the_target_back() {
+        // (target, progress, target worked back)
+        let cases: &[(&str, &str, f64)] = &[
+            (
+                "指标数",
+                "截至2013年12月底,城镇登记失业人数为19912人,低于指标数48人,控制在指标范围内",
+                19_960.0,
+            ),
+            ("预期目标", "实际增长13.6%,比预期目标高了2.6个百分点", 11.0),
+        ];
+        for (target, progress, want) in cases {
+            let r = assess(target, progress);
+            assert!(close(r.pairs[0].target, *want), "{progress}: {r:#?}");
+        }
+        // a per-head standard's new value is per head: the money is the target
+        let r = assess(
+            "学前教育生均拨款最低标准从每生每年500元提高到600元,全年所需拨付资金703.8万元",
+            "已拨付703.8万元,拨付率100%",
+        );
+        assert_eq!(r.pairs.len(), 1, "{r:#?}");
+        assert_eq!(r.completion, Some(1.0), "{r:#?}");
+    }
+
+    #[test]
+    fn a_time_limit_beside_the_tasks_quantities_is_no_target() {
+        let r = assess(
+            "在30个工作日内将预拨资金3608万元分配到位",
+            "资金3608万元全部执行到位",
+        );
+        let got: Vec<f64> = r.pairs.iter().filter_map(|p| p.target).collect();
+        assert_eq!(got, [36_080_000.0], "{r:#?}");
+        // alone, a time limit is the target (办结时限)
+        let r = assess("群众诉求在5个工作日内办结", "平均3个工作日办结");
+        assert_eq!(r.pairs[0].target, Some(5.0), "{r:#?}");
+    }
+
+    #[test]
+    fn done_as_planned_is_no_plan() {
+        let r = assess(
+            "60项任务",
+            "目前已按计划完成年度目标任务58项(其中有22项是超额完成)",
+        );
+        assert_eq!(r.pairs[0].actual, Some(58.0), "{r:#?}");
+        // a plan stays a plan
+        let r = assess("60项任务", "已完成40项,计划年底前完成20项");
+        assert_eq!(r.pairs[0].actual, Some(40.0), "{r:#?}");
+    }
+
+    #[test]
+    fn a_restated_total_not_said_done_gives_way_to_its_parts_said_done() {
+        let r = assess(
+            "15项重点民生实事39个项目",
+            "截至8月底,15项重点民生实事39个项目持续推进落实。其中,11个项目已完成全年目标任务,12个项目超额完成节点目标。",
+        );
+        assert_eq!(r.pairs[0].actual, Some(11.0), "{r:#?}");
+        // said done, the total answers
+        let r = assess(
+            "建设项目39个",
+            "39个项目均已完成。其中,11个项目已完成验收。",
+        );
+        assert_eq!(r.pairs[0].actual, Some(39.0), "{r:#?}");
+    }
+
+    #[test]
+    fn a_count_followed_by_the_rate_it_makes_of_the_target_answers_it() {
+        let r = assess(
+            "全市新建、改扩建中小学、幼儿园项目80个",
+            "均已开工,开工率达100%,已完工66所,完工率达82.5%,新增学位8.8万个",
+        );
+        assert_eq!(r.pairs[0].actual, Some(66.0), "{r:#?}");
+        assert!(close(r.completion, 0.825), "{r:#?}");
+    }
+
+    #[test]
+    fn a_per_head_standard_is_answered_by_a_per_head_amount_and_never_summed() {
+        let r = assess(
+            "城市特困人员供养标准由每人每月1560元调整为1720元",
+            "58个子项已落实4项。已完成的子项包括:低保标准由每人每月780元调整至每人每月860元;特困人员供养标准由每人每月1560元调整为1720元",
+        );
+        assert_eq!(r.pairs[0].actual, Some(1720.0), "{r:#?}");
+        assert_eq!(r.completion, Some(1.0), "{r:#?}");
+    }
+
+    #[test]
+    fn money_describing_a_programme_is_no_target_when_the_progress_reports_no_money() {
+        let r = assess(
+            "共投入资金57.72亿元,涵盖10个方面60项任务",
+            "目前已按计划完成年度目标任务58项",
+        );
+        let got: Vec<f64> = r.pairs.iter().filter_map(|p| p.target).collect();
+        assert_eq!(got, [60.0], "{r:#?}");
+        // money said as a plan stays
+        let r = assess(
+            "项目计划投资2179万元，新建村内道路32.63公里。",
+            "已完成建设工程32.63公里。",
+        );
+        assert_eq!(r.pairs.len(), 2, "{r:#?}");
+    }
+
+    #[test]
+    fn a_rate_named_only_as_the_target_is_a_ceiling_when_the_progress_measures_a_lower_is_better_rate()
+     {
+        let r = assess(
+            "“5.5%左右”的既定目标",
+            "全国城镇登记失业率平均值为5.1%,也明显比“5.5%左右”的既定目标低。",
+        );
+        assert!(r.completion.is_some_and(|c| c >= 1.0), "{r:#?}");
+        // a growth rate stays a floor
+        let r = assess("增长8%的目标", "地区生产总值增长6%");
+        assert!(close(r.completion, 0.75), "{r:#?}");
     }
 }

@@ -9,7 +9,7 @@
 //! bare numbers; `指标性质：≤` is the target's constraint. A bare number that still has no unit
 //! takes the other text's (`≤90万元` against `90`), and an indicator named `…人数` counts 人.
 
-use crate::scan::{Found, unit_of_str};
+use crate::scan::{CHANGE, Found, unit_of_str};
 use crate::text::{Text, is_cjk};
 use crate::{Constraint, QuantityKind};
 
@@ -32,6 +32,10 @@ const RATE: &[&str] = &[
 
 /// Labels of the field that holds the target value (工作目标, 目标任务, 年度指标值, 目标值).
 const TARGET_FIELD: &[&str] = &["目标", "指标值", "任务", "计划数", "预算数"];
+
+/// Labels of the budget lines of a self-evaluation form (预算数, 执行数): their amounts are
+/// 万元 unless a unit is written.
+const BUDGET_LINE: &[&str] = &["预算数", "执行数", "预算执行数", "调整后预算"];
 
 /// Labels of a unit field.
 const UNIT: &[&str] = &["单位", "度量单位", "计量单位"];
@@ -322,7 +326,13 @@ fn apply_labels(
         if f.q.unit.is_empty() && f.q.kind == QuantityKind::Count {
             let unit = paren_unit(t, label.0, label.1)
                 .map(|(u, s, _)| (u, s, None))
-                .or_else(|| default.clone());
+                .or_else(|| default.clone())
+                .or_else(|| {
+                    // a budget line of a self-evaluation form with no unit written anywhere
+                    // (年度资金总额：全年预算数 207.4538 | 全年执行数 207.4538): the form's
+                    // 项目资金（万元） heading was left behind when the row was copied
+                    label_has(t, label, BUDGET_LINE).then(|| ("元".to_string(), 1e4, None))
+                });
             if let Some((u, s, k)) = unit {
                 f.q.value *= s;
                 f.q.unit = u;
@@ -372,6 +382,7 @@ pub(crate) fn adjust(
     for (t, fs) in [(tt, &mut *tf), (pt, &mut *pf)] {
         drop_range_ends(t, fs);
         drop_qualifiers(t, fs, ex);
+        drop_baselines(t, fs, ex);
     }
     drop_investment_scope(tt, tf, pt, pf, ex);
     // A percentage in the progress of a target that counts things (2家 | 100%, 形象进度80%) is
@@ -452,6 +463,84 @@ pub(crate) fn adjust(
             f.q.unit = u.clone();
             f.bare = true;
         }
+    }
+}
+
+/// The old values of a change (由520元/月提高到580元/月, 分别从每人每年2100元、2800元提高到…,
+/// 由4020元/年(335元/月)提高到4320元/年): what was, neither a target nor an achievement. A value
+/// between 由 or 从 and a change verb ending in 到/至/为 of the same sentence, at most 40 chars
+/// apart, is one; and so is a value in parentheses right after the new one, restating it in
+/// another period (4320元/年(360元/月)).
+fn drop_baselines(t: &Text, found: &mut Vec<Found>, ex: &mut Vec<String>) {
+    let c = &t.c;
+    if !c.iter().any(|&ch| ch == '由' || ch == '从') {
+        return;
+    }
+    // where a change verb's 到/至/为 stands, and where 由/从 (not 由于, 从事) opens a change
+    let is_to = |k: usize| {
+        matches!(c[k], '到' | '至' | '为')
+            && CHANGE
+                .iter()
+                .any(|w| t.ends(k, w) || (k > 0 && t.ends(k - 1, w)))
+    };
+    let is_from = |k: usize| {
+        matches!(c[k], '由' | '从')
+            && !matches!(
+                c.get(k + 1),
+                Some('于' | '事' | '而' | '此' | '中' | '严' | '快')
+            )
+    };
+    let mut drop = vec![false; found.len()];
+    for (i, f) in found.iter().enumerate() {
+        if f.q.kind != QuantityKind::Count || f.q.unit.is_empty() {
+            continue;
+        }
+        let lo = f.pre.saturating_sub(40);
+        let Some(from) = (lo..f.pre)
+            .rev()
+            .take_while(|&k| !crate::text::is_sentence_sep(c[k]))
+            .find(|&k| is_from(k))
+        else {
+            continue;
+        };
+        let hi = (from + 40).min(c.len());
+        let to = (f.b..hi)
+            .take_while(|&k| !crate::text::is_sentence_sep(c[k]))
+            .find(|&k| is_to(k));
+        // no other change closes between 由/从 and this value, and none opens between it and
+        // the verb (10大项扩展到20大项59个子项,全年投入由51.6亿元增加到…: 59 is new)
+        if let Some(to) = to
+            && !(from..f.pre).any(&is_to)
+            && !(f.b..to).any(&is_from)
+        {
+            drop[i] = true;
+        }
+    }
+    // 4320元/年(360元/月): the new value restated in parentheses
+    for i in 1..found.len() {
+        let (a, b) = (&found[i - 1], &found[i]);
+        if b.q.kind == QuantityKind::Count
+            && b.a == a.b + 1
+            && c[a.b] == '('
+            && c.get(b.b) == Some(&')')
+            && a.q.unit != b.q.unit
+            && a.q.unit.split('/').next() == b.q.unit.split('/').next()
+        {
+            drop[i] = true;
+        }
+    }
+    if drop.iter().any(|&d| d) {
+        for (f, _) in found.iter().zip(&drop).filter(|(_, d)| **d) {
+            ex.push(format!(
+                "“{}”是调整前的原值或换算，不是数量",
+                t.slice(f.a, f.b)
+            ));
+        }
+        let mut i = 0;
+        found.retain(|_| {
+            i += 1;
+            !drop[i - 1]
+        });
     }
 }
 
@@ -544,11 +633,29 @@ fn drop_investment_scope(
     if !tf.iter().any(annual) || !pf.iter().any(|f| money(f) && clause_has(pt, f, "投资")) {
         return;
     }
+    // …unless the progress counts them with the rate it makes (已开工188个,开工率83.6% of 225个)
+    let rated = |f: &Found| {
+        f.q.value > 0.0
+            && pf.windows(2).any(|w| {
+                let (g, r) = (&w[0], &w[1]);
+                let share = g.q.value / f.q.value;
+                let tol = 10f64.powi(-i32::from(r.decimals)) * 0.01 + 1e-9;
+                g.q.kind == QuantityKind::Count
+                    && g.q.unit == f.q.unit
+                    && r.pre <= g.b + 8
+                    && r.q.unit == "%"
+                    && match r.q.kind {
+                        QuantityKind::Ratio => (r.q.value - share).abs() <= tol,
+                        QuantityKind::Count => (r.q.value / 100.0 - share).abs() <= tol,
+                        QuantityKind::Difference => false,
+                    }
+            })
+    };
     let before = tf.len();
     tf.retain(|f| {
         let total =
             money(f) && !annual(f) && (clause_has(tt, f, "总") || clause_has(tt, f, "概算"));
-        let projects = matches!(f.q.unit.as_str(), "个" | "项");
+        let projects = matches!(f.q.unit.as_str(), "个" | "项") && !rated(f);
         !(total || projects)
     });
     if tf.len() < before {
@@ -584,5 +691,76 @@ mod tests {
         assert_eq!(r.pairs[0].target, Some(80_000.0), "{r:#?}");
         assert_eq!(r.pairs[0].unit, "方", "{r:#?}");
         assert!(assess("建立四方联动机制", "").pairs.is_empty());
+    }
+
+    #[test]
+    fn a_budget_line_without_any_unit_reads_in_wan_yuan_and_a_written_unit_wins() {
+        // (target, progress, target value in 元)
+        let cases: &[(&str, &str, f64)] = &[
+            (
+                "年度资金总额：全年预算数 207.4538",
+                "全年执行数 207.4538 分值 10 执行率 100% 得分 10",
+                2_074_538.0,
+            ),
+            (
+                "项目资金（元）年度资金总额：全年预算数 387664.62",
+                "全年执行数 387664.62 分值 10 执行率 100% 得分 10",
+                387_664.62,
+            ),
+        ];
+        for &(target, progress, value) in cases {
+            let r = assess(target, progress);
+            assert_eq!(r.pairs.len(), 1, "{target}: {r:#?}");
+            assert!(
+                (r.pairs[0].target.unwrap_or(0.0) - value).abs() < 1e-6,
+                "{r:#?}"
+            );
+            assert_eq!(r.pairs[0].unit, "元", "{target}: {r:#?}");
+            assert_eq!(r.completion, Some(1.0), "{target}: {r:#?}");
+        }
+    }
+
+    #[test]
+    fn the_old_value_of_a_change_is_neither_target_nor_achievement() {
+        // (target, target values read)
+        let cases: &[(&str, &[f64])] = &[
+            (
+                "城市低保标准由520元/月提高到580元/月,月人均救助水平提高至374元/月",
+                &[580.0, 374.0],
+            ),
+            (
+                "补贴标准分别从每人每年2100元、2800元提高到每人每年2200元、2900元",
+                &[2200.0, 2900.0],
+            ),
+            (
+                "农村低保标准由4020元/年(335元/月)提高到4320元/年(360元/月)",
+                &[4320.0],
+            ),
+            // a change that opens after the value does not make it old (20大项 names the
+            // groups of the 59 items; the money describes them, the progress reporting none)
+            (
+                "从去年的10大项扩展到20大项59个子项,全年投入由去年的51.6亿元增加到88.3亿元",
+                &[59.0],
+            ),
+            // 由于 is no 由
+            ("由于资金到位,新建公厕30座", &[30.0]),
+        ];
+        for (target, want) in cases {
+            let r = assess(target, "已完成。");
+            let got: Vec<f64> = r.pairs.iter().filter_map(|p| p.target).collect();
+            assert_eq!(got, *want, "{target}: {r:#?}");
+        }
+    }
+
+    #[test]
+    fn a_project_count_the_progress_rates_stays_beside_the_annual_investment() {
+        let r = assess(
+            "今年全市四水同治项目共225个,总投资475.4亿元,年度计划投资137.3亿元。",
+            "截至6月底,已开工188个,开工率83.6%;完成投资64.3亿元,投资完成率46.8%。",
+        );
+        let got: Vec<f64> = r.pairs.iter().filter_map(|p| p.target).collect();
+        assert_eq!(got.len(), 2, "{r:#?}");
+        assert_eq!(got[0], 225.0, "{r:#?}");
+        assert!((got[1] - 13_730_000_000.0).abs() < 1.0, "{r:#?}");
     }
 }

@@ -9,8 +9,8 @@
 //! ## The reading model
 //!
 //! 1. **Scanning** ([`extract`]): one pass over the chars of a text (normalised one-to-one:
-//!    full-width digits and signs to ASCII, traditional to simplified for the characters the
-//!    reader looks for). A number is Arabic (`1,000`, `3.57`, `１２`), Chinese (`二十`, `两千`,
+//!    full-width digits and signs to ASCII, traditional ideographs to simplified by
+//!    OpenCC's character table). A number is Arabic (`1,000`, `3.57`, `１２`), Chinese (`二十`, `两千`,
 //!    `三千五百万`, bare `百万`), or mixed (`1.2万`, `8000多亿`, `1.3萬億`), `百分之三十`, a range
 //!    (`2-3个` → its lower bound), a rate (`10/10万`), a ratio literal after 比 (`医护比1:1`) or
 //!    `一半`. After the number come an approximation (`余`, `多`), a unit or measure word from a
@@ -75,6 +75,7 @@ mod assess;
 mod fields;
 mod scan;
 mod text;
+mod trad;
 
 pub use assess::assess;
 pub use scan::extract;

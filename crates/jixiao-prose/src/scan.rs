@@ -904,25 +904,48 @@ fn stated_ratio(t: &Text, pre: usize, v: f64, unit: &str, out: &[Found]) -> Opti
     None
 }
 
-/// A stated difference (actual − target): 超任务17元, 超过省定任务6所, 比目标多3个.
-fn is_difference(t: &Text, pre: usize) -> bool {
+/// Verbs of a change that end in 到, 至 or 为 (提高到, 调整为, 增加至): what follows is the new
+/// value.
+pub(crate) const CHANGE: &[&str] = &[
+    "提高", "提升", "调整", "增加", "增长", "扩大", "扩展", "降低", "下降", "减少", "上调", "下调",
+    "压减",
+];
+
+/// A stated difference (actual − target) and its sign: 超任务17元, 超过省定任务6所, 比目标多3个,
+/// 比预期目标高了2.6个百分点 (+1); 比目标少3个, 比目标低0.5个百分点 (−1).
+fn difference_sign(t: &Text, pre: usize) -> Option<f64> {
     let cs = clause_start(t, pre);
     let mut e = skip_spaces_back(t, pre);
     if t.ends(e, "了") {
         e -= 1;
     }
-    for w in ["任务数", "任务量", "任务", "目标", "计划", "指标"] {
+    for w in ["任务数", "任务量", "任务", "目标", "计划", "指标数", "指标"] {
         if t.ends(e, w) {
             let we = e - w.chars().count();
             let lo = cs.max(we.saturating_sub(8));
-            return t.contains(lo, we, "超");
+            // 超任务17元, 超过省定任务6所 (+); 低于指标数48人 (−)
+            return if t.contains(lo, we, "低于") || t.contains(lo, we, "少于") {
+                Some(-1.0)
+            } else if t.contains(lo, we, "超") {
+                Some(1.0)
+            } else {
+                None
+            };
         }
     }
-    t.ends(e, "多")
-        && t.contains(cs, e, "比")
+    // 比 + the plan, then which way the figure differs from it
+    let sign = if t.ends(e, "多") || t.ends(e, "高") {
+        1.0
+    } else if t.ends(e, "少") || t.ends(e, "低") {
+        -1.0
+    } else {
+        return None;
+    };
+    (t.contains(cs, e, "比")
         && ["任务", "目标", "计划"]
             .iter()
-            .any(|w| t.contains(cs, e, w))
+            .any(|w| t.contains(cs, e, w)))
+    .then_some(sign)
 }
 
 /// A date written with dots or slashes (2021.1.1, 2023/12/31) starting at `i`, with the end of
@@ -1372,8 +1395,9 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
         {
             kind = QuantityKind::Ratio;
         }
-    } else if is_difference(t, pre) {
+    } else if let Some(sign) = difference_sign(t, pre) {
         kind = QuantityKind::Difference;
+        qvalue = sign * value;
     }
     if kind != QuantityKind::Count {
         approx = None;
@@ -1384,7 +1408,20 @@ fn finish(t: &Text, head: Head, chinese: bool, lone_one: bool, out: &[Found]) ->
     }
     let what = what_of(t, pre, k, out.last());
     // 3100元每平方米: a price per unit, as 每平方米3100元
-    let per = is_per(t, pre) || (k < n && c[k] == '每' && unit_at(t, k + 1).is_some());
+    let per = is_per(t, pre)
+        || (k < n && c[k] == '每' && unit_at(t, k + 1).is_some())
+        // 每人每年2200元、2900元: the list goes on per head
+        || out.last().is_some_and(|l| {
+            let between = &c[l.b.min(pre)..pre];
+            l.per
+                && l.q.unit == unit
+                && l.b < pre
+                && (between.iter().all(|ch| matches!(ch, '、' | '和' | '及' | ' '))
+                    // 每生每年500元提高到600元: the new value of a per-head standard
+                    || (between.len() <= 5
+                        && matches!(between.last(), Some('到' | '至' | '为'))
+                        && CHANGE.iter().any(|w| t.at(l.b, w))))
+        });
     Step::Found(Box::new(Found {
         q: Quantity {
             value: qvalue,
@@ -1556,6 +1593,10 @@ mod tests {
             ("超任务17元", QuantityKind::Difference, 17.0),
             ("超过省定任务6所", QuantityKind::Difference, 6.0),
             ("超任务9.4个百分点", QuantityKind::Difference, 9.4),
+            ("比预期目标高了2.6个百分点", QuantityKind::Difference, 2.6),
+            ("低于指标数48人", QuantityKind::Difference, -48.0),
+            ("比计划目标少3个", QuantityKind::Difference, -3.0),
+            ("比上年高了2.6个百分点", QuantityKind::Count, 2.6),
             ("婚姻家庭辅导率100%", QuantityKind::Count, 100.0),
             ("开展培训3期", QuantityKind::Count, 3.0),
             ("占年度计划119.35%", QuantityKind::Ratio, 1.1935),
