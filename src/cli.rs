@@ -122,7 +122,8 @@ pub struct UserTokenArgs {
 pub struct UserAddArgs {
     /// 用户名（3–32 位字母、数字或 . _ -）
     pub username: String,
-    /// 角色：admin（考核办）、reviewer（主管部门）、reporter（填报员）、viewer（领导）
+    /// 角色：admin（考核办）、reviewer（主管部门）、reporter（填报员）、viewer（领导）；
+    /// 三员分立的管理员：sysadmin（系统管理员）、secadmin（安全管理员）、auditor（审计管理员）
     #[arg(long)]
     pub role: String,
     /// 所在单位名称（不存在时新建）

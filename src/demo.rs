@@ -22,7 +22,8 @@ pub struct DemoAccount {
 }
 
 /// Creates one account per role when the database has none: the admin, a reviewer and a viewer
-/// at the municipal government, a reporter at the seed's unit.
+/// at the municipal government, a reporter at the seed's unit, and the three administrators who
+/// run the system (系统管理员, 安全管理员, 审计管理员).
 pub async fn accounts(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
     if !store.users().await?.is_empty() {
         return Ok(Vec::new());
@@ -35,6 +36,10 @@ pub async fn accounts(store: &Store) -> anyhow::Result<Vec<DemoAccount>> {
         ("reviewer", "主管部门审核员", Role::Reviewer, root),
         ("reporter", "妇联填报员", Role::Reporter, women),
         ("viewer", "市领导", Role::Viewer, root),
+        // 三员分立: the system is run by three administrators apart from the appraisal.
+        ("sysadmin", "系统管理员", Role::SystemAdmin, root),
+        ("secadmin", "安全管理员", Role::SecurityAdmin, root),
+        ("auditor", "审计管理员", Role::Auditor, root),
     ];
     let mut out = Vec::new();
     for (username, name, role, unit_id) in plan {

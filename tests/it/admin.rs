@@ -1,4 +1,5 @@
-//! The assessment office's pages: units, accounts and the audit log, for admins only.
+//! Running the system (三员分立): the 系统管理员 keeps units and accounts, the 安全管理员 roles and
+//! locks, the 审计管理员 the audit log; the office (考核办) imports through its upload page.
 
 use jixiao_domain::Role;
 
@@ -16,14 +17,16 @@ fn shown_password(html: &str) -> String {
 }
 
 #[tokio::test]
-async fn the_admin_manages_units_and_accounts_and_nobody_else_can() {
+async fn the_system_administrator_manages_units_and_accounts_and_nobody_else_can() {
     for db in databases().await {
         let server = TestServer::start(db.store().await).await;
-        let admin = server.login_as("boss", Role::Admin, "市政府").await;
+        let admin = server.login_as("boss", Role::SystemAdmin, "市政府").await;
+        let office = server.login_as("office", Role::Admin, "市政府").await;
         let viewer = server.login_as("kan", Role::Viewer, "市政府").await;
+        assert_eq!(admin.get("/admin").await.status, 200);
         for path in ["/admin", "/admin/audit"] {
-            assert_eq!(admin.get(path).await.status, 200, "{path}");
             assert_eq!(viewer.get(path).await.status, 403, "{path} as a viewer");
+            assert_eq!(office.get(path).await.status, 403, "{path} as 考核办");
         }
         let csrf_v = viewer.csrf().await;
         let r = viewer
@@ -150,9 +153,13 @@ async fn the_admin_manages_units_and_accounts_and_nobody_else_can() {
                 &[("csrf", &csrf), ("action", "deactivate")],
             )
             .await;
-        assert_eq!(r.status, 400, "an admin cannot lock itself out");
+        assert_eq!(
+            r.status, 403,
+            "an administrator's account is not changed on the web"
+        );
 
-        let audit = admin.get("/admin/audit").await.body;
+        let auditor = server.login_as("shenji", Role::Auditor, "市政府").await;
+        let audit = auditor.get("/admin/audit").await.body;
         for action in [
             "user.create",
             "unit.create",
@@ -163,6 +170,176 @@ async fn the_admin_manages_units_and_accounts_and_nobody_else_can() {
         }
         let check = jixiao(&db.url, &["audit", "verify"]);
         assert!(check.status.success(), "{}", stderr(&check));
+    }
+}
+
+/// A form with the session's CSRF token.
+async fn send(b: &Browser, path: &str, fields: &[(&str, String)]) -> Page {
+    let csrf = b.csrf().await;
+    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+    form.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+    b.post(path, &form).await
+}
+
+#[tokio::test]
+async fn the_three_administrators_each_do_their_own_duty_and_none_anothers() {
+    for db in databases().await {
+        let on = db.backend;
+        let server = TestServer::start(db.store().await).await;
+        let sys = server.login_as("xitong", Role::SystemAdmin, "市政府").await;
+        let sec = server
+            .login_as("anquan", Role::SecurityAdmin, "市政府")
+            .await;
+        let aud = server.login_as("shenji", Role::Auditor, "市政府").await;
+        let office = server.login_as("kaohe", Role::Admin, "市政府").await;
+        let staff = server.add_user("xiaoli", Role::Reporter, "甲一单位").await;
+        let mut xiaoli = server.anonymous();
+        assert_eq!(xiaoli.login("xiaoli", PASSWORD).await.0, 303);
+        let id_of = async |name: &str| {
+            server
+                .store
+                .user_for_login(name)
+                .await
+                .unwrap()
+                .unwrap()
+                .0
+                .id
+        };
+        let (sys_id, aud_id) = (id_of("xitong").await, id_of("shenji").await);
+        let act = |id: i64, action: &'static str| {
+            (
+                format!("/admin/users/{id}"),
+                vec![
+                    ("action", action.to_string()),
+                    ("role", "viewer".to_string()),
+                ],
+            )
+        };
+
+        // Each one's page, and the header's link to it.
+        assert!(sys.get("/").await.body.contains("href=\"/admin\""));
+        assert!(aud.get("/").await.body.contains("href=\"/admin/audit\""));
+        assert!(
+            office
+                .get("/")
+                .await
+                .body
+                .contains("href=\"/admin/import\"")
+        );
+        assert_eq!(sec.get("/admin").await.status, 200);
+        assert_eq!(aud.get("/admin").await.status, 403, "{on}");
+        for b in [&sys, &sec, &office] {
+            assert_eq!(b.get("/admin/audit").await.status, 403, "{on}");
+        }
+        for b in [&sys, &sec, &aud] {
+            assert_eq!(b.get("/admin/import").await.status, 403, "{on}");
+        }
+
+        // The 系统管理员 makes accounts of the appraisal's roles only, and never touches an
+        // administrator's account: it could otherwise reset the auditor's password and read
+        // the log itself.
+        let unit = server
+            .store
+            .unit_by_name("市政府")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let make = |role: &'static str| {
+            (
+                "/admin/users".to_string(),
+                vec![
+                    ("username", format!("new_{role}")),
+                    ("role", role.to_string()),
+                    ("unit", unit.to_string()),
+                ],
+            )
+        };
+        let (path, fields) = make("auditor");
+        let r = send(&sys, &path, &fields).await;
+        assert_eq!(r.status, 400, "{on}");
+        assert!(
+            r.body.contains("三类管理员账户只能在服务器命令行创建"),
+            "{}",
+            r.body
+        );
+        let (path, fields) = make("reviewer");
+        assert_eq!(send(&sys, &path, &fields).await.status, 200);
+        let (path, fields) = act(aud_id, "reset");
+        let r = send(&sys, &path, &fields).await;
+        assert_eq!(
+            r.status, 403,
+            "the auditor's password is not the sysadmin's to reset"
+        );
+        assert!(r.body.contains("管理员账户不能在网页上修改"), "{}", r.body);
+        for action in ["role", "unlock"] {
+            let (path, fields) = act(staff, action);
+            assert_eq!(
+                send(&sys, &path, &fields).await.status,
+                403,
+                "{action} is security's"
+            );
+        }
+
+        // The 安全管理员 gives roles and lifts locks, and makes no account or unit.
+        let (path, fields) = act(staff, "role");
+        let r = send(&sec, &path, &fields).await;
+        assert_eq!(r.status, 200, "{on}: {}", r.body);
+        assert!(
+            r.body
+                .contains("已将账户 xiaoli 的角色设为「领导（查看）」"),
+            "{}",
+            r.body
+        );
+        let user = server.store.user(staff).await.unwrap().unwrap();
+        assert_eq!(user.role(), Role::Viewer);
+        assert_eq!(
+            xiaoli.get("/todo").await.status,
+            303,
+            "the old role's session ended"
+        );
+        let (path, fields) = act(sys_id, "role");
+        assert_eq!(
+            send(&sec, &path, &fields).await.status,
+            403,
+            "not on an administrator"
+        );
+        for action in ["reset", "deactivate"] {
+            let (path, fields) = act(staff, action);
+            assert_eq!(
+                send(&sec, &path, &fields).await.status,
+                403,
+                "{action} is the sysadmin's"
+            );
+        }
+        let (path, fields) = make("viewer");
+        assert_eq!(send(&sec, &path, &fields).await.status, 403);
+        let r = send(&sec, "/admin/units", &[("name", "私设单位".to_string())]).await;
+        assert_eq!(r.status, 403);
+        for _ in 0..5 {
+            let mut guess = server.anonymous();
+            guess.login("xiaoli", "wrong password 1").await;
+        }
+        let mut back = server.anonymous();
+        assert_ne!(back.login("xiaoli", PASSWORD).await.0, 303, "locked");
+        assert!(sec.get("/admin").await.body.contains("value=\"unlock\""));
+        let (path, fields) = act(staff, "unlock");
+        let r = send(&sec, &path, &fields).await;
+        assert!(
+            r.body.contains("已解除账户 xiaoli 的登录锁定"),
+            "{}",
+            r.body
+        );
+        assert_eq!(back.login("xiaoli", PASSWORD).await.0, 303, "unlocked");
+
+        // The 审计管理员 reads all of it, and the office none of the system's pages.
+        let log = aud.get("/admin/audit").await.body;
+        for code in ["user.role", "user.unlock", "user.create"] {
+            assert!(log.contains(code), "{code} in the log");
+        }
+        assert_eq!(office.get("/admin").await.status, 403);
+        let out = jixiao(&db.url, &["audit", "verify"]);
+        assert!(out.status.success(), "{}", stderr(&out));
     }
 }
 
@@ -344,4 +521,81 @@ async fn a_unit_moves_under_another_with_an_audit_entry_but_never_under_itself()
                 .contains(&dept.to_string())
         );
     }
+}
+
+#[tokio::test]
+async fn the_upgrade_that_adds_the_three_administrators_keeps_every_account_and_what_points_at_it()
+{
+    use sqlx::Connection;
+    // A database as the last release left it: every migration before 0024, with accounts, a
+    // session and a report that point at them.
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+    sqlx::any::install_default_drivers();
+    let mut before = sqlx::migrate!("crates/jixiao-store/migrations/sqlite");
+    let earlier: Vec<_> = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 24)
+        .cloned()
+        .collect();
+    assert!(earlier.len() < before.migrations.len(), "0024 exists");
+    before.migrations = std::borrow::Cow::Owned(earlier);
+    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql(
+        "PRAGMA foreign_keys = ON; \
+         PRAGMA journal_mode = WAL;",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    before.run(&mut conn).await.unwrap();
+    sqlx::raw_sql(
+        "INSERT INTO units (id, name, created_at) VALUES (1, '市政府', '2026-01-01T00:00:00.000Z'); \
+         INSERT INTO users (id, username, display_name, password_hash, role, unit_id, created_at, email) \
+           VALUES (7, 'boss', '考核办', 'x', 'admin', 1, '2026-01-01T00:00:00.000Z', 'boss@zz.gov.cn'), \
+                  (9, 'jia1', '填报员', 'y', 'reporter', 1, '2026-01-01T00:00:00.000Z', NULL); \
+         INSERT INTO sessions (id, user_id, csrf, created_at, expires_at, seen_at) \
+           VALUES ('s1', 9, 'c', '2026-01-01T00:00:00.000Z', '2099-01-01T00:00:00.000Z', '');",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+
+    // The release with 三员分立 opens it: the accounts table is rebuilt with the new roles.
+    let store = jixiao_store::Store::connect(&url).await.unwrap();
+    let users = store.users().await.unwrap();
+    let kept: Vec<(i64, &str, &str)> = users
+        .iter()
+        .map(|u| (u.id, u.username.as_str(), u.role.as_str()))
+        .collect();
+    assert_eq!(kept, [(7, "boss", "admin"), (9, "jia1", "reporter")]);
+    assert_eq!(
+        store.user_email(7).await.unwrap().as_deref(),
+        Some("boss@zz.gov.cn")
+    );
+    let mut conn = raw_connection(&url).await;
+    let sessions: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = 'jia1'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(sessions, 1, "the rebuild cascaded nothing away");
+    let broken: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    assert!(broken.is_empty(), "{broken:?}");
+    // The new roles are accepted, a made-up one still refused, and ids go on from the last.
+    let id = TestServer::start(store.clone())
+        .await
+        .add_user("xitong", Role::SystemAdmin, "市政府")
+        .await;
+    assert_eq!(id, 10);
+    let bad = sqlx::query("UPDATE users SET role = 'root' WHERE id = 9")
+        .execute(&mut conn)
+        .await;
+    assert!(bad.is_err(), "the CHECK constraint still holds");
 }

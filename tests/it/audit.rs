@@ -315,8 +315,11 @@ async fn the_audit_log_is_searched_paged_and_exported_and_the_export_is_logged()
     use jixiao_domain::Role;
     for db in databases().await {
         let server = TestServer::start(db.store().await).await;
-        let office = server.login_as("office", Role::Admin, "市政府").await;
+        // The 审计管理员's page alone (三员分立).
+        let office = server.login_as("shenji", Role::Auditor, "市政府").await;
         let reporter = server.login_as("jia1", Role::Reporter, "甲一单位").await;
+        let kaohe = server.login_as("kaohe", Role::Admin, "市政府").await;
+        assert_eq!(kaohe.get("/admin/audit").await.status, 403, "not 考核办's");
         // 120 failed logins of one name, from one address: more than a page.
         for _ in 0..120 {
             server
@@ -403,7 +406,7 @@ async fn the_audit_log_is_searched_paged_and_exported_and_the_export_is_logged()
         .fetch_one(&mut conn)
         .await
         .unwrap();
-        assert!(actor.contains("office"), "{actor}");
+        assert!(actor.contains("shenji"), "{actor}");
         assert!(
             after.contains("120 rows") && after.contains("action=login.failure"),
             "{after}"

@@ -104,6 +104,17 @@ async fn matrix_on(db: &TestDb) {
         .login_as("m_rep_yi", Role::Reporter, "乙一单位")
         .await;
     let hr = server.login_as("m_hr", Role::Reviewer, "县人社局").await;
+    // 三员分立: the three who run the system, none of whom sees the appraisal.
+    let sysadmin = server.login_as("m_sys", Role::SystemAdmin, "市政府").await;
+    let secadmin = server
+        .login_as("m_sec", Role::SecurityAdmin, "市政府")
+        .await;
+    let auditor = server.login_as("m_aud", Role::Auditor, "市政府").await;
+    let system: [(&str, &Browser); 3] = [
+        ("sysadmin", &sysadmin),
+        ("secadmin", &secadmin),
+        ("auditor", &auditor),
+    ];
     let who: [(&str, &Browser); 7] = [
         ("anonymous", &anon),
         ("admin", &admin),
@@ -189,8 +200,9 @@ async fn matrix_on(db: &TestDb) {
             [303, 200, 403, 403, 403, 403, 403],
         ),
         ("/admin/import".into(), [303, 200, 403, 403, 403, 403, 403]),
-        ("/admin".into(), [303, 200, 403, 403, 403, 403, 403]),
-        ("/admin/audit".into(), [303, 200, 403, 403, 403, 403, 403]),
+        // 三员分立: the office (考核办) runs the appraisal, not the system.
+        ("/admin".into(), [303, 403, 403, 403, 403, 403, 403]),
+        ("/admin/audit".into(), [303, 403, 403, 403, 403, 403, 403]),
         ("/login".into(), [200, 200, 200, 200, 200, 200, 200]),
         ("/healthz".into(), [200, 200, 200, 200, 200, 200, 200]),
         (
@@ -206,6 +218,11 @@ async fn matrix_on(db: &TestDb) {
         for ((name, b), want) in who.iter().zip(expected) {
             let got = b.get(path).await.status;
             assert_eq!(got, *want, "GET {path} as {name} on {}", db.backend);
+        }
+        for (name, b) in &system {
+            let got = b.get(path).await.status;
+            let want = system_get(path, name, expected);
+            assert_eq!(got, want, "GET {path} as {name} on {}", db.backend);
         }
     }
 
@@ -280,6 +297,7 @@ async fn matrix_on(db: &TestDb) {
             let got = b.post(path, &form).await.status;
             assert_eq!(got, 404, "POST {path} as {name}");
         }
+        refused_to_the_system(&system, path, fields).await;
         let got = anon.post(path, &[("csrf", "x")]).await;
         assert_eq!(
             got.status, 303,
@@ -345,6 +363,7 @@ async fn matrix_on(db: &TestDb) {
         let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
         form.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
         let got = hr.post(path, &form).await.status;
+        refused_to_the_system(&system, path, fields).await;
         assert_eq!(
             got, *want,
             "POST {path} as reviewer人社局 on {}",
@@ -485,6 +504,9 @@ async fn matrix_on(db: &TestDb) {
             let got = b.post(path, &form).await.status;
             assert_eq!(got, *want, "POST {path} as {name}");
         }
+        if !path.starts_with("/admin/") {
+            refused_to_the_system(&system, path, fields).await;
+        }
     }
     // Nothing above changed the scheme's setup or the units' entries.
     assert_eq!(store.adjustment_rules(1).await.unwrap().len(), 1);
@@ -503,4 +525,36 @@ async fn matrix_on(db: &TestDb) {
         (report.version, report.text.as_str()),
         (1, "已培训妇女300人")
     );
+}
+
+/// What the system's administrators get on a page: their own page, the pages everyone has,
+/// and nothing of the appraisal — the office's pages refuse them as they refuse a reviewer
+/// (403), the appraisal's records do not exist for them (404).
+fn system_get(path: &str, role: &str, expected: &[u16; 7]) -> u16 {
+    // A page every logged-in role has (the start page, 待办, search, login, health).
+    let everyone = expected[1..].iter().all(|c| *c == 200);
+    let as_reviewer = expected[2];
+    match path {
+        _ if everyone => 200,
+        "/admin" if role != "auditor" => 200,
+        "/admin/audit" if role == "auditor" => 200,
+        "/admin" | "/admin/audit" | "/admin/import" => 403,
+        _ if as_reviewer == 403 => 403,
+        _ => 404,
+    }
+}
+
+/// A form of the appraisal, sent by each of the system's administrators: refused (403 for the
+/// office's forms, 404 for records they cannot see), never done.
+async fn refused_to_the_system(system: &[(&str, &Browser); 3], path: &str, fields: &Fields) {
+    for (name, b) in system {
+        let csrf = b.csrf().await;
+        let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        form.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+        let got = b.post(path, &form).await.status;
+        assert!(
+            got == 403 || got == 404,
+            "POST {path} as {name} answered {got}: the system's administrators do nothing of the appraisal"
+        );
+    }
 }

@@ -241,7 +241,8 @@ async fn a_three_unit_scheme_ranks_with_capped_adjustments_and_a_veto_entered_on
         .await;
         assert_eq!(r.status, 303);
         assert_eq!(ranking(&db.url)[0], ("乙单位".to_string(), 1, 96.0));
-        let audit = admin.get("/admin/audit").await.body;
+        let auditor = server.login_as("shenji", Role::Auditor, "市政府").await;
+        let audit = auditor.get("/admin/audit").await.body;
         assert!(audit.contains("adjustment.delete") && audit.contains("veto.add"));
     }
 }

@@ -411,7 +411,10 @@ async fn deactivating_and_resetting_an_account_ask_for_a_second_click_that_says_
     server
         .add_user("someone", jixiao_domain::Role::Reporter, "甲一单位")
         .await;
-    let (_, page) = server.get("/admin").await;
+    let sysadmin = server
+        .login_as("sys", jixiao_domain::Role::SystemAdmin, "市政府")
+        .await;
+    let page = sysadmin.get("/admin").await.body;
     for (button, says) in [
         ("deactivate", "停用 someone？"),
         ("reset", "重置 someone 的密码？"),
@@ -442,7 +445,7 @@ async fn a_password_the_office_reset_must_be_changed_first_and_the_policy_holds(
         let mut elsewhere = server.anonymous();
         assert_eq!(elsewhere.login("lisi", PASSWORD).await.0, 303);
         let admin = server
-            .login_as("q_admin", jixiao_domain::Role::Admin, "市政府")
+            .login_as("q_admin", jixiao_domain::Role::SystemAdmin, "市政府")
             .await;
         let csrf = admin.csrf().await;
         let reset = admin
@@ -554,7 +557,11 @@ async fn the_audit_log_reads_in_words_and_beijing_time_with_the_code_beside() {
     server
         .add_user("wangwu", jixiao_domain::Role::Reporter, "甲一单位")
         .await;
-    let (status, page) = server.get("/admin/audit").await;
+    let auditor = server
+        .login_as("shenji", jixiao_domain::Role::Auditor, "市政府")
+        .await;
+    let page = auditor.get("/admin/audit").await;
+    let (status, page) = (page.status, page.body);
     assert_eq!(status, 200);
     assert!(page.contains("新建账户"), "{page}");
     assert!(

@@ -2,7 +2,10 @@
 //!
 //! A user belongs to one unit. A reporter acts for that unit only; a reviewer and a viewer see
 //! the subtree under their unit (a reviewer also reviews there); an admin (考核办) sees and does
-//! everything. Handlers ask these questions; they never compare role strings themselves.
+//! everything of the appraisal. The system is run by three roles held apart (三员分立, 等保 2.0
+//! level 3), none of which sees the appraisal's data: the 系统管理员 keeps accounts and units,
+//! the 安全管理员 roles and locks, the 审计管理员 reads the audit log. Handlers ask these
+//! questions; they never compare role strings themselves.
 
 use serde::Serialize;
 use std::fmt;
@@ -19,11 +22,39 @@ pub enum Role {
     Reporter,
     /// 领导: reads, within its scope.
     Viewer,
+    /// 系统管理员: accounts of the appraisal's roles, units. Sees no appraisal data.
+    SystemAdmin,
+    /// 安全管理员: the roles of accounts, and lifting locks. Sees no appraisal data.
+    SecurityAdmin,
+    /// 审计管理员: reads and exports the audit log, nothing else.
+    Auditor,
+}
+
+/// A duty of running the system, each held by its own role (三员分立).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Duty {
+    /// Accounts (create, deactivate, reset a password) and units: the 系统管理员.
+    Accounts,
+    /// Roles and locks: the 安全管理员.
+    Security,
+    /// The audit log: the 审计管理员.
+    Audit,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Reviewer, Role::Reporter, Role::Viewer];
+    pub const ALL: [Role; 7] = [
+        Role::Admin,
+        Role::Reviewer,
+        Role::Reporter,
+        Role::Viewer,
+        Role::SystemAdmin,
+        Role::SecurityAdmin,
+        Role::Auditor,
+    ];
+
+    /// The roles of the appraisal (业务角色), the ones the system's administrators give.
+    pub const BUSINESS: [Role; 4] = [Role::Admin, Role::Reviewer, Role::Reporter, Role::Viewer];
 
     /// The stored code.
     pub fn code(self) -> &'static str {
@@ -32,6 +63,9 @@ impl Role {
             Role::Reviewer => "reviewer",
             Role::Reporter => "reporter",
             Role::Viewer => "viewer",
+            Role::SystemAdmin => "sysadmin",
+            Role::SecurityAdmin => "secadmin",
+            Role::Auditor => "auditor",
         }
     }
 
@@ -47,6 +81,7 @@ impl Role {
             Role::Admin => Reach::Everything,
             Role::Reviewer | Role::Viewer => Reach::Subtree,
             Role::Reporter => Reach::OwnUnit,
+            Role::SystemAdmin | Role::SecurityAdmin | Role::Auditor => Reach::Nothing,
         }
     }
 
@@ -60,9 +95,24 @@ impl Role {
         matches!(self, Role::Reviewer | Role::Admin)
     }
 
-    /// Manages schemes, units and users, and reads the audit log.
+    /// 考核办: manages schemes, their scoring, imports, periods and reviews.
     pub fn may_administer(self) -> bool {
         self == Role::Admin
+    }
+
+    /// The system duty this role holds, if it is one of the three administrators'.
+    pub fn duty(self) -> Option<Duty> {
+        match self {
+            Role::SystemAdmin => Some(Duty::Accounts),
+            Role::SecurityAdmin => Some(Duty::Security),
+            Role::Auditor => Some(Duty::Audit),
+            _ => None,
+        }
+    }
+
+    /// Whether the role is one of the appraisal's (not a system administrator's).
+    pub fn is_business(self) -> bool {
+        self.duty().is_none()
     }
 }
 
@@ -81,6 +131,8 @@ pub enum Reach {
     Subtree,
     /// The user's unit only.
     OwnUnit,
+    /// No unit: the system's administrators see none of the appraisal's data.
+    Nothing,
 }
 
 /// A login name: 3–32 of ASCII letters, digits, `.`, `_`, `-`, starting with a letter or digit.
@@ -106,7 +158,10 @@ pub enum AccountError {
     #[error("密码过于常见或包含用户名，请换一个")]
     Guessable,
     /// An unknown role.
-    #[error("未知角色「{0}」，可用：admin、reviewer、reporter、viewer")]
+    #[error(
+        "未知角色「{0}」，可用：admin、reviewer、reporter、viewer，\
+         以及管理员 sysadmin、secadmin、auditor"
+    )]
     UnknownRole(String),
 }
 
@@ -211,6 +266,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_three_administrators_hold_one_duty_each_and_none_of_the_appraisal() {
+        let duties: Vec<Option<Duty>> = [Role::SystemAdmin, Role::SecurityAdmin, Role::Auditor]
+            .iter()
+            .map(|r| r.duty())
+            .collect();
+        assert_eq!(
+            duties,
+            [
+                Some(Duty::Accounts),
+                Some(Duty::Security),
+                Some(Duty::Audit)
+            ]
+        );
+        for r in [Role::SystemAdmin, Role::SecurityAdmin, Role::Auditor] {
+            assert_eq!(r.reach(), Reach::Nothing, "{r}");
+            assert!(
+                !r.may_report() && !r.may_review() && !r.may_administer(),
+                "{r}"
+            );
+        }
+        for r in Role::BUSINESS {
+            assert_eq!(
+                r.duty(),
+                None,
+                "{r}: the appraisal's roles run nothing of the system"
+            );
+        }
+    }
+
+    #[test]
     fn roles_reach_as_the_product_says() {
         assert_eq!(Role::Admin.reach(), Reach::Everything);
         assert_eq!(Role::Reviewer.reach(), Reach::Subtree);
@@ -221,6 +306,7 @@ mod tests {
         assert!(!Role::Viewer.may_report() && !Role::Viewer.may_review());
         for r in Role::ALL {
             assert_eq!(Role::parse(r.code()), Some(r));
+            assert_eq!(r.is_business(), Role::BUSINESS.contains(&r));
         }
     }
 

@@ -17,7 +17,7 @@ pub mod scoring;
 pub mod status;
 pub mod table;
 
-pub use access::{Reach, Role};
+pub use access::{Duty, Reach, Role};
 pub use jixiao_prose as prose;
 pub use period::{Period, PeriodKind, Year};
 pub use points::Points;

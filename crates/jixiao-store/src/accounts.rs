@@ -487,6 +487,76 @@ impl Store {
         Ok(())
     }
 
+    /// Gives an account another role (the 安全管理员's act). Its sessions end and its API
+    /// tokens are revoked: what they may reach was decided under the old role.
+    pub async fn set_user_role(
+        &self,
+        by: &Actor,
+        user_id: i64,
+        role: jixiao_domain::Role,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        let before: String = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("账户"))?;
+        sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+            .bind(role.code())
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        revoke_tokens_of(&mut tx, user_id).await?;
+        audit::append(
+            self.audit_key(),
+            &mut tx,
+            Record {
+                actor: by,
+                action: "user.role",
+                entity: "user",
+                entity_id: Some(user_id),
+                before: Some(serde_json::json!({ "role": before }).to_string()),
+                after: Some(serde_json::json!({ "role": role.code() }).to_string()),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Lifts a lock after failed logins (the 安全管理员's act), audited.
+    pub async fn unlock_user(&self, by: &Actor, user_id: i64) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        let n =
+            sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound("账户"));
+        }
+        audit::append(
+            self.audit_key(),
+            &mut tx,
+            Record {
+                actor: by,
+                action: "user.unlock",
+                entity: "user",
+                entity_id: Some(user_id),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Sets a new password hash and clears any lock. The office's reset (`PasswordChange::Reset`)
     /// ends every session, revokes the API tokens and makes the user choose a password at the
     /// next login; the user's own change (`Own`) ends the user's other sessions only.
@@ -605,6 +675,7 @@ impl Store {
                     .await?
             }
             Reach::OwnUnit => vec![user.unit_id],
+            Reach::Nothing => Vec::new(),
             Reach::Subtree => {
                 sqlx::query_scalar(
                     "WITH RECURSIVE tree(id) AS ( \

@@ -1,11 +1,14 @@
-//! The assessment office's pages: units, accounts and the audit log. Admins only.
+//! Running the system, apart from the appraisal (三员分立): the 系统管理员 keeps accounts of the
+//! appraisal's roles and the units; the 安全管理员 gives those accounts their roles and lifts
+//! locks. Neither may touch an administrator's account (those are made on the command line), so
+//! none of the three can take another's place; the audit log is `audit_log.rs`, the auditor's.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use jixiao_domain::Role;
 use jixiao_domain::access::Username;
+use jixiao_domain::{Duty, Role};
 use jixiao_store::{NewUser, StoreError, UnitRecord, UserRecord};
 use serde::Deserialize;
 
@@ -53,6 +56,10 @@ struct UserRow {
     user: UserRecord,
     unit: String,
     role: String,
+    /// One of the three administrators: no action on it from this page.
+    system: bool,
+    /// Locked after failed logins, or counting towards it.
+    locked: bool,
 }
 
 #[derive(Template)]
@@ -63,6 +70,8 @@ struct AdminPage {
     users: Vec<UserRow>,
     roles: Vec<(&'static str, String)>,
     notice: Option<String>,
+    /// The 系统管理员: accounts and units.
+    accounts: bool,
 }
 
 async fn admin_page(
@@ -73,7 +82,10 @@ async fn admin_page(
     notice: Option<String>,
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
-    session.require_admin().map_err(err)?;
+    let duty = session.user.role().duty();
+    if !matches!(duty, Some(Duty::Accounts | Duty::Security)) {
+        return Err(err(WebError::Forbidden));
+    }
     let t = locale.catalog();
     let units = s.store.units().await.map_err(|e| err(e.into()))?;
     let users = s
@@ -89,6 +101,8 @@ async fn admin_page(
                 .map(|x| x.name.clone())
                 .unwrap_or_default(),
             role: t.get(&format!("role.{}", u.role().code())).to_string(),
+            system: !u.role().is_business(),
+            locked: u.failed_logins > 0 || u.locked_until.is_some(),
             user: u,
         })
         .collect();
@@ -98,11 +112,12 @@ async fn admin_page(
             f: Frame::new(locale, uri, Some(session)),
             units: unit_tree(&units),
             users,
-            roles: Role::ALL
+            roles: Role::BUSINESS
                 .iter()
                 .map(|r| (r.code(), t.get(&format!("role.{}", r.code())).to_string()))
                 .collect(),
             notice,
+            accounts: duty == Some(Duty::Accounts),
         },
     )
 }
@@ -136,7 +151,7 @@ pub(crate) async fn add_unit(
     let t = locale.catalog();
     let result = async {
         session.check_csrf(&form.csrf)?;
-        session.require_admin()?;
+        session.require_duty(Duty::Accounts)?;
         let name = form.name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(WebError::BadRequest(
@@ -179,11 +194,13 @@ pub(crate) async fn add_user(
     let t = locale.catalog();
     let result = async {
         session.check_csrf(&form.csrf)?;
-        session.require_admin()?;
+        session.require_duty(Duty::Accounts)?;
         let username = Username::try_from(form.username.as_str())
             .map_err(|e| WebError::BadRequest(e.to_string()))?;
-        let role =
-            Role::parse(&form.role).ok_or_else(|| WebError::BadRequest(form.role.clone()))?;
+        // The appraisal's roles only: an administrator's account is the command line's.
+        let role = Role::parse(&form.role)
+            .filter(|r| r.is_business())
+            .ok_or_else(|| WebError::BadRequest(t.get("admin.error.role").to_string()))?;
         let unit_id = id(&form.unit)?;
         s.store.unit(unit_id).await?.ok_or(WebError::NotFound)?;
         let password = auth::new_password()?;
@@ -227,6 +244,9 @@ pub(crate) async fn add_user(
 pub(crate) struct UserActionForm {
     csrf: String,
     action: String,
+    /// The new role, for `action=role`.
+    #[serde(default)]
+    role: String,
 }
 
 /// `POST /admin/users/{id}`: deactivate, activate, or reset the password (shown once).
@@ -241,10 +261,39 @@ pub(crate) async fn user_action(
     let t = locale.catalog();
     let result = async {
         session.check_csrf(&form.csrf)?;
-        session.require_admin()?;
         let user_id = id(&raw)?;
+        let target = s.store.user(user_id).await?.ok_or(WebError::NotFound)?;
+        // Each action is one administrator's, and only on the appraisal's accounts: an
+        // administrator's account cannot be reset, deactivated or re-roled from here.
+        let duty = match form.action.as_str() {
+            "role" | "unlock" => Duty::Security,
+            _ => Duty::Accounts,
+        };
+        session.require_duty(duty)?;
+        if !target.role().is_business() {
+            return Err(WebError::Refused(
+                t.get("admin.error.system_account").to_string(),
+            ));
+        }
         let by = session.user.actor();
         let notice = match form.action.as_str() {
+            "role" => {
+                let role = Role::parse(&form.role)
+                    .filter(|r| r.is_business())
+                    .ok_or_else(|| WebError::BadRequest(t.get("admin.error.role").to_string()))?;
+                s.store.set_user_role(&by, user_id, role).await?;
+                Some(t.fill(
+                    "admin.role_set",
+                    &[
+                        ("name", &target.username),
+                        ("role", t.get(&format!("role.{}", role.code()))),
+                    ],
+                ))
+            }
+            "unlock" => {
+                s.store.unlock_user(&by, user_id).await?;
+                Some(t.fill("admin.unlocked", &[("name", &target.username)]))
+            }
             "deactivate" if user_id == session.user.id => {
                 return Err(WebError::BadRequest(t.get("admin.error.self").to_string()));
             }

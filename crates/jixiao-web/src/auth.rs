@@ -221,6 +221,15 @@ impl Session {
         }
     }
 
+    /// Refuses anyone but the administrator who holds `duty` (三员分立: none holds another's).
+    pub fn require_duty(&self, duty: jixiao_domain::Duty) -> Result<(), WebError> {
+        if self.user.role().duty() == Some(duty) {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden)
+        }
+    }
+
     /// Refuses a form whose token is not this session's.
     pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
         if same_secret(&self.csrf, token) {

@@ -15,8 +15,12 @@ pub(crate) struct Frame {
     pub switch_href: String,
     /// The logged-in user's name, if any.
     pub user_name: Option<String>,
-    /// Whether the user is an admin (the admin link shows).
+    /// Whether the user is the office (考核办: its forms and links show).
     pub is_admin: bool,
+    /// The header's link to the user's administrative page, as (href, catalogue key): the
+    /// office's import, the system and security administrators' accounts page, the auditor's
+    /// log.
+    pub admin_nav: Option<(&'static str, &'static str)>,
     /// The session's CSRF token (for the logout form in the header), empty when anonymous.
     pub csrf: String,
 }
@@ -30,6 +34,7 @@ impl Frame {
             switch_href: format!("/lang/{}?next=/", locale.other().tag()),
             user_name: None,
             is_admin: false,
+            admin_nav: None,
             csrf: String::new(),
         }
     }
@@ -43,6 +48,7 @@ impl Frame {
             switch_href: format!("/lang/{}?next={}", locale.other().tag(), query_escape(here)),
             user_name: session.map(|s| s.user.display_name.clone()),
             is_admin: session.is_some_and(|s| s.user.role().may_administer()),
+            admin_nav: session.and_then(|s| admin_nav(s.user.role())),
             csrf: session.map(|s| s.csrf.clone()).unwrap_or_default(),
         }
     }
@@ -160,6 +166,17 @@ pub fn period_label(code: &str, t: &Catalog) -> String {
             t.fill("period.quarter", &[("year", &year), ("n", &n.to_string())])
         }
         PeriodKind::Month(n) => t.fill("period.month", &[("year", &year), ("n", &n.to_string())]),
+    }
+}
+
+/// The header's administrative link for a role (三员分立: each administrator has one page).
+fn admin_nav(role: jixiao_domain::Role) -> Option<(&'static str, &'static str)> {
+    use jixiao_domain::{Duty, Role};
+    match role.duty() {
+        Some(Duty::Accounts | Duty::Security) => Some(("/admin", "nav.admin")),
+        Some(Duty::Audit) => Some(("/admin/audit", "admin.audit")),
+        None if role == Role::Admin => Some(("/admin/import", "upload.title")),
+        None => None,
     }
 }
 
