@@ -150,7 +150,11 @@ async fn the_admin_manages_units_and_accounts_and_nobody_else_can() {
                 &[("csrf", &csrf), ("action", "deactivate")],
             )
             .await;
-        assert_eq!(r.status, 400, "an admin cannot lock itself out");
+        assert_eq!(r.status, 422, "an admin cannot lock itself out");
+        assert!(
+            r.body.contains("不能停用自己的账户"),
+            "said on the office's page"
+        );
 
         let audit = admin.get("/admin/audit").await.body;
         for action in [

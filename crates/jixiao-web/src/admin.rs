@@ -63,6 +63,8 @@ struct AdminPage {
     users: Vec<UserRow>,
     roles: Vec<(&'static str, String)>,
     notice: Option<String>,
+    /// What could not be done, shown at the top of the page the form is on.
+    problem: Option<String>,
 }
 
 async fn admin_page(
@@ -71,6 +73,17 @@ async fn admin_page(
     uri: &OriginalUri,
     session: &Session,
     notice: Option<String>,
+) -> PageResult {
+    admin_page_with(s, locale, uri, session, notice, None).await
+}
+
+async fn admin_page_with(
+    s: &AppState,
+    locale: Locale,
+    uri: &OriginalUri,
+    session: &Session,
+    notice: Option<String>,
+    problem: Option<String>,
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
     session.require_admin().map_err(err)?;
@@ -103,6 +116,7 @@ async fn admin_page(
                 .map(|r| (r.code(), t.get(&format!("role.{}", r.code())).to_string()))
                 .collect(),
             notice,
+            problem,
         },
     )
 }
@@ -246,7 +260,14 @@ pub(crate) async fn user_action(
         let by = session.user.actor();
         let notice = match form.action.as_str() {
             "deactivate" if user_id == session.user.id => {
-                return Err(WebError::BadRequest(t.get("admin.error.self").to_string()));
+                // The office's page again, saying why: the list is where the next step is.
+                let problem = Some(t.get("admin.error.self").to_string());
+                let Html(page) = admin_page_with(&s, locale, &uri, &session, None, problem)
+                    .await
+                    .map_err(|LocalizedError(_, e)| e)?;
+                return Ok(
+                    (axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response()
+                );
             }
             "deactivate" => {
                 s.store.set_user_active(&by, user_id, false).await?;
