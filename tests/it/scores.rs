@@ -624,3 +624,35 @@ async fn the_background_refresh_recomputes_stale_summaries_under_one_lease() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_drill_down_explains_in_english_when_the_reader_chose_english() {
+    for db in databases().await {
+        let out = jixiao(&db.url, &["import", fixture("seed.txt").to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let server = TestServer::start(db.store().await).await;
+        let en = [("cookie", "jixiao_lang=en")];
+        let reader = server.login_as("office", Role::Admin, "考核办").await;
+        let page = reader.get_with("/schemes/1/units/1/score", &en).await;
+        assert_eq!(page.status, 200);
+        let body = page.body;
+        assert!(
+            body.contains("Proportional: weight 25 × completion 19.33% = 4.83 pts"),
+            "{}: {body}",
+            db.backend
+        );
+        assert!(body.contains("Level-1 indicators total") && body.contains("Qualitative task"));
+        for zh in ["按比例计分", "下级合计", "一级指标合计", "定性任务", "总分"]
+        {
+            assert!(!body.contains(zh), "{zh} left in Chinese");
+        }
+        // The task page's scoring lines too; Chinese readers keep theirs.
+        let task = reader.get_with("/tasks/2", &en).await.body;
+        assert!(
+            !task.contains("自评：") && task.contains("Self-assessment: "),
+            "{task}"
+        );
+        let zh = reader.get("/schemes/1/units/1/score").await.body;
+        assert!(zh.contains("分值25 × 完成率19.33% = 4.83分"));
+    }
+}

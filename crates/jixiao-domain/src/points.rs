@@ -63,6 +63,19 @@ impl fmt::Display for Points {
     }
 }
 
+/// A weight or an indicator's points as the scheme writes them: `30`, `2.5`, `33.33` (at most
+/// two decimals, no trailing zeros).
+pub fn weight_text(v: f64) -> String {
+    let s = format!("{:.2}", v + 0.0);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
+/// A score (得分, 总分, 加减分): the one format of every page, export and text.
+pub fn score_text(v: f64) -> String {
+    weight_text(v)
+}
+
 impl Serialize for Points {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_f64(self.0)

@@ -110,7 +110,7 @@ pub(crate) async fn unit_score(
             score: i.score.to_string(),
             capped: i.capped,
             pending: i.pending,
-            explanation: i.explanation.clone(),
+            explanation: views::whys(t, &i.explanation),
             tasks: i
                 .tasks
                 .iter()
@@ -119,7 +119,7 @@ pub(crate) async fn unit_score(
                     self_score: shown(&ts.self_score, pending),
                     reviewer_score: shown(&ts.reviewer_score, pending),
                     final_score: shown(&ts.final_score, pending),
-                    explanation: ts.final_score.explanation().to_vec(),
+                    explanation: views::whys(t, ts.final_score.explanation()),
                 })
                 .collect(),
         })
@@ -192,7 +192,7 @@ pub(crate) async fn unit_score(
             adjustment_lines: result
                 .adjustments
                 .iter()
-                .flat_map(|a| a.explanation.iter().cloned())
+                .flat_map(|a| views::whys(t, &a.explanation))
                 .collect(),
             veto_grade: result.veto_grade.as_ref().map(ToString::to_string),
             admin,
@@ -203,7 +203,7 @@ pub(crate) async fn unit_score(
             unit: table.unit.name.clone(),
             period_code,
             total: views::points(result.total),
-            explanation: result.explanation.clone(),
+            explanation: views::whys(t, &result.explanation),
             indicators,
         },
     )

@@ -694,7 +694,10 @@ async fn render_task(
         self_score: shown(&ts.self_score),
         reviewer_score: shown(&ts.reviewer_score),
         final_score: shown(&ts.final_score),
-        explanation: ts.explanation.iter().cloned().chain(if_approved).collect(),
+        explanation: views::whys(t, &ts.explanation)
+            .into_iter()
+            .chain(if_approved)
+            .collect(),
         override_reason: line.score_override.as_ref().map(|o| o.reason.clone()),
     });
     let table_text = jixiao_domain::scoring::Grade::ALL
