@@ -473,8 +473,12 @@ async fn stored_summaries_follow_every_kind_of_write() {
             .await
             .unwrap();
         check("the scheme's settings").await;
+        let kind = store.add_unit_type(&by, "区县").await.unwrap();
         store.set_unit_kind(&by, unit, "区县").await.unwrap();
         check("a unit's type").await;
+        store.rename_unit_type(&by, kind, "县区").await.unwrap();
+        check("a unit type's new name").await;
+        store.rename_unit_type(&by, kind, "区县").await.unwrap();
         let after = summaries(&store, scheme, None, None, Basis::Official)
             .await
             .unwrap();

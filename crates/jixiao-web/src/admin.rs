@@ -6,7 +6,7 @@ use axum::extract::{OriginalUri, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jixiao_domain::Role;
 use jixiao_domain::access::Username;
-use jixiao_store::{AuditEntry, NewUser, StoreError, UnitRecord, UserRecord};
+use jixiao_store::{AuditEntry, NewUser, StoreError, UnitRecord, UnitTypeRecord, UserRecord};
 use serde::Deserialize;
 
 use crate::auth::{self, Session};
@@ -62,6 +62,8 @@ struct AdminPage {
     units: Vec<UnitRow>,
     users: Vec<UserRow>,
     roles: Vec<(&'static str, String)>,
+    /// The office's list of unit types, with how many units have each.
+    unit_types: Vec<UnitTypeRecord>,
     notice: Option<String>,
     /// What could not be done, shown at the top of the page the form is on.
     problem: Option<String>,
@@ -89,6 +91,7 @@ async fn admin_page_with(
     session.require_admin().map_err(err)?;
     let t = locale.catalog();
     let units = s.store.units().await.map_err(|e| err(e.into()))?;
+    let unit_types = s.store.unit_types().await.map_err(|e| err(e.into()))?;
     let users = s
         .store
         .users()
@@ -115,10 +118,16 @@ async fn admin_page_with(
                 .iter()
                 .map(|r| (r.code(), t.get(&format!("role.{}", r.code())).to_string()))
                 .collect(),
+            unit_types,
             notice,
             problem,
         },
     )
+}
+
+#[derive(Deserialize)]
+pub(crate) struct AdminQuery {
+    done: Option<String>,
 }
 
 pub(crate) async fn page(
@@ -126,8 +135,28 @@ pub(crate) async fn page(
     locale: Locale,
     uri: OriginalUri,
     session: Session,
+    axum::extract::Query(q): axum::extract::Query<AdminQuery>,
 ) -> PageResult {
-    admin_page(&s, locale, &uri, &session, None).await
+    let t = locale.catalog();
+    let notice = q.done.as_deref().and_then(|d| match d {
+        "unit" | "unit_type" => Some(t.get(&format!("admin.done.{d}")).to_string()),
+        _ => None,
+    });
+    admin_page(&s, locale, &uri, &session, notice).await
+}
+
+/// The office's page again with `problem` at the top (422): the form it came from is there.
+async fn admin_problem(
+    s: &AppState,
+    locale: Locale,
+    uri: &OriginalUri,
+    session: &Session,
+    problem: String,
+) -> Result<Response, WebError> {
+    let Html(page) = admin_page_with(s, locale, uri, session, None, Some(problem))
+        .await
+        .map_err(|LocalizedError(_, e)| e)?;
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -140,10 +169,12 @@ pub(crate) struct UnitForm {
     kind: String,
 }
 
-/// `POST /admin/units`: adds a unit (or moves an existing one) under a parent, with its type.
+/// `POST /admin/units`: adds a unit (or moves an existing one) under a parent, with its type
+/// chosen from the office's list (empty: left as it is).
 pub(crate) async fn add_unit(
     State(s): State<AppState>,
     locale: Locale,
+    uri: OriginalUri,
     session: Session,
     Form(form): Form<UnitForm>,
 ) -> Response {
@@ -153,20 +184,130 @@ pub(crate) async fn add_unit(
         session.require_admin()?;
         let name = form.name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(WebError::BadRequest(
-                t.get("admin.error.unit_name").to_string(),
-            ));
+            let problem = t.get("admin.error.unit_name").to_string();
+            return admin_problem(&s, locale, &uri, &session, problem).await;
         }
         let parent = match form.parent.trim() {
             "" => None,
             p => Some(id(p)?),
         };
+        let kind = form.kind.trim();
+        // A type outside the list (a forged form, a type removed meanwhile) changes nothing.
+        if !kind.is_empty() && s.store.unit_type_named(kind).await?.is_none() {
+            let problem = t.fill("admin.unit_type.error.unknown", &[("name", kind)]);
+            return admin_problem(&s, locale, &uri, &session, problem).await;
+        }
         let by = session.user.actor();
         let unit = s.store.ensure_unit(&by, name, parent).await?;
-        if !form.kind.trim().is_empty() {
-            s.store.set_unit_kind(&by, unit, form.kind.trim()).await?;
+        if !kind.is_empty() {
+            s.store.set_unit_kind(&by, unit, kind).await?;
         }
-        Ok(Redirect::to("/admin").into_response())
+        Ok(Redirect::to("/admin?done=unit#units").into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| LocalizedError(locale, e).into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct UnitTypeForm {
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    /// `rename` or `remove` (on `/admin/unit-types/{id}`).
+    #[serde(default)]
+    action: String,
+}
+
+/// `POST /admin/unit-types`: adds a type to the office's list.
+pub(crate) async fn add_unit_type(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    session: Session,
+    Form(form): Form<UnitTypeForm>,
+) -> Response {
+    let t = locale.catalog();
+    let result = async {
+        session.check_csrf(&form.csrf)?;
+        session.require_admin()?;
+        let problem = match jixiao_store::unit_type_name(&form.name) {
+            Err(_) => Some(unit_type_name_problem(t)),
+            Ok(name) => match s.store.add_unit_type(&session.user.actor(), name).await {
+                Ok(_) => None,
+                Err(StoreError::Duplicate(name)) => {
+                    Some(t.fill("admin.unit_type.error.duplicate", &[("name", &name)]))
+                }
+                Err(e) => return Err(e.into()),
+            },
+        };
+        match problem {
+            Some(p) => admin_problem(&s, locale, &uri, &session, p).await,
+            None => Ok(Redirect::to("/admin?done=unit_type#unit-types").into_response()),
+        }
+    }
+    .await;
+    result.unwrap_or_else(|e| LocalizedError(locale, e).into_response())
+}
+
+fn unit_type_name_problem(t: &crate::i18n::Catalog) -> String {
+    t.fill(
+        "admin.unit_type.error.name",
+        &[("max", &jixiao_store::UNIT_TYPE_MAX_CHARS.to_string())],
+    )
+}
+
+/// `POST /admin/unit-types/{id}`: renames a type (its units with it) or removes an unused one.
+pub(crate) async fn change_unit_type(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    session: Session,
+    Path(raw): Path<String>,
+    Form(form): Form<UnitTypeForm>,
+) -> Response {
+    let t = locale.catalog();
+    let result = async {
+        session.check_csrf(&form.csrf)?;
+        session.require_admin()?;
+        let type_id = id(&raw)?;
+        let types = s.store.unit_types().await?;
+        let current = types
+            .iter()
+            .find(|k| k.id == type_id)
+            .ok_or(WebError::NotFound)?;
+        let by = session.user.actor();
+        let problem = match form.action.as_str() {
+            "rename" => match jixiao_store::unit_type_name(&form.name) {
+                Err(_) => Some(unit_type_name_problem(t)),
+                Ok(name) => match s.store.rename_unit_type(&by, type_id, name).await {
+                    Ok(()) => None,
+                    Err(StoreError::Duplicate(name)) => {
+                        Some(t.fill("admin.unit_type.error.duplicate", &[("name", &name)]))
+                    }
+                    Err(e) => return Err(e.into()),
+                },
+            },
+            "remove" if current.units > 0 => Some(t.fill(
+                "admin.unit_type.error.in_use",
+                &[
+                    ("name", &current.name),
+                    ("count", &current.units.to_string()),
+                ],
+            )),
+            "remove" => {
+                s.store.remove_unit_type(&by, type_id).await?;
+                None
+            }
+            other => {
+                return Err(WebError::BadRequest(
+                    t.fill("admin.unit_type.error.action", &[("action", other)]),
+                ));
+            }
+        };
+        match problem {
+            Some(p) => admin_problem(&s, locale, &uri, &session, p).await,
+            None => Ok(Redirect::to("/admin?done=unit_type#unit-types").into_response()),
+        }
     }
     .await;
     result.unwrap_or_else(|e| LocalizedError(locale, e).into_response())
@@ -300,7 +441,7 @@ pub(crate) async fn user_action(
 }
 
 /// Every action code the log holds, with its catalogue key (`audit.action.*`).
-const AUDIT_ACTIONS: [&str; 41] = [
+const AUDIT_ACTIONS: [&str; 44] = [
     "adjustment.add",
     "adjustment.delete",
     "adjustment_rule.add",
@@ -334,6 +475,9 @@ const AUDIT_ACTIONS: [&str; 41] = [
     "unit.create",
     "unit.kind",
     "unit.move",
+    "unit_type.add",
+    "unit_type.remove",
+    "unit_type.rename",
     "user.activate",
     "user.create",
     "user.deactivate",

@@ -78,6 +78,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin", get(crate::admin::page))
         .route("/admin/units", post(crate::admin::add_unit))
+        .route("/admin/unit-types", post(crate::admin::add_unit_type))
+        .route(
+            "/admin/unit-types/{id}",
+            post(crate::admin::change_unit_type),
+        )
         .route("/admin/users", post(crate::admin::add_user))
         .route("/admin/users/{id}", post(crate::admin::user_action))
         .route("/admin/audit", get(crate::admin::audit))
