@@ -71,9 +71,13 @@ pub fn weight_text(v: f64) -> String {
     if s == "-0" { "0".into() } else { s.into() }
 }
 
-/// A score (得分, 总分, 加减分): the one format of every page, export and text.
+/// A score (得分, 自评/评审/最终, 总分, an indicator's sum, 加减分) as every page, export and
+/// text prints it: always two decimals, as offices write an official total (134.83, 675.00),
+/// so scores in one column line up and "675" never stands beside "685.7". Weights and an
+/// indicator's points are the scheme's own figures and keep [`weight_text`].
 pub fn score_text(v: f64) -> String {
-    weight_text(v)
+    let s = format!("{:.2}", v + 0.0);
+    if s == "-0.00" { "0.00".into() } else { s }
 }
 
 impl Serialize for Points {

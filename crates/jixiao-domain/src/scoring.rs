@@ -1409,7 +1409,7 @@ mod tests {
         assert_eq!(s.final_score.points(), Some(p(25.5)), "85% of 30");
         assert_eq!(
             s.final_score.explanation(),
-            ["等次评分：良好 = 分值30 × 85% = 25.5分"]
+            ["等次评分：良好 = 分值30 × 85% = 25.50分"]
         );
     }
 
@@ -1944,7 +1944,7 @@ mod tests {
         );
         assert_eq!(
             units[0].explanation.last().map(Line::as_str),
-            Some("总分64.5分"),
+            Some("总分64.50分"),
             "the total is explained"
         );
     }

@@ -77,7 +77,7 @@ pub(crate) struct PeriodQuery {
 
 fn shown(s: &Score, pending: &str) -> String {
     s.points()
-        .map(|p| p.to_string())
+        .map(|p| views::score(p.get()))
         .unwrap_or_else(|| pending.to_string())
 }
 
@@ -106,8 +106,8 @@ pub(crate) async fn unit_score(
             depth,
             name: i.name.to_string(),
             points: i.points.map(|p| p.to_string()).unwrap_or_default(),
-            sum: i.sum.to_string(),
-            score: i.score.to_string(),
+            sum: views::score(i.sum.get()),
+            score: views::score(i.score.get()),
             capped: i.capped,
             pending: i.pending,
             explanation: views::whys(t, &i.explanation),
@@ -133,7 +133,7 @@ pub(crate) async fn unit_score(
             amount: format!(
                 "{}{}",
                 if a.amount >= 0.0 { "+" } else { "−" },
-                views::points(a.amount.abs())
+                views::score(a.amount.abs())
             ),
             reason: a.reason.clone(),
             date: date(&a.created_at),
@@ -202,7 +202,7 @@ pub(crate) async fn unit_score(
             title: table.scheme.title.clone(),
             unit: table.unit.name.clone(),
             period_code,
-            total: views::points(result.total),
+            total: views::score(result.total),
             explanation: views::whys(t, &result.explanation),
             indicators,
         },

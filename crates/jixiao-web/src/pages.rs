@@ -555,7 +555,7 @@ async fn unit_table(
             r.score = Some(match s.final_score.points() {
                 Some(p) => {
                     score_total += p.get();
-                    p.to_string()
+                    views::score(p.get())
                 }
                 None => t.get("score.pending").to_string(),
             });
@@ -563,8 +563,8 @@ async fn unit_table(
     }
     let score_total = scoring
         .unit_result(&table)
-        .map(|u| views::points(u.total))
-        .unwrap_or_else(|_| views::points(score_total));
+        .map(|u| views::score(u.total))
+        .unwrap_or_else(|_| views::score(score_total));
     let has_status = table
         .tasks
         .iter()
@@ -881,7 +881,7 @@ async fn ranking(
             unit_id: *unit_id,
             unit: r.entry.unit.to_string(),
             unit_type: r.entry.unit_type.to_string(),
-            total: views::points(r.entry.total),
+            total: views::score(r.entry.total),
             mean: r
                 .entry
                 .mean_completion

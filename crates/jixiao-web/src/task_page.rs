@@ -345,7 +345,7 @@ fn report_view(
             .map(views::percent)
             .unwrap_or_else(|| t.get("reading.no_completion").to_string()),
         time_progress: views::percent(time_progress.get()),
-        self_score: r.self_score.map(views::points),
+        self_score: r.self_score.map(views::score),
         return_reason: r.return_reason.clone().filter(|_| r.state == "returned"),
         attachments: attachments
             .iter()
@@ -675,7 +675,7 @@ async fn render_task(
     let pending = t.get("score.pending");
     let shown = |sc: &jixiao_domain::scoring::Score| {
         sc.points()
-            .map(|p| p.to_string())
+            .map(|p| views::score(p.get()))
             .unwrap_or_else(|| pending.to_string())
     };
     // Official: only a reviewer's act (or the office's import) makes 评审分. A report waiting

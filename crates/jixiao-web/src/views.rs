@@ -134,7 +134,12 @@ pub fn percent(r: f64) -> String {
     format!("{:.1}%", r * 100.0)
 }
 
-/// Formats points without trailing zeros ("30", "2.5").
+/// A score (得分, 总分, 加减分) in the one format: two decimals ("675.00", "685.70").
+pub fn score(v: f64) -> String {
+    jixiao_domain::points::score_text(v)
+}
+
+/// A weight or an indicator's points, as the scheme writes them ("30", "2.5").
 pub fn points(v: f64) -> String {
     Points::try_from(v)
         .map(|p| p.to_string())
