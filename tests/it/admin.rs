@@ -487,7 +487,7 @@ async fn the_types_units_already_have_become_the_list_and_the_demo_brings_its_ow
         // A database from before the list: the migration's statements run again on units that
         // carry their types as free text.
         let mut raw = raw_connection(&db.url).await;
-        sqlx::raw_sql("DROP TABLE unit_types")
+        sqlx::raw_sql("DROP TABLE unit_types; DROP INDEX units_by_kind")
             .execute(&mut raw)
             .await
             .unwrap();

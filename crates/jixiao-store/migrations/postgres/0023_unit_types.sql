@@ -7,6 +7,9 @@ CREATE TABLE unit_types (
     created_at  TEXT    NOT NULL
 );
 
+-- The list counts each type's units, and a rename updates them.
+CREATE INDEX units_by_kind ON units (kind);
+
 INSERT INTO unit_types (name, created_at)
 SELECT kind, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 FROM (SELECT DISTINCT kind FROM units WHERE kind <> '') k ORDER BY kind;

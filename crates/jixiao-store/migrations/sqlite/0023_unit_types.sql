@@ -7,5 +7,8 @@ CREATE TABLE unit_types (
     created_at  TEXT    NOT NULL
 );
 
+-- The list counts each type's units, and a rename updates them.
+CREATE INDEX units_by_kind ON units (kind);
+
 INSERT INTO unit_types (name, created_at)
 SELECT DISTINCT kind, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM units WHERE kind <> '' ORDER BY kind;
