@@ -410,6 +410,10 @@ async fn unit_types_are_a_list_the_office_keeps_and_a_unit_takes_its_type_from_i
             r.body
         );
         assert!(
+            r.body.contains("value=\"市总工会\""),
+            "the name typed is kept"
+        );
+        assert!(
             server
                 .store
                 .unit_by_name("市总工会")

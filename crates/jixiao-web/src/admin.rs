@@ -67,6 +67,17 @@ struct AdminPage {
     notice: Option<String>,
     /// What could not be done, shown at the top of the page the form is on.
     problem: Option<String>,
+    /// What was typed in the form that failed, shown again.
+    typed: Typed,
+}
+
+/// The unit and unit-type forms as typed, kept when a save is refused.
+#[derive(Default)]
+struct Typed {
+    unit_name: String,
+    unit_parent: String,
+    unit_kind: String,
+    new_type: String,
 }
 
 async fn admin_page(
@@ -76,7 +87,7 @@ async fn admin_page(
     session: &Session,
     notice: Option<String>,
 ) -> PageResult {
-    admin_page_with(s, locale, uri, session, notice, None).await
+    admin_page_with(s, locale, uri, session, notice, None, Typed::default()).await
 }
 
 async fn admin_page_with(
@@ -86,6 +97,7 @@ async fn admin_page_with(
     session: &Session,
     notice: Option<String>,
     problem: Option<String>,
+    typed: Typed,
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
     session.require_admin().map_err(err)?;
@@ -121,6 +133,7 @@ async fn admin_page_with(
             unit_types,
             notice,
             problem,
+            typed,
         },
     )
 }
@@ -145,15 +158,17 @@ pub(crate) async fn page(
     admin_page(&s, locale, &uri, &session, notice).await
 }
 
-/// The office's page again with `problem` at the top (422): the form it came from is there.
+/// The office's page again with `problem` at the top (422): the form it came from is there,
+/// with what was typed.
 async fn admin_problem(
     s: &AppState,
     locale: Locale,
     uri: &OriginalUri,
     session: &Session,
     problem: String,
+    typed: Typed,
 ) -> Result<Response, WebError> {
-    let Html(page) = admin_page_with(s, locale, uri, session, None, Some(problem))
+    let Html(page) = admin_page_with(s, locale, uri, session, None, Some(problem), typed)
         .await
         .map_err(|LocalizedError(_, e)| e)?;
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response())
@@ -185,7 +200,7 @@ pub(crate) async fn add_unit(
         let name = form.name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             let problem = t.get("admin.error.unit_name").to_string();
-            return admin_problem(&s, locale, &uri, &session, problem).await;
+            return admin_problem(&s, locale, &uri, &session, problem, typed_unit(&form)).await;
         }
         let parent = match form.parent.trim() {
             "" => None,
@@ -195,7 +210,7 @@ pub(crate) async fn add_unit(
         // A type outside the list (a forged form, a type removed meanwhile) changes nothing.
         if !kind.is_empty() && s.store.unit_type_named(kind).await?.is_none() {
             let problem = t.fill("admin.unit_type.error.unknown", &[("name", kind)]);
-            return admin_problem(&s, locale, &uri, &session, problem).await;
+            return admin_problem(&s, locale, &uri, &session, problem, typed_unit(&form)).await;
         }
         let by = session.user.actor();
         let unit = s.store.ensure_unit(&by, name, parent).await?;
@@ -241,12 +256,28 @@ pub(crate) async fn add_unit_type(
             },
         };
         match problem {
-            Some(p) => admin_problem(&s, locale, &uri, &session, p).await,
+            Some(p) => {
+                let typed = Typed {
+                    new_type: form.name.chars().take(60).collect(),
+                    ..Typed::default()
+                };
+                admin_problem(&s, locale, &uri, &session, p, typed).await
+            }
             None => Ok(Redirect::to("/admin?done=unit_type#unit-types").into_response()),
         }
     }
     .await;
     result.unwrap_or_else(|e| LocalizedError(locale, e).into_response())
+}
+
+/// The unit form as typed.
+fn typed_unit(form: &UnitForm) -> Typed {
+    Typed {
+        unit_name: form.name.chars().take(120).collect(),
+        unit_parent: form.parent.trim().to_string(),
+        unit_kind: form.kind.trim().to_string(),
+        new_type: String::new(),
+    }
 }
 
 fn unit_type_name_problem(t: &crate::i18n::Catalog) -> String {
@@ -305,7 +336,7 @@ pub(crate) async fn change_unit_type(
             }
         };
         match problem {
-            Some(p) => admin_problem(&s, locale, &uri, &session, p).await,
+            Some(p) => admin_problem(&s, locale, &uri, &session, p, Typed::default()).await,
             None => Ok(Redirect::to("/admin?done=unit_type#unit-types").into_response()),
         }
     }
@@ -403,9 +434,10 @@ pub(crate) async fn user_action(
             "deactivate" if user_id == session.user.id => {
                 // The office's page again, saying why: the list is where the next step is.
                 let problem = Some(t.get("admin.error.self").to_string());
-                let Html(page) = admin_page_with(&s, locale, &uri, &session, None, problem)
-                    .await
-                    .map_err(|LocalizedError(_, e)| e)?;
+                let Html(page) =
+                    admin_page_with(&s, locale, &uri, &session, None, problem, Typed::default())
+                        .await
+                        .map_err(|LocalizedError(_, e)| e)?;
                 return Ok(
                     (axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response()
                 );
