@@ -40,7 +40,7 @@ struct UnitScoreJson<'a> {
 
 fn points(s: &Score) -> String {
     match s.points() {
-        Some(p) => p.to_string(),
+        Some(p) => jixiao_domain::points::score_text(p.get()),
         None => "待评".to_string(),
     }
 }
@@ -89,10 +89,10 @@ pub async fn score(db: &str, args: ScoreArgs) -> anyhow::Result<ExitCode> {
     }
     for (table, result, _) in &out {
         outln!(
-            "{}（{}）：总分 {:.2}",
+            "{}（{}）：总分 {}",
             result.unit,
             table.period.as_ref().map(|p| p.code.as_str()).unwrap_or(""),
-            result.total
+            jixiao_domain::points::score_text(result.total)
         );
         for (depth, ind) in flatten(&result.indicators) {
             let cap = if ind.capped { "（封顶）" } else { "" };
@@ -105,7 +105,7 @@ pub async fn score(db: &str, args: ScoreArgs) -> anyhow::Result<ExitCode> {
                 "{}{}  {}{cap}{pending}",
                 "  ".repeat(depth + 1),
                 ind.name,
-                ind.score
+                jixiao_domain::points::score_text(ind.score.get())
             );
             for (name, task) in &ind.tasks {
                 outln!(
@@ -190,12 +190,12 @@ pub async fn rank(db: &str, args: RankArgs) -> anyhow::Result<ExitCode> {
             .map(|m| format!("{:.1}%", m * 100.0))
             .unwrap_or_else(|| "—".into());
         outln!(
-            "{}\t{}\t{}\t{}\t{:.2}\t{mean}",
+            "{}\t{}\t{}\t{}\t{}\t{mean}",
             r.rank,
             r.type_rank,
             r.entry.unit,
             r.entry.unit_type,
-            r.entry.total
+            jixiao_domain::points::score_text(r.entry.total)
         );
     }
     Ok(ExitCode::SUCCESS)

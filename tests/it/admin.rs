@@ -38,6 +38,13 @@ async fn the_system_administrator_manages_units_and_accounts_and_nobody_else_can
         let root = server.store.unit_by_name("市政府").await.unwrap().unwrap();
         let r = admin
             .post(
+                "/admin/unit-types",
+                &[("csrf", &csrf), ("name", "政府部门")],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let r = admin
+            .post(
                 "/admin/units",
                 &[
                     ("csrf", &csrf),
@@ -157,6 +164,7 @@ async fn the_system_administrator_manages_units_and_accounts_and_nobody_else_can
             r.status, 403,
             "an administrator's account is not changed on the web"
         );
+        assert!(r.body.contains("管理员账户不能在网页上修改"), "{}", r.body);
 
         let auditor = server.login_as("shenji", Role::Auditor, "市政府").await;
         let audit = auditor.get("/admin/audit").await.body;
@@ -598,4 +606,212 @@ async fn the_upgrade_that_adds_the_three_administrators_keeps_every_account_and_
         .execute(&mut conn)
         .await;
     assert!(bad.is_err(), "the CHECK constraint still holds");
+}
+
+#[tokio::test]
+async fn unit_types_are_a_list_the_system_administrator_keeps_and_a_unit_takes_its_type_from_it() {
+    for db in databases().await {
+        let server = TestServer::start(db.store().await).await;
+        let admin = server.login_as("boss", Role::SystemAdmin, "市政府").await;
+        let csrf = admin.csrf().await;
+        let add_type = |name: &'static str| {
+            let (admin, csrf) = (&admin, csrf.clone());
+            async move {
+                admin
+                    .post("/admin/unit-types", &[("csrf", &csrf), ("name", name)])
+                    .await
+            }
+        };
+        assert_eq!(add_type("党群部门").await.status, 303, "{}", db.backend);
+        assert_eq!(add_type("事业单位").await.status, 303);
+        // The same name again, or none: the office's page again, saying which.
+        let r = add_type(" 党群部门 ").await;
+        assert_eq!(r.status, 422);
+        assert!(
+            r.body.contains("单位类型「党群部门」已在列表中"),
+            "{}",
+            r.body
+        );
+        let r = add_type("   ").await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("单位类型名称不能为空"));
+
+        // Adding a unit: its type is chosen from the list.
+        let page = admin.get("/admin").await.body;
+        assert!(page.contains("<select id=\"unit_kind\" name=\"kind\">"));
+        assert!(page.contains("<option value=\"党群部门\">党群部门</option>"));
+        let unit = |name: &'static str, kind: &'static str| {
+            let (admin, csrf) = (&admin, csrf.clone());
+            async move {
+                admin
+                    .post(
+                        "/admin/units",
+                        &[("csrf", &csrf), ("name", name), ("kind", kind)],
+                    )
+                    .await
+            }
+        };
+        assert_eq!(unit("市妇联", "党群部门").await.status, 303);
+        // A type not in the list (a typo in a forged form) is refused by name; no unit appears.
+        let r = unit("市总工会", "党群部们").await;
+        assert_eq!(r.status, 422);
+        assert!(
+            r.body.contains("单位类型「党群部们」不在单位类型列表中"),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body.contains("value=\"市总工会\""),
+            "the name typed is kept"
+        );
+        assert!(
+            server
+                .store
+                .unit_by_name("市总工会")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let by = jixiao_store::Actor::cli();
+        let id = server
+            .store
+            .unit_by_name("市妇联")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        assert!(
+            server
+                .store
+                .set_unit_kind(&by, id, "党群部们")
+                .await
+                .is_err()
+        );
+
+        // Renaming a type renames it for its units; a type in use is not removed.
+        let types = server.store.unit_types().await.unwrap();
+        let party = types.iter().find(|k| k.name == "党群部门").unwrap();
+        assert_eq!(party.units, 1);
+        let path = format!("/admin/unit-types/{}", party.id);
+        let r = admin
+            .post(
+                &path,
+                &[("csrf", &csrf), ("action", "rename"), ("name", "党群机关")],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let fulian = server.store.unit_by_name("市妇联").await.unwrap().unwrap();
+        assert_eq!(fulian.kind, "党群机关");
+        let r = admin
+            .post(&path, &[("csrf", &csrf), ("action", "remove")])
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("还有 1 个单位在用，不能删除"), "{}", r.body);
+        let unused = types.iter().find(|k| k.name == "事业单位").unwrap();
+        let r = admin
+            .post(
+                &format!("/admin/unit-types/{}", unused.id),
+                &[("csrf", &csrf), ("action", "remove")],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        let names: Vec<String> = server
+            .store
+            .unit_types()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|k| k.name)
+            .collect();
+        assert_eq!(names, ["党群机关"]);
+        let auditor = server.login_as("shenji", Role::Auditor, "市政府").await;
+        let audit = auditor.get("/admin/audit").await.body;
+        assert!(audit.contains("单位类型改名") && audit.contains("删除单位类型"));
+    }
+}
+
+#[tokio::test]
+async fn the_types_units_already_have_become_the_list_and_the_demo_brings_its_own() {
+    use sqlx::Connection;
+    for db in databases().await {
+        let store = db.store().await;
+        let by = jixiao_store::Actor::cli();
+        let a = store.ensure_unit(&by, "甲", None).await.unwrap();
+        let b = store.ensure_unit(&by, "乙", None).await.unwrap();
+        store.ensure_unit(&by, "丙", None).await.unwrap();
+        store.close().await;
+        // A database from before the list: the migration's statements run again on units that
+        // carry their types as free text.
+        let mut raw = raw_connection(&db.url).await;
+        sqlx::raw_sql("DROP TABLE unit_types; DROP INDEX units_by_kind")
+            .execute(&mut raw)
+            .await
+            .unwrap();
+        for (id, kind) in [(a, "区县"), (b, "区县")] {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE units SET kind = '{kind}' WHERE id = {id}"
+            )))
+            .execute(&mut raw)
+            .await
+            .unwrap();
+        }
+        let dir = if db.backend == "sqlite" {
+            "sqlite"
+        } else {
+            "postgres"
+        };
+        let migration = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("crates/jixiao-store/migrations")
+                .join(dir)
+                .join("0023_unit_types.sql"),
+        )
+        .unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(migration))
+            .execute(&mut raw)
+            .await
+            .unwrap();
+        raw.close().await.unwrap();
+        let store = db.store().await;
+        let types = store.unit_types().await.unwrap();
+        assert_eq!(
+            types
+                .iter()
+                .map(|k| (k.name.as_str(), k.units))
+                .collect::<Vec<_>>(),
+            [("区县", 2)],
+            "{}",
+            db.backend
+        );
+        store.close().await;
+    }
+    for db in databases().await {
+        let out = jixiao(
+            &db.url,
+            &[
+                "demo",
+                "--units",
+                "20",
+                "--tasks-per-unit",
+                "2",
+                "--periods",
+                "1",
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let store = db.store().await;
+        let types = store.unit_types().await.unwrap();
+        assert!(
+            types.iter().any(|k| k.name == "党群部门" && k.units > 0),
+            "{}: {types:?}",
+            db.backend
+        );
+        let units = store.units().await.unwrap();
+        assert!(
+            units
+                .iter()
+                .all(|u| u.kind.is_empty() || types.iter().any(|k| k.name == u.kind)),
+            "every unit's type is in the list"
+        );
+    }
 }

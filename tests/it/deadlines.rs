@@ -100,7 +100,8 @@ async fn a_passed_deadline_locks_until_an_extension_is_granted() {
                 &[("csrf", &csrf), ("code", "2031Q1"), ("deadline", "")],
             )
             .await;
-        assert_eq!(r.status, 400, "a period outside the scheme's year");
+        assert_eq!(r.status, 422, "a period outside the scheme's year");
+        assert!(r.body.contains("填报周期须在方案年度 2023 年内"));
         let csrf_r = reporter.csrf().await;
         let r = reporter
             .post(
@@ -240,5 +241,77 @@ async fn a_passed_deadline_locks_until_an_extension_is_granted() {
         ] {
             assert!(actions.iter().any(|x| x == a), "{a} audited");
         }
+    }
+}
+
+#[tokio::test]
+async fn periods_are_listed_in_the_years_order_and_saving_one_says_so() {
+    for db in databases().await {
+        let store = db.store().await;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.txt");
+        std::fs::write(&path, TABLE).unwrap();
+        let out = jixiao(
+            &db.url,
+            &["import", path.to_str().unwrap(), "--unit", "甲一单位"],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let server = TestServer::start(store).await;
+        let admin = server.login_as("boss", Role::Admin, "考核办").await;
+        let csrf = admin.csrf().await;
+        let set = |code: &'static str, deadline: &'static str| {
+            let (admin, csrf) = (&admin, csrf.clone());
+            async move {
+                admin
+                    .post(
+                        "/schemes/1/periods",
+                        &[("csrf", &csrf), ("code", code), ("deadline", deadline)],
+                    )
+                    .await
+            }
+        };
+        for code in ["2023Q4", "2023-12", "2023Q2", "2023Q1", "2023"] {
+            let r = set(code, "").await;
+            assert_eq!(r.status, 303, "{code}: {}", r.body);
+        }
+        // Saving one: the scheme page, at its periods, says which was saved.
+        let r = set("2023Q3", "2023-10-15").await;
+        let to = r.location.unwrap();
+        assert_eq!(to, "/schemes/1?done=period&period=2023Q3#periods");
+        let page = admin.get(&to).await.body;
+        assert!(
+            page.contains("已保存填报周期：2023年第3季度。"),
+            "{}",
+            db.backend
+        );
+
+        // By the day they end, and the whole year after its last quarter and month.
+        let at = |code: &str| {
+            page.find(&format!("<span class=\"code\">{code}</span>"))
+                .unwrap_or_else(|| panic!("{code} listed"))
+        };
+        let order = ["2023Q1", "2023Q2", "2023Q3", "2023-12", "2023Q4", "2023"];
+        for pair in order.windows(2) {
+            assert!(at(pair[0]) < at(pair[1]), "{} before {}", pair[0], pair[1]);
+        }
+        // The ranking's period selector, newest first: the whole year, then its last quarter;
+        // the year is the one shown by default.
+        let ranking = admin.get("/schemes/1/ranking").await.body;
+        let q4 = ranking.find("value=\"2023Q4\"").unwrap();
+        let year = ranking.find("value=\"2023\" selected").unwrap();
+        assert!(year < q4, "{ranking}");
+
+        // A code that is no period: the page again with what was typed and why.
+        let r = set("2023Q5", "2023-10-15").await;
+        assert_eq!(r.status, 422);
+        assert!(
+            r.body.contains("无法识别的填报周期「2023Q5」"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("value=\"2023Q5\"") && r.body.contains("value=\"2023-10-15\""));
+        let r = set("2023Q4", "10/15/2023").await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("日期格式应为"));
     }
 }

@@ -480,6 +480,16 @@ async fn matrix_on(db: &TestDb) {
             [403, 403, 403],
         ),
         (
+            "/admin/unit-types".into(),
+            vec![("name", "新类型".into())],
+            [403, 403, 403],
+        ),
+        (
+            "/admin/unit-types/1".into(),
+            vec![("action", "remove".into())],
+            [403, 403, 403],
+        ),
+        (
             "/admin/users".into(),
             vec![
                 ("username", "newbie".into()),

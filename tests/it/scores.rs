@@ -59,7 +59,7 @@ async fn the_seed_scores_from_its_readings_and_a_grade_updates_the_total() {
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
         let (_, table) = server.get("/schemes/1/units/1").await;
-        assert!(table.contains(">25.5</td>"), "{}", db.backend);
+        assert!(table.contains(">25.50</td>"), "{}", db.backend);
         assert!(
             table.contains("data-label=\"得分\">160.33</td>"),
             "the total follows"
@@ -131,7 +131,7 @@ fn ranking_orders_units_by_total_then_mean_completion() {
         "名次,类内名次,单位,单位类型,总分,平均完成率,待评项,备注"
     );
     assert!(
-        lines[1].starts_with("1,1,乙单位,未分类,100,1.5"),
+        lines[1].starts_with("1,1,乙单位,未分类,100.00,1.5"),
         "{}",
         lines[1]
     );
@@ -499,8 +499,12 @@ async fn stored_summaries_follow_every_kind_of_write() {
             .await
             .unwrap();
         check("the scheme's settings").await;
+        let kind = store.add_unit_type(&by, "区县").await.unwrap();
         store.set_unit_kind(&by, unit, "区县").await.unwrap();
         check("a unit's type").await;
+        store.rename_unit_type(&by, kind, "县区").await.unwrap();
+        check("a unit type's new name").await;
+        store.rename_unit_type(&by, kind, "区县").await.unwrap();
         let after = summaries(&store, scheme, None, None, Basis::Official)
             .await
             .unwrap();
@@ -648,5 +652,68 @@ async fn the_background_refresh_recomputes_stale_summaries_under_one_lease() {
         for p in store.periods(1).await.unwrap() {
             assert!(store.stale_units(1, &p.code).await.unwrap().is_empty());
         }
+    }
+}
+
+#[tokio::test]
+async fn the_drill_down_explains_in_english_when_the_reader_chose_english() {
+    for db in databases().await {
+        let out = jixiao(&db.url, &["import", fixture("seed.txt").to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let server = TestServer::start(db.store().await).await;
+        let en = [("cookie", "jixiao_lang=en")];
+        let reader = server.login_as("office", Role::Admin, "考核办").await;
+        let page = reader.get_with("/schemes/1/units/1/score", &en).await;
+        assert_eq!(page.status, 200);
+        let body = page.body;
+        assert!(
+            body.contains("Proportional: weight 25 × completion 19.33% = 4.83 pts"),
+            "{}: {body}",
+            db.backend
+        );
+        assert!(body.contains("Level-1 indicators total") && body.contains("Qualitative task"));
+        for zh in ["按比例计分", "下级合计", "一级指标合计", "定性任务", "总分"]
+        {
+            assert!(!body.contains(zh), "{zh} left in Chinese");
+        }
+        // The task page's scoring lines too; Chinese readers keep theirs.
+        let task = reader.get_with("/tasks/2", &en).await.body;
+        assert!(
+            !task.contains("自评：") && task.contains("Self-assessment: "),
+            "{task}"
+        );
+        let zh = reader.get("/schemes/1/units/1/score").await.body;
+        assert!(zh.contains("分值25 × 完成率19.33% = 4.83分"));
+    }
+}
+
+#[tokio::test]
+async fn every_page_export_and_text_prints_a_score_with_two_decimals() {
+    for db in databases().await {
+        let out = jixiao(&db.url, &["import", fixture("seed.txt").to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        // The seed's 134.83 = 30 + 25 × 4 + 4.83: whole scores print as 30.00 and 25.00.
+        let server = TestServer::start(db.store().await).await;
+        let (_, table) = server.get("/schemes/1/units/1").await;
+        assert!(
+            table.contains(">30.00</td>") && table.contains(">4.83</td>"),
+            "{}",
+            db.backend
+        );
+        assert!(!table.contains(">30</td>"), "no score without its decimals");
+        let (_, drill) = server.get("/schemes/1/units/1/score").await;
+        assert!(drill.contains(">30.00<") && drill.contains("134.83"));
+        let (_, ranking) = server.get("/schemes/1/ranking").await;
+        assert!(ranking.contains("134.83"));
+        // The CLI's text too (the ranking's exports: ranking_orders_units_by_total_then_mean_completion).
+        let text = stdout(&jixiao(&db.url, &["score"]));
+        assert!(
+            text.contains("总分 134.83") && text.contains("：30.00"),
+            "{text}"
+        );
+        // JSON keeps numbers numeric.
+        let json = stdout(&jixiao(&db.url, &["score", "--json"]));
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v[0]["result"]["total"], 134.83);
     }
 }

@@ -147,18 +147,24 @@ async fn a_three_unit_scheme_ranks_with_capped_adjustments_and_a_veto_entered_on
         assert!(page.contains("class=\"veto-note\">一票否决</span>"));
         let (_, _, csv) = admin.get_bytes("/schemes/1/ranking/export/csv").await;
         let csv = String::from_utf8(csv).unwrap();
-        assert!(csv.contains("3,3,丙单位,未分类,60,1,0,一票否决"), "{csv}");
+        assert!(
+            csv.contains("3,3,丙单位,未分类,60.00,1,0,一票否决"),
+            "{csv}"
+        );
 
         // The drill-down shows each entry and the caps that applied.
         let page = admin.get(&format!("/schemes/1/units/{jia}/score")).await;
         assert!(
-            page.body.contains("加分合计4分，最高计3分，按3分计"),
+            page.body.contains("加分合计4.00分，最高计3分，按3分计"),
             "{}",
             page.body
         );
-        assert!(page.body.contains("总分53分"));
+        assert!(page.body.contains("总分53.00分"));
         let page = admin.get(&format!("/schemes/1/units/{yi}/score")).await;
-        assert!(page.body.contains("扣分合计7分，扣完为止（5分），按5分计"));
+        assert!(
+            page.body
+                .contains("扣分合计7.00分，扣完为止（5分），按5分计")
+        );
         let page = admin.get(&format!("/schemes/1/units/{bing}/score")).await;
         assert!(page.body.contains("一票否决（重大事故）：总分最高计60分"));
         assert!(page.body.contains("2023年6月发生较大事故"));
@@ -297,7 +303,9 @@ async fn an_override_needs_a_reason_and_a_manual_rule_takes_the_reviewers_points
         assert_eq!(r.status, 303, "{}", r.body);
         assert_eq!(total().await, 150.0, "{}", db.backend);
         let page = admin.get(&format!("/tasks/{}", care.id)).await.body;
-        assert!(page.contains("现场核查后认定") && page.contains("class=\"final-score\">20</dd>"));
+        assert!(
+            page.contains("现场核查后认定") && page.contains("class=\"final-score\">20.00</dd>")
+        );
         let reviewer = server.login_as("shen", Role::Reviewer, "枣庄市妇联").await;
         let r = send(
             &reviewer,

@@ -472,7 +472,7 @@ async fn a_report_goes_through_return_and_approval() {
                 ],
             )
             .await;
-        assert_eq!(r.status, 400);
+        assert_eq!(r.status, 422);
         assert!(r.body.contains("退回时必须填写原因"));
         let reason = "请补充培训人数的佐证材料 <b>签到表</b>";
         let r = reviewer
@@ -1161,4 +1161,86 @@ async fn a_login_flood_from_one_address_is_refused_while_another_logs_in() {
     assert_eq!(attempt("10.0.0.2", "wrong password!").await, 200);
     // The flooding address stays refused.
     assert_eq!(attempt("10.0.0.1", "wrong password!").await, 429);
+}
+
+#[tokio::test]
+async fn an_error_says_what_went_wrong_keeps_the_header_and_leads_back() {
+    for db in databases().await {
+        let (server, ta, _) = arrange(&db).await;
+        let reporter = server.login_as("jia1", Role::Reporter, "甲一单位").await;
+        let reviewer = server.login_as("shen", Role::Reviewer, "甲部门").await;
+        let r = save(&reporter, ta, "已培训妇女600人", "", "submit").await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let report = server
+            .store
+            .task(ta)
+            .await
+            .unwrap()
+            .unwrap()
+            .task
+            .report
+            .unwrap();
+
+        // Returning without a reason: the task page again, the message in the decision bar,
+        // the report still there to read; nothing is decided.
+        let csrf = reviewer.csrf().await;
+        let r = reviewer
+            .post(
+                &format!("/reports/{}/review", report.id),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &report.version.to_string()),
+                    ("decision", "return"),
+                    ("reason", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", db.backend);
+        assert!(r.body.contains("id=\"review-error\"") && r.body.contains("退回时必须填写原因"));
+        assert!(r.body.contains("已培训妇女"), "the report is on the page");
+        assert!(r.body.contains("shen的名字") && r.body.contains("退出"));
+        let still = server
+            .store
+            .task(ta)
+            .await
+            .unwrap()
+            .unwrap()
+            .task
+            .report
+            .unwrap();
+        assert_eq!(still.state, "submitted");
+
+        // A 403 from a link: says it is not allowed, with the logged-in header and the way
+        // back to the page the link was on.
+        let from = format!("{}/tasks/{ta}?period=2023", server.base);
+        let r = reporter.get_with("/admin", &[("referer", &from)]).await;
+        assert_eq!(r.status, 403);
+        assert!(r.body.contains("<h1>无权操作</h1>"), "{}", r.body);
+        assert!(
+            r.body.contains("jia1的名字") && r.body.contains("退出"),
+            "logged-in header"
+        );
+        assert!(
+            r.body
+                .contains(&format!("href=\"/tasks/{ta}?period=2023\"")),
+            "way back"
+        );
+        // Another site as the referrer, or a control character in it: no link back.
+        let tab = format!("{}/\t/evil.example", server.base);
+        for evil in ["http://evil.example/tasks/1", tab.as_str()] {
+            let r = reporter.get_with("/admin", &[("referer", evil)]).await;
+            assert_eq!(r.status, 403);
+            assert!(!r.body.contains("evil.example") && !r.body.contains("返回上一页"));
+        }
+        // The page follows the locale.
+        let r = reporter
+            .get_with("/tasks/999999", &[("accept-language", "en")])
+            .await;
+        assert_eq!(r.status, 404);
+        assert!(
+            r.body.contains("<h1>Not found</h1>") && r.body.contains("Log out"),
+            "{}",
+            r.body
+        );
+    }
 }

@@ -162,3 +162,22 @@ pub fn render_ranking(
         _ => None,
     })
 }
+
+#[cfg(test)]
+mod score_format {
+    /// The exports (which know nothing of the domain) print a score as the pages do.
+    #[test]
+    fn exports_and_pages_print_a_score_alike() {
+        for v in [
+            0.0, -0.0, 675.0, 685.7, 134.83, 4.833, 2.5, 0.005, 99.995, 1e6,
+        ] {
+            assert_eq!(
+                jixiao_office::export::fmt_score(v),
+                jixiao_domain::points::score_text(v),
+                "{v}"
+            );
+        }
+        assert_eq!(jixiao_domain::points::score_text(675.0), "675.00");
+        assert_eq!(jixiao_domain::points::score_text(685.7), "685.70");
+    }
+}

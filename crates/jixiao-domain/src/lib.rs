@@ -8,6 +8,7 @@
 pub mod access;
 pub mod checks;
 pub mod deadline;
+pub mod explain;
 pub mod period;
 pub mod points;
 pub mod reading;

@@ -63,6 +63,23 @@ impl fmt::Display for Points {
     }
 }
 
+/// A weight or an indicator's points as the scheme writes them: `30`, `2.5`, `33.33` (at most
+/// two decimals, no trailing zeros).
+pub fn weight_text(v: f64) -> String {
+    let s = format!("{:.2}", v + 0.0);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
+/// A score (得分, 自评/评审/最终, 总分, an indicator's sum, 加减分) as every page, export and
+/// text prints it: always two decimals, as offices write an official total (134.83, 675.00),
+/// so scores in one column line up and "675" never stands beside "685.7". Weights and an
+/// indicator's points are the scheme's own figures and keep [`weight_text`].
+pub fn score_text(v: f64) -> String {
+    let s = format!("{:.2}", v + 0.0);
+    if s == "-0.00" { "0.00".into() } else { s }
+}
+
 impl Serialize for Points {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_f64(self.0)

@@ -30,6 +30,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
 
+pub use crate::explain::{Line, Scorer, Why};
 use crate::points::Points;
 use crate::table::Name;
 
@@ -277,15 +278,15 @@ impl Evidence {
 pub enum Score {
     /// The input the rule needs is missing (e.g. a qualitative task not yet graded): not zero.
     Pending {
-        /// Why, in Chinese.
-        explanation: Vec<String>,
+        /// Why.
+        explanation: Vec<Line>,
     },
     /// Points with how they were computed.
     Scored {
         /// The points.
         points: Points,
-        /// How, in Chinese, one short line each.
-        explanation: Vec<String>,
+        /// How, one short line each.
+        explanation: Vec<Line>,
     },
 }
 
@@ -304,22 +305,22 @@ impl Score {
     }
 
     /// The explanation lines.
-    pub fn explanation(&self) -> &[String] {
+    pub fn explanation(&self) -> &[Line] {
         match self {
             Score::Pending { explanation } | Score::Scored { explanation, .. } => explanation,
         }
     }
 
-    fn pending(why: impl Into<String>) -> Score {
+    fn pending(why: Why) -> Score {
         Score::Pending {
             explanation: vec![why.into()],
         }
     }
 
-    fn scored(points: f64, why: String) -> Score {
+    fn scored(points: f64, why: Why) -> Score {
         Score::Scored {
             points: pts(points),
-            explanation: vec![why],
+            explanation: vec![why.into()],
         }
     }
 }
@@ -336,60 +337,53 @@ pub fn score(
     let w = weight.get();
     Ok(match rule {
         ScoringRule::Proportional => match evidence.completion {
-            None => Score::pending("尚无完成率，待评分"),
+            None => Score::pending(Why::NoCompletion),
             Some(c) => {
                 let used = c.get().min(1.0);
-                let note = if c.get() > 1.0 {
-                    "（超过100%按100%计）"
-                } else {
-                    ""
-                };
                 Score::scored(
                     w * used,
-                    format!(
-                        "按比例计分：分值{} × 完成率{}{} = {}分",
-                        fmt_pts(w),
-                        fmt_pct(c.get()),
-                        note,
-                        fmt_pts(w * used)
-                    ),
+                    Why::Proportional {
+                        weight: w,
+                        completion: c.get(),
+                        points: w * used,
+                    },
                 )
             }
         },
         ScoringRule::AllOrNothing => match evidence.completion {
-            None => Score::pending("尚无完成率，待评分"),
+            None => Score::pending(Why::NoCompletion),
             Some(c) if c.get() >= 1.0 - EPS => Score::scored(
                 w,
-                format!(
-                    "完成得满分：完成率{} ≥ 100%，得{}分",
-                    fmt_pct(c.get()),
-                    fmt_pts(w)
-                ),
+                Why::AllOrNothingMet {
+                    completion: c.get(),
+                    points: w,
+                },
             ),
             Some(c) => Score::scored(
                 0.0,
-                format!("完成得满分：完成率{} < 100%，得0分", fmt_pct(c.get())),
+                Why::AllOrNothingMissed {
+                    completion: c.get(),
+                },
             ),
         },
         ScoringRule::Graded(table) => match evidence.grade {
-            None => Score::pending("定性任务，待评定等次"),
+            None => Score::pending(Why::NotGraded),
             Some(g) => {
                 let p = table.percent(g);
                 let v = w * f64::from(p) / 100.0;
                 Score::scored(
                     v,
-                    format!(
-                        "等次评分：{} = 分值{} × {}% = {}分",
-                        g,
-                        fmt_pts(w),
-                        p,
-                        fmt_pts(v)
-                    ),
+                    Why::Graded {
+                        grade: g,
+                        weight: w,
+                        percent: p,
+                        points: v,
+                    },
                 )
             }
         },
         ScoringRule::Manual => match evidence.points {
-            None => Score::pending("待人工评分"),
+            None => Score::pending(Why::NotScored),
             Some(p) if p.get() > w + EPS => {
                 return Err(ScoringError::ManualOutOfRange {
                     task: task.to_string(),
@@ -399,7 +393,10 @@ pub fn score(
             }
             Some(p) => Score::scored(
                 p.get().min(w),
-                format!("人工评分：{}分（满分{}分）", p, fmt_pts(w)),
+                Why::Manual {
+                    points: p.get(),
+                    weight: w,
+                },
             ),
         },
     })
@@ -478,7 +475,7 @@ pub struct TaskScore {
     /// 最终得分: the reviewer's, unless an admin overrode it.
     pub final_score: Score,
     /// One line each: 自评, 评审, 最终.
-    pub explanation: Vec<String>,
+    pub explanation: Vec<Line>,
 }
 
 /// Scores a task: self, reviewer and final. The override must lie in `0..=weight`.
@@ -495,16 +492,27 @@ pub fn score_task(task: &TaskInput) -> Result<TaskScore, ScoringError> {
         }
         Some(o) => Score::scored(
             o.points.get(),
-            format!("管理员调整为{}分，理由：{}", o.points, o.reason),
+            Why::Overridden {
+                points: o.points.get(),
+                reason: o.reason.clone(),
+            },
         ),
         None => reviewer_score.clone(),
     };
-    let line = |who: &str, s: &Score| format!("{who}：{}", s.explanation().join("；"));
-    let mut explanation = vec![line("自评", &self_score), line("评审", &reviewer_score)];
+    let line = |scorer: Scorer, s: &Score| {
+        Line::from(Why::By {
+            scorer,
+            lines: s.explanation().iter().map(|l| l.why().clone()).collect(),
+        })
+    };
+    let mut explanation = vec![
+        line(Scorer::Own, &self_score),
+        line(Scorer::Reviewer, &reviewer_score),
+    ];
     explanation.push(match (&task.admin_override, final_score.points()) {
-        (Some(_), _) => line("最终", &final_score),
-        (None, Some(p)) => format!("最终：采用评审分{p}分"),
-        (None, None) => "最终：待评分".to_string(),
+        (Some(_), _) => line(Scorer::Final, &final_score),
+        (None, Some(p)) => Why::FinalIsReviewer { points: p.get() }.into(),
+        (None, None) => Why::FinalPending.into(),
     });
     Ok(TaskScore {
         self_score,
@@ -561,8 +569,8 @@ pub struct IndicatorScore {
     /// other JSON output.
     #[serde(serialize_with = "named_tasks")]
     pub tasks: Vec<(Name, TaskScore)>,
-    /// How, in Chinese.
-    pub explanation: Vec<String>,
+    /// How.
+    pub explanation: Vec<Line>,
 }
 
 /// Scores an indicator: the sum of its tasks' and sub-indicators' final scores, capped at its
@@ -595,18 +603,19 @@ pub fn score_indicator(ind: &IndicatorInput) -> Result<IndicatorScore, ScoringEr
         Some(cap) => (sum.min(cap.get()), false),
         None => (sum, false),
     };
-    let mut explanation = vec![match (ind.points, capped) {
-        (Some(cap), true) => format!(
-            "下级合计{}分，超过指标分值{}分，按{}分计",
-            fmt_pts(sum),
-            cap,
-            cap
-        ),
-        (Some(cap), false) => format!("下级合计{}分（指标分值{}分）", fmt_pts(sum), cap),
-        (None, _) => format!("下级合计{}分", fmt_pts(sum)),
-    }];
+    let mut explanation = vec![Line::from(match (ind.points, capped) {
+        (Some(cap), true) => Why::SumCapped {
+            sum,
+            cap: cap.get(),
+        },
+        (Some(cap), false) => Why::SumWithin {
+            sum,
+            cap: cap.get(),
+        },
+        (None, _) => Why::Sum { sum },
+    })];
     if pending > 0 {
-        explanation.push(format!("其中{pending}项任务待评分，暂按0分计"));
+        explanation.push(Why::PendingTasks { count: pending }.into());
     }
     Ok(IndicatorScore {
         name: ind.name.clone(),
@@ -696,8 +705,8 @@ pub struct RuleAdjustment {
     pub addition_capped: bool,
     /// Whether "扣完为止" lowered the deductions.
     pub deduction_capped: bool,
-    /// How, in Chinese: each item, then the caps.
-    pub explanation: Vec<String>,
+    /// How: each item, then the caps.
+    pub explanation: Vec<Line>,
 }
 
 /// Applies per-rule caps to a unit's adjustments; rules in the order they first appear.
@@ -725,43 +734,49 @@ pub fn apply_adjustments(
             let items = &by_rule[id];
             let added: f64 = items.iter().map(|a| a.amount.max(0.0)).sum();
             let deducted: f64 = items.iter().map(|a| (-a.amount).max(0.0)).sum();
-            let mut explanation: Vec<String> = items
+            let mut explanation: Vec<Line> = items
                 .iter()
                 .map(|a| {
-                    format!(
-                        "{}{}分：{}",
-                        sign(a.amount),
-                        fmt_pts(a.amount.abs()),
-                        a.reason
-                    )
+                    Line::from(Why::AdjustmentItem {
+                        amount: a.amount,
+                        reason: a.reason.clone(),
+                    })
                 })
                 .collect();
             let (add, addition_capped) = match rule.max_addition {
                 Some(cap) if added > cap.get() + EPS => {
-                    explanation.push(format!(
-                        "加分合计{}分，最高计{}分，按{}分计",
-                        fmt_pts(added),
-                        cap,
-                        cap
-                    ));
+                    explanation.push(
+                        Why::AdditionCapped {
+                            added,
+                            cap: cap.get(),
+                        }
+                        .into(),
+                    );
                     (cap.get(), true)
                 }
                 _ => (added, false),
             };
             let (ded, deduction_capped) = match rule.max_deduction {
                 Some(cap) if deducted > cap.get() + EPS => {
-                    explanation.push(format!(
-                        "扣分合计{}分，扣完为止（{}分），按{}分计",
-                        fmt_pts(deducted),
-                        cap,
-                        cap
-                    ));
+                    explanation.push(
+                        Why::DeductionCapped {
+                            deducted,
+                            cap: cap.get(),
+                        }
+                        .into(),
+                    );
                     (cap.get(), true)
                 }
                 _ => (deducted, false),
             };
             let net = round2(add - ded);
-            explanation.push(format!("「{}」计{}{}分", id, sign(net), fmt_pts(net.abs())));
+            explanation.push(
+                Why::RuleNet {
+                    rule: id.to_string(),
+                    net,
+                }
+                .into(),
+            );
             RuleAdjustment {
                 rule: id.clone(),
                 added: round2(added),
@@ -836,8 +851,8 @@ pub struct UnitResult {
     /// 平均完成率: [`mean_completion`] of the reviewer's completions over the unit's tasks that
     /// have one; `None` when no task has a completion. Breaks ties in ranking.
     pub mean_completion: Option<f64>,
-    /// How, in Chinese.
-    pub explanation: Vec<String>,
+    /// How.
+    pub explanation: Vec<Line>,
 }
 
 impl UnitResult {
@@ -877,21 +892,21 @@ pub fn score_unit(unit: &UnitInput, rules: &[AdjustmentRule]) -> Result<UnitResu
     let adjustments = apply_adjustments(rules, &unit.adjustments)?;
     let adj: f64 = adjustments.iter().map(|a| a.net).sum();
     let before_veto = round2(indicator_sum + adj);
-    let mut explanation = vec![format!(
-        "一级指标合计{}分{}",
-        fmt_pts(indicator_sum),
-        indicators
+    let mut explanation = vec![Line::from(Why::Level1 {
+        sum: indicator_sum,
+        indicators: indicators
             .iter()
-            .map(|i| format!("；{} {}分", i.name, i.score))
-            .collect::<String>()
-    )];
+            .map(|i| (i.name.to_string(), i.score.get()))
+            .collect(),
+    })];
     if !adjustments.is_empty() {
-        explanation.push(format!(
-            "加减分合计{}{}分，小计{}分",
-            sign(adj),
-            fmt_pts(adj.abs()),
-            fmt_pts(before_veto)
-        ));
+        explanation.push(
+            Why::Adjusted {
+                net: adj,
+                subtotal: before_veto,
+            }
+            .into(),
+        );
     }
     let mut total = before_veto;
     let mut veto_grade = None;
@@ -899,21 +914,38 @@ pub fn score_unit(unit: &UnitInput, rules: &[AdjustmentRule]) -> Result<UnitResu
         match &v.effect {
             VetoEffect::ZeroTotal => {
                 total = 0.0;
-                explanation.push(format!("一票否决（{}）：总分计0分", v.item));
+                explanation.push(
+                    Why::VetoZero {
+                        item: v.item.to_string(),
+                    }
+                    .into(),
+                );
             }
             VetoEffect::CapTotal(cap) => {
                 if total > cap.get() {
                     total = cap.get();
                 }
-                explanation.push(format!("一票否决（{}）：总分最高计{}分", v.item, cap));
+                explanation.push(
+                    Why::VetoCap {
+                        item: v.item.to_string(),
+                        cap: cap.get(),
+                    }
+                    .into(),
+                );
             }
             VetoEffect::Grade(g) => {
                 veto_grade.get_or_insert_with(|| g.clone());
-                explanation.push(format!("一票否决（{}）：等次定为{}", v.item, g));
+                explanation.push(
+                    Why::VetoGrade {
+                        item: v.item.to_string(),
+                        grade: g.to_string(),
+                    }
+                    .into(),
+                );
             }
         }
     }
-    explanation.push(format!("总分{}分", fmt_pts(total)));
+    explanation.push(Why::Total { total }.into());
     let mean_completion = mean_completion(
         unit.indicators
             .iter()
@@ -967,8 +999,8 @@ pub struct Ranked {
     pub rank: usize,
     /// Rank within the unit's type, same style.
     pub type_rank: usize,
-    /// Why here, in Chinese (ties and vetoes).
-    pub explanation: Vec<String>,
+    /// Why here (ties and vetoes).
+    pub explanation: Vec<Line>,
 }
 
 /// What decides a rank: vetoed, minus total in cents, minus mean completion in 1/10000.
@@ -1015,18 +1047,25 @@ pub fn rank(entries: &[RankEntry]) -> Vec<Ranked> {
         slot.2 = type_rank;
         let mut explanation = Vec::new();
         if e.vetoed {
-            explanation.push("一票否决，排在未否决单位之后".to_string());
+            explanation.push(Why::RankVetoed.into());
         }
         if let Some(prev) = sorted[..i].last() {
             let (pk, k) = (rank_key(prev), key);
             if pk == k {
-                explanation.push(format!("与「{}」总分、平均完成率相同，名次并列", prev.unit));
+                explanation.push(
+                    Why::RankTied {
+                        with: prev.unit.to_string(),
+                    }
+                    .into(),
+                );
             } else if pk.0 == k.0 && pk.1 == k.1 {
-                explanation.push(format!(
-                    "与「{}」总分相同，平均完成率{}较低",
-                    prev.unit,
-                    e.mean_completion.map_or("无".to_string(), fmt_pct)
-                ));
+                explanation.push(
+                    Why::RankLowerCompletion {
+                        with: prev.unit.to_string(),
+                        completion: e.mean_completion,
+                    }
+                    .into(),
+                );
             }
         }
         out.push(Ranked {
@@ -1046,22 +1085,6 @@ fn pts(v: f64) -> Points {
 
 fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0 + 0.0
-}
-
-/// `30`, `2.5`, `4.83`: at most two decimals, no trailing zeros (as [`Points`] displays).
-fn fmt_pts(v: f64) -> String {
-    let s = format!("{:.2}", v + 0.0);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.into() }
-}
-
-/// `19.33%`, `100%`.
-fn fmt_pct(c: f64) -> String {
-    format!("{}%", fmt_pts(c * 100.0))
-}
-
-fn sign(v: f64) -> &'static str {
-    if v < 0.0 { "扣" } else { "加" }
 }
 
 #[cfg(test)]
@@ -1386,7 +1409,7 @@ mod tests {
         assert_eq!(s.final_score.points(), Some(p(25.5)), "85% of 30");
         assert_eq!(
             s.final_score.explanation(),
-            ["等次评分：良好 = 分值30 × 85% = 25.5分"]
+            ["等次评分：良好 = 分值30 × 85% = 25.50分"]
         );
     }
 
@@ -1920,8 +1943,8 @@ mod tests {
             "丙's 信访 6 counts 5: 扣完为止"
         );
         assert_eq!(
-            units[0].explanation.last().map(String::as_str),
-            Some("总分64.5分"),
+            units[0].explanation.last().map(Line::as_str),
+            Some("总分64.50分"),
             "the total is explained"
         );
     }

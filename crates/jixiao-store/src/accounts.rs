@@ -620,14 +620,28 @@ impl Store {
         )
     }
 
-    /// Sets a unit's type (for ranking within a type).
+    /// Sets a unit's type (for ranking within a type): a name in the list of unit types, or
+    /// empty for none. A name not in the list is refused, naming it.
     pub async fn set_unit_kind(
         &self,
         by: &Actor,
         unit_id: i64,
         kind: &str,
     ) -> Result<(), StoreError> {
+        let kind = kind.trim();
         let mut tx = self.write_tx().await?;
+        if !kind.is_empty() {
+            let listed: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM unit_types WHERE name = $1")
+                    .bind(kind)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if listed.is_none() {
+                return Err(StoreError::Invalid(format!(
+                    "单位类型「{kind}」不在单位类型列表中"
+                )));
+            }
+        }
         let n = sqlx::query("UPDATE units SET kind = $1 WHERE id = $2")
             .bind(kind)
             .bind(unit_id)

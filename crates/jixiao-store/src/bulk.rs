@@ -219,6 +219,24 @@ impl BulkLoad {
     /// Creates units (names must be new) and returns their ids in the order given.
     pub async fn units(&mut self, units: &[NewUnit]) -> Result<Vec<i64>, StoreError> {
         let mut by_name: HashMap<String, i64> = HashMap::with_capacity(units.len());
+        // The types the load names join the office's list (the load writes an empty database:
+        // it is the list's first source, as the units it creates are the tree's).
+        let mut kinds: Vec<&str> = units
+            .iter()
+            .map(|u| u.kind.trim())
+            .filter(|k| !k.is_empty())
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        for kind in kinds {
+            sqlx::query(
+                "INSERT INTO unit_types (name, created_at) VALUES ($1, $2)                  ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(kind)
+            .bind(self.stamp.clone())
+            .execute(&mut **self.tx())
+            .await?;
+        }
         for chunk in units.chunks(ROWS_PER_STATEMENT) {
             let sql = values_sql(
                 "INSERT INTO units (created_at, name, parent_id, kind) VALUES ",
@@ -230,7 +248,7 @@ impl BulkLoad {
             let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql))
                 .bind(self.stamp.clone());
             for u in chunk {
-                q = q.bind(&u.name).bind(u.parent_id).bind(&u.kind);
+                q = q.bind(&u.name).bind(u.parent_id).bind(u.kind.trim());
             }
             for (id, name) in q.fetch_all(&mut **self.tx()).await? {
                 by_name.insert(name, id);

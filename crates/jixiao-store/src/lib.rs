@@ -24,6 +24,7 @@ mod reports;
 mod routing;
 mod setup;
 mod summaries;
+mod unit_types;
 mod worklist;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -55,6 +56,7 @@ pub use setup::{
     VetoItemRecord, VetoRecord,
 };
 pub use summaries::StampedSummary;
+pub use unit_types::{UNIT_TYPE_MAX_CHARS, UnitTypeRecord, unit_type_name};
 pub use worklist::{
     COUNT_CAP, Completeness, LagFilter, Lagging, ReporterTodo, ReviewFilter, ReviewTodo, SearchHit,
     TodoFilter, TodoSort, TodoState, like_pattern,

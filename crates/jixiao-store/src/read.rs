@@ -510,11 +510,14 @@ impl Store {
         Ok(q.fetch_all(self.pool()).await?)
     }
 
-    /// A scheme's periods, oldest first.
+    /// A scheme's periods in the year's order: by the day they end, and of periods ending on
+    /// the same day the shorter first (month, quarter, then the whole year, which closes the
+    /// year): 2022Q1 … 2022Q4, 2022. The code's length says the span (`2022-12` is 7
+    /// characters, `2022Q4` 6, `2022` 4), so both databases order alike.
     pub async fn periods(&self, scheme_id: i64) -> Result<Vec<PeriodRecord>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT id, code, ends_on, deadline FROM periods WHERE scheme_id = $1 \
-             ORDER BY ends_on, code",
+             ORDER BY ends_on, LENGTH(code) DESC, code",
         )
         .bind(scheme_id)
         .fetch_all(self.pool())
@@ -883,7 +886,8 @@ impl Store {
         path.reverse();
         let reports: Vec<ReportRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {REPORT_COLUMNS} FROM progress_reports r \
-             JOIN periods p ON p.id = r.period_id WHERE r.task_id = $1 ORDER BY p.ends_on, p.code"
+             JOIN periods p ON p.id = r.period_id WHERE r.task_id = $1 \
+             ORDER BY p.ends_on, LENGTH(p.code) DESC, p.code"
         )))
         .bind(id)
         .fetch_all(self.pool())

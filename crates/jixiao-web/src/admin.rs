@@ -9,7 +9,7 @@ use axum::extract::{OriginalUri, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jixiao_domain::access::Username;
 use jixiao_domain::{Duty, Role};
-use jixiao_store::{NewUser, StoreError, UnitRecord, UserRecord};
+use jixiao_store::{NewUser, StoreError, UnitRecord, UnitTypeRecord, UserRecord};
 use serde::Deserialize;
 
 use crate::auth::{self, Session};
@@ -69,9 +69,24 @@ struct AdminPage {
     units: Vec<UnitRow>,
     users: Vec<UserRow>,
     roles: Vec<(&'static str, String)>,
+    /// The office's list of unit types, with how many units have each.
+    unit_types: Vec<UnitTypeRecord>,
     notice: Option<String>,
     /// The 系统管理员: accounts and units.
     accounts: bool,
+    /// What could not be done, shown at the top of the page the form is on.
+    problem: Option<String>,
+    /// What was typed in the form that failed, shown again.
+    typed: Typed,
+}
+
+/// The unit and unit-type forms as typed, kept when a save is refused.
+#[derive(Default)]
+struct Typed {
+    unit_name: String,
+    unit_parent: String,
+    unit_kind: String,
+    new_type: String,
 }
 
 async fn admin_page(
@@ -81,6 +96,18 @@ async fn admin_page(
     session: &Session,
     notice: Option<String>,
 ) -> PageResult {
+    admin_page_with(s, locale, uri, session, notice, None, Typed::default()).await
+}
+
+async fn admin_page_with(
+    s: &AppState,
+    locale: Locale,
+    uri: &OriginalUri,
+    session: &Session,
+    notice: Option<String>,
+    problem: Option<String>,
+    typed: Typed,
+) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
     let duty = session.user.role().duty();
     if !matches!(duty, Some(Duty::Accounts | Duty::Security)) {
@@ -88,6 +115,7 @@ async fn admin_page(
     }
     let t = locale.catalog();
     let units = s.store.units().await.map_err(|e| err(e.into()))?;
+    let unit_types = s.store.unit_types().await.map_err(|e| err(e.into()))?;
     let users = s
         .store
         .users()
@@ -116,10 +144,18 @@ async fn admin_page(
                 .iter()
                 .map(|r| (r.code(), t.get(&format!("role.{}", r.code())).to_string()))
                 .collect(),
+            unit_types,
             notice,
             accounts: duty == Some(Duty::Accounts),
+            problem,
+            typed,
         },
     )
+}
+
+#[derive(Deserialize)]
+pub(crate) struct AdminQuery {
+    done: Option<String>,
 }
 
 pub(crate) async fn page(
@@ -127,8 +163,30 @@ pub(crate) async fn page(
     locale: Locale,
     uri: OriginalUri,
     session: Session,
+    axum::extract::Query(q): axum::extract::Query<AdminQuery>,
 ) -> PageResult {
-    admin_page(&s, locale, &uri, &session, None).await
+    let t = locale.catalog();
+    let notice = q.done.as_deref().and_then(|d| match d {
+        "unit" | "unit_type" => Some(t.get(&format!("admin.done.{d}")).to_string()),
+        _ => None,
+    });
+    admin_page(&s, locale, &uri, &session, notice).await
+}
+
+/// The office's page again with `problem` at the top (422): the form it came from is there,
+/// with what was typed.
+async fn admin_problem(
+    s: &AppState,
+    locale: Locale,
+    uri: &OriginalUri,
+    session: &Session,
+    problem: String,
+    typed: Typed,
+) -> Result<Response, WebError> {
+    let Html(page) = admin_page_with(s, locale, uri, session, None, Some(problem), typed)
+        .await
+        .map_err(|LocalizedError(_, e)| e)?;
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -141,10 +199,12 @@ pub(crate) struct UnitForm {
     kind: String,
 }
 
-/// `POST /admin/units`: adds a unit (or moves an existing one) under a parent, with its type.
+/// `POST /admin/units`: adds a unit (or moves an existing one) under a parent, with its type
+/// chosen from the office's list (empty: left as it is).
 pub(crate) async fn add_unit(
     State(s): State<AppState>,
     locale: Locale,
+    uri: OriginalUri,
     session: Session,
     Form(form): Form<UnitForm>,
 ) -> Response {
@@ -154,20 +214,146 @@ pub(crate) async fn add_unit(
         session.require_duty(Duty::Accounts)?;
         let name = form.name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(WebError::BadRequest(
-                t.get("admin.error.unit_name").to_string(),
-            ));
+            let problem = t.get("admin.error.unit_name").to_string();
+            return admin_problem(&s, locale, &uri, &session, problem, typed_unit(&form)).await;
         }
         let parent = match form.parent.trim() {
             "" => None,
             p => Some(id(p)?),
         };
+        let kind = form.kind.trim();
+        // A type outside the list (a forged form, a type removed meanwhile) changes nothing.
+        if !kind.is_empty() && s.store.unit_type_named(kind).await?.is_none() {
+            let problem = t.fill("admin.unit_type.error.unknown", &[("name", kind)]);
+            return admin_problem(&s, locale, &uri, &session, problem, typed_unit(&form)).await;
+        }
         let by = session.user.actor();
         let unit = s.store.ensure_unit(&by, name, parent).await?;
-        if !form.kind.trim().is_empty() {
-            s.store.set_unit_kind(&by, unit, form.kind.trim()).await?;
+        if !kind.is_empty() {
+            s.store.set_unit_kind(&by, unit, kind).await?;
         }
-        Ok(Redirect::to("/admin").into_response())
+        Ok(Redirect::to("/admin?done=unit#units").into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| LocalizedError(locale, e).into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct UnitTypeForm {
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    /// `rename` or `remove` (on `/admin/unit-types/{id}`).
+    #[serde(default)]
+    action: String,
+}
+
+/// `POST /admin/unit-types`: adds a type to the office's list.
+pub(crate) async fn add_unit_type(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    session: Session,
+    Form(form): Form<UnitTypeForm>,
+) -> Response {
+    let t = locale.catalog();
+    let result = async {
+        session.check_csrf(&form.csrf)?;
+        session.require_duty(Duty::Accounts)?;
+        let problem = match jixiao_store::unit_type_name(&form.name) {
+            Err(_) => Some(unit_type_name_problem(t)),
+            Ok(name) => match s.store.add_unit_type(&session.user.actor(), name).await {
+                Ok(_) => None,
+                Err(StoreError::Duplicate(name)) => {
+                    Some(t.fill("admin.unit_type.error.duplicate", &[("name", &name)]))
+                }
+                Err(e) => return Err(e.into()),
+            },
+        };
+        match problem {
+            Some(p) => {
+                let typed = Typed {
+                    new_type: form.name.chars().take(60).collect(),
+                    ..Typed::default()
+                };
+                admin_problem(&s, locale, &uri, &session, p, typed).await
+            }
+            None => Ok(Redirect::to("/admin?done=unit_type#unit-types").into_response()),
+        }
+    }
+    .await;
+    result.unwrap_or_else(|e| LocalizedError(locale, e).into_response())
+}
+
+/// The unit form as typed.
+fn typed_unit(form: &UnitForm) -> Typed {
+    Typed {
+        unit_name: form.name.chars().take(120).collect(),
+        unit_parent: form.parent.trim().to_string(),
+        unit_kind: form.kind.trim().to_string(),
+        new_type: String::new(),
+    }
+}
+
+fn unit_type_name_problem(t: &crate::i18n::Catalog) -> String {
+    t.fill(
+        "admin.unit_type.error.name",
+        &[("max", &jixiao_store::UNIT_TYPE_MAX_CHARS.to_string())],
+    )
+}
+
+/// `POST /admin/unit-types/{id}`: renames a type (its units with it) or removes an unused one.
+pub(crate) async fn change_unit_type(
+    State(s): State<AppState>,
+    locale: Locale,
+    uri: OriginalUri,
+    session: Session,
+    Path(raw): Path<String>,
+    Form(form): Form<UnitTypeForm>,
+) -> Response {
+    let t = locale.catalog();
+    let result = async {
+        session.check_csrf(&form.csrf)?;
+        session.require_duty(Duty::Accounts)?;
+        let type_id = id(&raw)?;
+        let types = s.store.unit_types().await?;
+        let current = types
+            .iter()
+            .find(|k| k.id == type_id)
+            .ok_or(WebError::NotFound)?;
+        let by = session.user.actor();
+        let problem = match form.action.as_str() {
+            "rename" => match jixiao_store::unit_type_name(&form.name) {
+                Err(_) => Some(unit_type_name_problem(t)),
+                Ok(name) => match s.store.rename_unit_type(&by, type_id, name).await {
+                    Ok(()) => None,
+                    Err(StoreError::Duplicate(name)) => {
+                        Some(t.fill("admin.unit_type.error.duplicate", &[("name", &name)]))
+                    }
+                    Err(e) => return Err(e.into()),
+                },
+            },
+            "remove" if current.units > 0 => Some(t.fill(
+                "admin.unit_type.error.in_use",
+                &[
+                    ("name", &current.name),
+                    ("count", &current.units.to_string()),
+                ],
+            )),
+            "remove" => {
+                s.store.remove_unit_type(&by, type_id).await?;
+                None
+            }
+            other => {
+                return Err(WebError::BadRequest(
+                    t.fill("admin.unit_type.error.action", &[("action", other)]),
+                ));
+            }
+        };
+        match problem {
+            Some(p) => admin_problem(&s, locale, &uri, &session, p, Typed::default()).await,
+            None => Ok(Redirect::to("/admin?done=unit_type#unit-types").into_response()),
+        }
     }
     .await;
     result.unwrap_or_else(|e| LocalizedError(locale, e).into_response())
@@ -295,7 +481,15 @@ pub(crate) async fn user_action(
                 Some(t.fill("admin.unlocked", &[("name", &target.username)]))
             }
             "deactivate" if user_id == session.user.id => {
-                return Err(WebError::BadRequest(t.get("admin.error.self").to_string()));
+                // The office's page again, saying why: the list is where the next step is.
+                let problem = Some(t.get("admin.error.self").to_string());
+                let Html(page) =
+                    admin_page_with(&s, locale, &uri, &session, None, problem, Typed::default())
+                        .await
+                        .map_err(|LocalizedError(_, e)| e)?;
+                return Ok(
+                    (axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response()
+                );
             }
             "deactivate" => {
                 s.store.set_user_active(&by, user_id, false).await?;

@@ -32,7 +32,7 @@ const PER_PAGE: usize = 100;
 const EXPORT_ROWS: i64 = 100_000;
 
 /// Every action code the log holds, with its catalogue key (`audit.action.*`).
-const AUDIT_ACTIONS: [&str; 47] = [
+const AUDIT_ACTIONS: [&str; 50] = [
     "adjustment.add",
     "adjustment.delete",
     "adjustment_rule.add",
@@ -69,6 +69,9 @@ const AUDIT_ACTIONS: [&str; 47] = [
     "unit.create",
     "unit.kind",
     "unit.move",
+    "unit_type.add",
+    "unit_type.remove",
+    "unit_type.rename",
     "user.activate",
     "user.create",
     "user.deactivate",

@@ -64,10 +64,13 @@ pub(crate) struct PeriodForm {
     deadline: String,
 }
 
-/// `POST /schemes/{id}/periods` (admin): adds a period or changes its deadline.
+/// `POST /schemes/{id}/periods` (admin): adds a period or changes its deadline. Saved: the
+/// scheme page says which period; refused: the scheme page again with the form as typed and the
+/// error beside it (422).
 pub(crate) async fn set_period(
     State(s): State<AppState>,
     locale: Locale,
+    uri: axum::extract::OriginalUri,
     session: Session,
     Path(raw): Path<String>,
     Form(form): Form<PeriodForm>,
@@ -80,21 +83,34 @@ pub(crate) async fn set_period(
         }
         let scheme_id = id(&raw)?;
         let scheme = s.store.scheme(scheme_id).await?.ok_or(WebError::NotFound)?;
-        let period: Period = form
-            .code
-            .trim()
-            .parse()
-            .map_err(|e: jixiao_domain::period::PeriodError| WebError::BadRequest(e.to_string()))?;
-        if i64::from(period.year().get()) != scheme.year {
-            return Err(WebError::BadRequest(t.fill(
-                "deadline.error.year",
-                &[("year", &scheme.year.to_string())],
-            )));
-        }
-        let deadline = if form.deadline.trim().is_empty() {
-            None
-        } else {
-            Some(date_to_instant(&form.deadline, t)?)
+        let code = form.code.trim();
+        let checked = match code.parse::<Period>() {
+            Err(_) => Err(t.fill("deadline.error.code", &[("code", code)])),
+            Ok(p) if i64::from(p.year().get()) != scheme.year => {
+                Err(t.fill("deadline.error.year", &[("year", &scheme.year.to_string())]))
+            }
+            Ok(p) if form.deadline.trim().is_empty() => Ok((p, None)),
+            Ok(p) => match date_to_instant(&form.deadline, t) {
+                Ok(d) => Ok((p, Some(d))),
+                Err(WebError::BadRequest(why)) => Err(why),
+                Err(e) => return Err(e),
+            },
+        };
+        let (period, deadline) = match checked {
+            Ok(ok) => ok,
+            Err(why) => {
+                let typed = crate::pages::PeriodFormView {
+                    code: form.code.chars().take(20).collect(),
+                    deadline: form.deadline.chars().take(20).collect(),
+                    error: Some(why),
+                };
+                let page = crate::pages::scheme_page(
+                    &s, locale, &uri, &session, scheme_id, None, typed, None,
+                )
+                .await
+                .map_err(|LocalizedError(_, e)| e)?;
+                return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            }
         };
         s.store
             .set_period(
@@ -104,7 +120,11 @@ pub(crate) async fn set_period(
                 deadline.as_deref(),
             )
             .await?;
-        Ok(Redirect::to(&format!("/schemes/{scheme_id}")).into_response())
+        Ok(Redirect::to(&format!(
+            "/schemes/{scheme_id}?done=period&period={}#periods",
+            views::query_escape(&period.code())
+        ))
+        .into_response())
     }
     .await;
     result.unwrap_or_else(|e| LocalizedError(locale, e).into_response())

@@ -96,7 +96,7 @@ impl PeriodQuery {
 
 fn shown(s: &Score, pending: &str) -> String {
     s.points()
-        .map(|p| p.to_string())
+        .map(|p| views::score(p.get()))
         .unwrap_or_else(|| pending.to_string())
 }
 
@@ -125,11 +125,11 @@ pub(crate) async fn unit_score(
             depth,
             name: i.name.to_string(),
             points: i.points.map(|p| p.to_string()).unwrap_or_default(),
-            sum: i.sum.to_string(),
-            score: i.score.to_string(),
+            sum: views::score(i.sum.get()),
+            score: views::score(i.score.get()),
             capped: i.capped,
             pending: i.pending,
-            explanation: i.explanation.clone(),
+            explanation: views::whys(t, &i.explanation),
             tasks: i
                 .tasks
                 .iter()
@@ -138,7 +138,7 @@ pub(crate) async fn unit_score(
                     self_score: shown(&ts.self_score, pending),
                     reviewer_score: shown(&ts.reviewer_score, pending),
                     final_score: shown(&ts.final_score, pending),
-                    explanation: ts.final_score.explanation().to_vec(),
+                    explanation: views::whys(t, ts.final_score.explanation()),
                 })
                 .collect(),
         })
@@ -152,7 +152,7 @@ pub(crate) async fn unit_score(
             amount: format!(
                 "{}{}",
                 if a.amount >= 0.0 { "+" } else { "−" },
-                views::points(a.amount.abs())
+                views::score(a.amount.abs())
             ),
             reason: a.reason.clone(),
             date: date(&a.created_at),
@@ -211,7 +211,7 @@ pub(crate) async fn unit_score(
             adjustment_lines: result
                 .adjustments
                 .iter()
-                .flat_map(|a| a.explanation.iter().cloned())
+                .flat_map(|a| views::whys(t, &a.explanation))
                 .collect(),
             veto_grade: result.veto_grade.as_ref().map(ToString::to_string),
             admin,
@@ -221,8 +221,8 @@ pub(crate) async fn unit_score(
             title: table.scheme.title.clone(),
             unit: table.unit.name.clone(),
             period_code,
-            total: views::points(result.total),
-            explanation: result.explanation.clone(),
+            total: views::score(result.total),
+            explanation: views::whys(t, &result.explanation),
             indicators,
         },
     )

@@ -116,7 +116,13 @@ impl Catalog {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .filter_map(|l| {
                 let (k, v) = l.split_once('=')?;
-                Some((k.trim(), v.trim()))
+                // A value in double quotes keeps its spaces at either end.
+                let v = v.trim();
+                let v = v
+                    .strip_prefix('"')
+                    .and_then(|v| v.strip_suffix('"'))
+                    .unwrap_or(v);
+                Some((k.trim(), v))
             })
             .collect();
         Catalog { locale, messages }

@@ -104,6 +104,7 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static("max-age=31536000"),
         )
     });
+    let errors = axum::middleware::from_fn_with_state(state.clone(), error::error_pages);
     pages::router()
         .merge(api::router().0)
         .with_state(state)
@@ -114,6 +115,8 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(axum::Extension(metrics))
         .layer(axum::middleware::from_fn(same_origin))
+        // Outside `same_origin`, so that its refusal is dressed too.
+        .layer(errors)
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(csp),

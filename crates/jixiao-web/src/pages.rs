@@ -82,6 +82,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin", get(crate::admin::page))
         .route("/admin/units", post(crate::admin::add_unit))
+        .route("/admin/unit-types", post(crate::admin::add_unit_type))
+        .route(
+            "/admin/unit-types/{id}",
+            post(crate::admin::change_unit_type),
+        )
         .route("/admin/users", post(crate::admin::add_user))
         .route("/admin/users/{id}", post(crate::admin::user_action))
         .route(
@@ -306,8 +311,20 @@ struct SchemePage {
     pager: Pager,
     pager_label: String,
     periods: Vec<(String, String, Option<String>)>,
+    /// The period form as typed, with its error, when a save failed.
+    period_form: PeriodFormView,
+    /// Says that a period was saved, and which.
+    period_saved: Option<String>,
     warnings: Vec<String>,
     is_admin: bool,
+}
+
+/// The period form of the scheme page: what was typed (kept when a save fails) and the error.
+#[derive(Default)]
+pub(crate) struct PeriodFormView {
+    pub(crate) code: String,
+    pub(crate) deadline: String,
+    pub(crate) error: Option<String>,
 }
 
 fn level_label(level: i64, t: &Catalog) -> String {
@@ -326,8 +343,44 @@ async fn scheme(
     Path(raw): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> PageResult {
+    let scheme_id = id(&raw).map_err(|e| LocalizedError(locale, e))?;
+    let t = locale.catalog();
+    // After a period's save (`done=period&period=CODE`): which period, in words.
+    let saved = match (q.done.as_deref(), q.period.as_deref()) {
+        (Some("period"), Some(code)) => code.parse::<jixiao_domain::Period>().ok().map(|p| {
+            t.fill(
+                "deadline.saved",
+                &[("period", &views::period_label(&p.code(), t))],
+            )
+        }),
+        _ => None,
+    };
+    scheme_page(
+        &s,
+        locale,
+        &uri,
+        &session,
+        scheme_id,
+        q.page.as_deref(),
+        PeriodFormView::default(),
+        saved,
+    )
+    .await
+}
+
+/// The scheme page, with the period form as given (empty, or as typed with its error).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn scheme_page(
+    s: &AppState,
+    locale: Locale,
+    uri: &OriginalUri,
+    session: &Session,
+    scheme_id: i64,
+    page: Option<&str>,
+    period_form: PeriodFormView,
+    period_saved: Option<String>,
+) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
-    let scheme_id = id(&raw).map_err(err)?;
     let scheme = s
         .store
         .scheme(scheme_id)
@@ -383,12 +436,7 @@ async fn scheme(
             points: r.points.map(views::points).unwrap_or_default(),
         })
         .collect();
-    let pager = Pager::new(
-        q.page.as_deref(),
-        units.len(),
-        UNIT_PAGE_ROWS,
-        String::new(),
-    );
+    let pager = Pager::new(page, units.len(), UNIT_PAGE_ROWS, String::new());
     let shown = &units[pager.range(UNIT_PAGE_ROWS)];
     let ids: Vec<i64> = shown.iter().map(|u| u.unit_id).collect();
     let loads: std::collections::HashMap<i64, jixiao_store::UnitWorkload> = s
@@ -415,7 +463,7 @@ async fn scheme(
     render(
         locale,
         &SchemePage {
-            f: Frame::new(locale, &uri, Some(&session)),
+            f: Frame::new(locale, uri, Some(session)),
             id: scheme.id,
             title: scheme.title,
             year: scheme.year,
@@ -424,6 +472,8 @@ async fn scheme(
             pager_label: pager.label(t),
             pager,
             periods,
+            period_form,
+            period_saved,
             warnings,
             is_admin: session.user.role().may_administer(),
         },
@@ -514,7 +564,7 @@ async fn unit_table(
             r.score = Some(match s.final_score.points() {
                 Some(p) => {
                     score_total += p.get();
-                    p.to_string()
+                    views::score(p.get())
                 }
                 None => t.get("score.pending").to_string(),
             });
@@ -522,8 +572,8 @@ async fn unit_table(
     }
     let score_total = scoring
         .unit_result(&table)
-        .map(|u| views::points(u.total))
-        .unwrap_or_else(|_| views::points(score_total));
+        .map(|u| views::score(u.total))
+        .unwrap_or_else(|_| views::score(score_total));
     let has_status = table
         .tasks
         .iter()
@@ -701,6 +751,10 @@ const UNIT_PAGE_ROWS: usize = 200;
 #[derive(Deserialize)]
 struct PageQuery {
     page: Option<String>,
+    /// `period` after a period's save (the scheme page).
+    done: Option<String>,
+    /// The period saved.
+    period: Option<String>,
 }
 
 /// Where a paged list is: page `page` of `pages` (1-based), `count` rows in all, and the
@@ -836,7 +890,7 @@ async fn ranking(
             unit_id: *unit_id,
             unit: r.entry.unit.to_string(),
             unit_type: r.entry.unit_type.to_string(),
-            total: views::points(r.entry.total),
+            total: views::score(r.entry.total),
             mean: r
                 .entry
                 .mean_completion

@@ -97,6 +97,9 @@ struct TaskPage {
     flash: Option<String>,
     form: Option<FormView>,
     review: Option<(i64, i64)>,
+    /// A decision that could not be taken, and the reason as typed (shown again in the bar).
+    review_error: Option<String>,
+    review_reason: String,
     review_note: Option<String>,
     history: Vec<EventView>,
     findings: Vec<String>,
@@ -342,7 +345,7 @@ fn report_view(
             .map(views::percent)
             .unwrap_or_else(|| t.get("reading.no_completion").to_string()),
         time_progress: views::percent(time_progress.get()),
-        self_score: r.self_score.map(views::points),
+        self_score: r.self_score.map(views::score),
         return_reason: r.return_reason.clone().filter(|_| r.state == "returned"),
         attachments: attachments
             .iter()
@@ -519,6 +522,7 @@ async fn render_task(
     asked_period: Option<&str>,
     flash: Option<&str>,
     typed: Option<FormView>,
+    review_typed: Option<(String, String)>,
 ) -> PageResult {
     let err = |e: WebError| LocalizedError(locale, e);
     let t = locale.catalog();
@@ -671,7 +675,7 @@ async fn render_task(
     let pending = t.get("score.pending");
     let shown = |sc: &jixiao_domain::scoring::Score| {
         sc.points()
-            .map(|p| p.to_string())
+            .map(|p| views::score(p.get()))
             .unwrap_or_else(|| pending.to_string())
     };
     // Official: only a reviewer's act (or the office's import) makes 评审分. A report waiting
@@ -690,7 +694,10 @@ async fn render_task(
         self_score: shown(&ts.self_score),
         reviewer_score: shown(&ts.reviewer_score),
         final_score: shown(&ts.final_score),
-        explanation: ts.explanation.iter().cloned().chain(if_approved).collect(),
+        explanation: views::whys(t, &ts.explanation)
+            .into_iter()
+            .chain(if_approved)
+            .collect(),
         override_reason: line.score_override.as_ref().map(|o| o.reason.clone()),
     });
     let table_text = jixiao_domain::scoring::Grade::ALL
@@ -786,6 +793,8 @@ async fn render_task(
             flash,
             form,
             review,
+            review_error: review_typed.as_ref().map(|(e, _)| e.clone()),
+            review_reason: review_typed.map(|(_, r)| r).unwrap_or_default(),
             review_note,
             history,
             findings,
@@ -822,6 +831,7 @@ pub(crate) async fn task(
         q.period.as_deref(),
         q.done.as_deref(),
         None,
+        None,
     )
     .await
 }
@@ -837,9 +847,19 @@ async fn form_again(
     typed: FormView,
 ) -> Result<Response, WebError> {
     let d = task_in_reach(s, session, task_id).await?;
-    let page = render_task(s, locale, uri, session, d, Some(period), None, Some(typed))
-        .await
-        .map_err(|LocalizedError(_, e)| e)?;
+    let page = render_task(
+        s,
+        locale,
+        uri,
+        session,
+        d,
+        Some(period),
+        None,
+        Some(typed),
+        None,
+    )
+    .await
+    .map_err(|LocalizedError(_, e)| e)?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -1052,11 +1072,12 @@ pub(crate) struct ReviewForm {
 pub(crate) async fn review_report(
     State(s): State<AppState>,
     locale: Locale,
+    uri: OriginalUri,
     session: Session,
     Path(raw): Path<String>,
     Form(form): Form<ReviewForm>,
 ) -> Response {
-    match review(&s, locale, &session, &raw, form).await {
+    match review(&s, locale, &uri, &session, &raw, form).await {
         Ok(r) => r,
         Err(e) => LocalizedError(locale, e).into_response(),
     }
@@ -1065,6 +1086,7 @@ pub(crate) async fn review_report(
 async fn review(
     s: &AppState,
     locale: Locale,
+    uri: &OriginalUri,
     session: &Session,
     raw: &str,
     form: ReviewForm,
@@ -1078,9 +1100,23 @@ async fn review(
             reason: form.reason.trim().to_string(),
         },
         "return" => {
-            return Err(WebError::BadRequest(
-                t.get("report.error.reason").to_string(),
-            ));
+            // The task page again with the decision bar saying why, not a page of its own.
+            let d = task_in_reach(s, session, d.task.id).await?;
+            let typed = (t.get("report.error.reason").to_string(), form.reason);
+            let page = render_task(
+                s,
+                locale,
+                uri,
+                session,
+                d,
+                Some(&report.period_code),
+                None,
+                None,
+                Some(typed),
+            )
+            .await
+            .map_err(|LocalizedError(_, e)| e)?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
         _ => return Err(WebError::BadRequest(form.decision.clone())),
     };

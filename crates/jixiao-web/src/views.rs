@@ -140,7 +140,12 @@ pub fn percent(r: f64) -> String {
     format!("{:.1}%", r * 100.0)
 }
 
-/// Formats points without trailing zeros ("30", "2.5").
+/// A score (得分, 总分, 加减分) in the one format: two decimals ("675.00", "685.70").
+pub fn score(v: f64) -> String {
+    jixiao_domain::points::score_text(v)
+}
+
+/// A weight or an indicator's points, as the scheme writes them ("30", "2.5").
 pub fn points(v: f64) -> String {
     Points::try_from(v)
         .map(|p| p.to_string())
@@ -415,4 +420,333 @@ pub fn basis_of(param: Option<&str>) -> jixiao_domain::Basis {
     param
         .and_then(jixiao_domain::Basis::parse)
         .unwrap_or_default()
+}
+
+/// A line of a score's explanation in the catalogue's language (`why.*`); the Chinese
+/// messages say what [`jixiao_domain::explain::Why::zh`] says (tested).
+pub fn why(t: &Catalog, w: &jixiao_domain::explain::Why) -> String {
+    use jixiao_domain::explain::{Why, percent_text};
+    use jixiao_domain::points::{score_text, weight_text};
+    let sign = |v: f64| t.get(if v < 0.0 { "why.deduct" } else { "why.add" });
+    let grade = |g: jixiao_domain::scoring::Grade| {
+        use jixiao_domain::scoring::Grade;
+        t.get(match g {
+            Grade::Excellent => "why.grade.excellent",
+            Grade::Good => "why.grade.good",
+            Grade::Fair => "why.grade.fair",
+            Grade::Poor => "why.grade.poor",
+        })
+    };
+    match w {
+        Why::NoCompletion => t.get("why.no_completion").to_string(),
+        Why::Proportional {
+            weight,
+            completion,
+            points,
+        } => t.fill(
+            "why.proportional",
+            &[
+                ("weight", &weight_text(*weight)),
+                ("completion", &percent_text(*completion)),
+                (
+                    "over",
+                    if *completion > 1.0 {
+                        t.get("why.over_100")
+                    } else {
+                        ""
+                    },
+                ),
+                ("points", &score_text(*points)),
+            ],
+        ),
+        Why::AllOrNothingMet { completion, points } => t.fill(
+            "why.all_met",
+            &[
+                ("completion", &percent_text(*completion)),
+                ("points", &score_text(*points)),
+            ],
+        ),
+        Why::AllOrNothingMissed { completion } => t.fill(
+            "why.all_missed",
+            &[
+                ("completion", &percent_text(*completion)),
+                ("points", &score_text(0.0)),
+            ],
+        ),
+        Why::NotGraded => t.get("why.not_graded").to_string(),
+        Why::Graded {
+            grade: g,
+            weight,
+            percent,
+            points,
+        } => t.fill(
+            "why.graded",
+            &[
+                ("grade", grade(*g)),
+                ("weight", &weight_text(*weight)),
+                ("percent", &percent.to_string()),
+                ("points", &score_text(*points)),
+            ],
+        ),
+        Why::NotScored => t.get("why.not_scored").to_string(),
+        Why::Manual { points, weight } => t.fill(
+            "why.manual",
+            &[
+                ("points", &score_text(*points)),
+                ("weight", &weight_text(*weight)),
+            ],
+        ),
+        Why::Overridden { points, reason } => t.fill(
+            "why.overridden",
+            &[("points", &score_text(*points)), ("reason", reason)],
+        ),
+        Why::By { scorer, lines } => t.fill(
+            "why.by",
+            &[
+                ("who", t.get(&format!("why.who.{}", scorer.code()))),
+                (
+                    "lines",
+                    &lines
+                        .iter()
+                        .map(|l| why(t, l))
+                        .collect::<Vec<_>>()
+                        .join(t.get("why.sep")),
+                ),
+            ],
+        ),
+        Why::FinalIsReviewer { points } => {
+            t.fill("why.final_reviewer", &[("points", &score_text(*points))])
+        }
+        Why::FinalPending => t.get("why.final_pending").to_string(),
+        Why::SumCapped { sum, cap } => t.fill(
+            "why.sum_capped",
+            &[("sum", &score_text(*sum)), ("cap", &weight_text(*cap))],
+        ),
+        Why::SumWithin { sum, cap } => t.fill(
+            "why.sum_within",
+            &[("sum", &score_text(*sum)), ("cap", &weight_text(*cap))],
+        ),
+        Why::Sum { sum } => t.fill("why.sum", &[("sum", &score_text(*sum))]),
+        Why::PendingTasks { count } => {
+            t.fill("why.pending_tasks", &[("count", &count.to_string())])
+        }
+        Why::AdjustmentItem { amount, reason } => t.fill(
+            "why.adjustment",
+            &[
+                ("sign", sign(*amount)),
+                ("points", &score_text(amount.abs())),
+                ("reason", reason),
+            ],
+        ),
+        Why::AdditionCapped { added, cap } => t.fill(
+            "why.addition_capped",
+            &[("sum", &score_text(*added)), ("cap", &weight_text(*cap))],
+        ),
+        Why::DeductionCapped { deducted, cap } => t.fill(
+            "why.deduction_capped",
+            &[("sum", &score_text(*deducted)), ("cap", &weight_text(*cap))],
+        ),
+        Why::RuleNet { rule, net } => t.fill(
+            "why.rule_net",
+            &[
+                ("rule", rule),
+                ("sign", sign(*net)),
+                ("points", &score_text(net.abs())),
+            ],
+        ),
+        Why::Level1 { sum, indicators } => t.fill(
+            "why.level1",
+            &[
+                ("sum", &score_text(*sum)),
+                (
+                    "each",
+                    &indicators
+                        .iter()
+                        .map(|(name, score)| {
+                            t.fill(
+                                "why.level1_each",
+                                &[("name", name), ("points", &score_text(*score))],
+                            )
+                        })
+                        .collect::<String>(),
+                ),
+            ],
+        ),
+        Why::Adjusted { net, subtotal } => t.fill(
+            "why.adjusted",
+            &[
+                ("sign", sign(*net)),
+                ("points", &score_text(net.abs())),
+                ("subtotal", &score_text(*subtotal)),
+            ],
+        ),
+        Why::VetoZero { item } => t.fill("why.veto_zero", &[("item", item)]),
+        Why::VetoCap { item, cap } => t.fill(
+            "why.veto_cap",
+            &[("item", item), ("cap", &weight_text(*cap))],
+        ),
+        Why::VetoGrade { item, grade } => {
+            t.fill("why.veto_grade", &[("item", item), ("grade", grade)])
+        }
+        Why::Total { total } => t.fill("why.total", &[("total", &score_text(*total))]),
+        Why::RankVetoed => t.get("why.rank_vetoed").to_string(),
+        Why::RankTied { with } => t.fill("why.rank_tied", &[("unit", with)]),
+        Why::RankLowerCompletion { with, completion } => t.fill(
+            "why.rank_lower",
+            &[
+                ("unit", with),
+                (
+                    "completion",
+                    &completion.map_or_else(|| t.get("why.none").to_string(), percent_text),
+                ),
+            ],
+        ),
+    }
+}
+
+/// Every line of an explanation in the catalogue's language.
+pub fn whys(t: &Catalog, lines: &[jixiao_domain::explain::Line]) -> Vec<String> {
+    lines.iter().map(|l| why(t, l.why())).collect()
+}
+
+#[cfg(test)]
+mod why_tests {
+    use jixiao_domain::explain::{Scorer, Why};
+    use jixiao_domain::scoring::Grade;
+
+    /// One of each line, with figures that need rounding and trimming.
+    fn every_line() -> Vec<Why> {
+        let s = |v: &str| v.to_string();
+        vec![
+            Why::NoCompletion,
+            Why::Proportional {
+                weight: 8.0,
+                completion: 0.6,
+                points: 4.8,
+            },
+            Why::Proportional {
+                weight: 2.5,
+                completion: 1.2345,
+                points: 2.5,
+            },
+            Why::AllOrNothingMet {
+                completion: 1.0,
+                points: 5.0,
+            },
+            Why::AllOrNothingMissed { completion: 0.9 },
+            Why::NotGraded,
+            Why::Graded {
+                grade: Grade::Good,
+                weight: 10.0,
+                percent: 85,
+                points: 8.5,
+            },
+            Why::NotScored,
+            Why::Manual {
+                points: 3.333,
+                weight: 4.0,
+            },
+            Why::Overridden {
+                points: 7.0,
+                reason: s("佐证材料补交"),
+            },
+            Why::By {
+                scorer: Scorer::Reviewer,
+                lines: vec![Why::NotGraded, Why::Total { total: 1.0 }],
+            },
+            Why::FinalIsReviewer { points: 675.0 },
+            Why::FinalPending,
+            Why::SumCapped {
+                sum: 105.5,
+                cap: 100.0,
+            },
+            Why::SumWithin {
+                sum: 85.7,
+                cap: 100.0,
+            },
+            Why::Sum { sum: 12.0 },
+            Why::PendingTasks { count: 2 },
+            Why::AdjustmentItem {
+                amount: -1.5,
+                reason: s("迟报"),
+            },
+            Why::AdditionCapped {
+                added: 6.0,
+                cap: 5.0,
+            },
+            Why::DeductionCapped {
+                deducted: 12.0,
+                cap: 10.0,
+            },
+            Why::RuleNet {
+                rule: s("创新加分"),
+                net: 2.0,
+            },
+            Why::Level1 {
+                sum: 134.83,
+                indicators: vec![(s("履职尽责"), 100.0), (s("党建"), 34.83)],
+            },
+            Why::Adjusted {
+                net: -2.0,
+                subtotal: 132.83,
+            },
+            Why::VetoZero {
+                item: s("安全事故"),
+            },
+            Why::VetoCap {
+                item: s("信访"),
+                cap: 60.0,
+            },
+            Why::VetoGrade {
+                item: s("廉政"),
+                grade: s("不合格"),
+            },
+            Why::Total { total: 685.7 },
+            Why::RankVetoed,
+            Why::RankTied { with: s("甲") },
+            Why::RankLowerCompletion {
+                with: s("乙"),
+                completion: Some(0.8),
+            },
+            Why::RankLowerCompletion {
+                with: s("乙"),
+                completion: None,
+            },
+        ]
+    }
+
+    #[test]
+    fn the_chinese_catalogue_says_what_the_domain_says() {
+        let zh = crate::i18n::Locale::Zh.catalog();
+        for w in every_line() {
+            assert_eq!(super::why(zh, &w), w.zh(), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn english_explanations_have_no_chinese_of_their_own() {
+        let en = crate::i18n::Locale::En.catalog();
+        for w in every_line() {
+            let line = super::why(en, &w);
+            assert!(!line.contains("why."), "a missing key in {line}");
+            // Only the names and reasons that came from documents stay Chinese.
+            let own: String = line
+                .replace("佐证材料补交", "")
+                .replace("迟报", "")
+                .replace("创新加分", "")
+                .replace("履职尽责", "")
+                .replace("党建", "")
+                .replace("安全事故", "")
+                .replace("信访", "")
+                .replace("廉政", "")
+                .replace("不合格", "")
+                .replace("甲", "")
+                .replace("乙", "");
+            assert!(
+                !own.chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || "：；（）「」".contains(c)),
+                "{line}"
+            );
+        }
+    }
 }

@@ -12,7 +12,7 @@ use zip::write::{SimpleFileOptions, ZipWriter};
 
 use super::{
     ExportError, ExportTable, Extra, FIXED_HEADERS, cell_lines, department_line, extra_text,
-    fmt_number, fmt_points, fonts, one_line, run_starts, total_score, total_weight,
+    fmt_number, fmt_points, fmt_score, fonts, one_line, run_starts, total_score, total_weight,
 };
 
 /// A4 landscape in twentieths of a point.
@@ -439,7 +439,7 @@ pub fn ranking_to_docx(t: &super::RankingTable) -> Result<Vec<u8>, ExportError> 
             (r.type_rank.to_string(), BODY_CENTER),
             (r.unit.clone(), BODY),
             (r.unit_type.clone(), BODY_CENTER),
-            (fmt_number(r.total), BODY_CENTER),
+            (fmt_score(r.total), BODY_CENTER),
             (
                 r.mean_completion
                     .map(super::fmt_percent)

@@ -176,7 +176,7 @@ impl ExportTable {
             .collect();
         let mut total = vec!["合计".to_string(), fmt_points(total_weight(self))];
         total.extend(extras.iter().map(|e| match e {
-            Extra::Score => total_score(self).map(fmt_number).unwrap_or_default(),
+            Extra::Score => total_score(self).map(fmt_score).unwrap_or_default(),
             _ => String::new(),
         }));
         Grid {
@@ -309,6 +309,17 @@ pub(crate) fn fmt_number(v: f64) -> String {
     format!("{v}")
 }
 
+/// A score as every export writes it: two decimals ("675.00", "134.83"); "" when not finite.
+/// The same text as the pages' `jixiao_domain::points::score_text` (this crate stands alone;
+/// `jixiao-app` tests that the two agree).
+pub fn fmt_score(v: f64) -> String {
+    if !v.is_finite() {
+        return String::new();
+    }
+    let s = format!("{:.2}", v + 0.0);
+    if s == "-0.00" { "0.00".into() } else { s }
+}
+
 /// "30分"; "" when not finite.
 pub(crate) fn fmt_points(v: f64) -> String {
     let n = fmt_number(v);
@@ -354,7 +365,7 @@ pub(crate) fn extra_text(row: &ExportRow, e: Extra) -> String {
     match e {
         Extra::Completion => row.completion.map(fmt_percent).unwrap_or_default(),
         Extra::Status => row.status.as_deref().map(clean).unwrap_or_default(),
-        Extra::Score => row.score.map(fmt_number).unwrap_or_default(),
+        Extra::Score => row.score.map(fmt_score).unwrap_or_default(),
     }
 }
 
@@ -429,10 +440,10 @@ mod tests {
         assert_eq!(g.headers.len(), 7);
         assert_eq!(g.headers[6], "得分");
         assert_eq!(g.rows[1][5], "20.5分");
-        assert_eq!(g.rows[1][6], "20.5");
+        assert_eq!(g.rows[1][6], "20.50", "a score in the one format");
         assert_eq!(g.level1_runs, vec![0..3]);
         assert_eq!(g.level2_runs, vec![0..2, 2..3]);
-        assert_eq!(g.total, ["合计", "60.5分", "60.5"]);
+        assert_eq!(g.total, ["合计", "60.5分", "60.50"]);
         assert_eq!(g.subtitle, "主管部门：某局");
     }
 

@@ -5,7 +5,7 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
 
 use super::ExportError;
 use super::text::{csv_field, html_escape};
-use super::{fmt_number, fmt_percent};
+use super::{fmt_number, fmt_percent, fmt_score};
 
 /// A scheme's ranking for one period.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -95,7 +95,7 @@ pub fn ranking_to_csv(t: &RankingTable) -> Vec<u8> {
         out.push(',');
         csv_field(&mut out, &r.unit_type, true);
         out.push(',');
-        out.push_str(&fmt_number(r.total));
+        out.push_str(&fmt_score(r.total));
         out.push(',');
         out.push_str(&r.mean_completion.map(fmt_number).unwrap_or_default());
         out.push_str(&format!(",{},", r.pending));
@@ -135,7 +135,7 @@ pub fn ranking_to_html(t: &RankingTable) -> String {
         html_escape(&mut out, &r.unit_type);
         out.push_str(&format!(
             "</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>",
-            fmt_number(r.total),
+            fmt_score(r.total),
             r.mean_completion.map(fmt_percent).unwrap_or_default(),
             r.pending
         ));
@@ -261,7 +261,7 @@ mod tests {
             lines[0],
             "名次,类内名次,单位,单位类型,总分,平均完成率,待评项,备注"
         );
-        assert_eq!(lines[1], "1,1,乙单位,政府部门,100,1.5,0,");
+        assert_eq!(lines[1], "1,1,乙单位,政府部门,100.00,1.5,0,");
         assert!(lines[2].starts_with("2,1,\"'=cmd"), "{}", lines[2]);
         assert!(
             lines[2].ends_with(",2,一票否决（重大事故）"),

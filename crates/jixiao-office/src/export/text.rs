@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::{
     ExportTable, Extra, FIXED_HEADERS, cell_lines, clean, department_line, extra_text, fmt_number,
-    fmt_points, fonts, one_line, run_starts, spans, total_score, total_weight,
+    fmt_points, fmt_score, fonts, one_line, run_starts, spans, total_score, total_weight,
 };
 
 /// Writes the table in the seed's text layout, the form Word saves a table as: the title line, a
@@ -58,7 +58,7 @@ pub fn to_txt(t: &ExportTable) -> String {
     push_cell(&mut out, &fmt_points(total_weight(t)));
     for e in &extras {
         let text = match e {
-            Extra::Score => total_score(t).map(fmt_number).unwrap_or_default(),
+            Extra::Score => total_score(t).map(fmt_score).unwrap_or_default(),
             _ => String::new(),
         };
         push_cell(&mut out, &text);
@@ -123,7 +123,7 @@ pub fn to_csv(t: &ExportTable) -> Vec<u8> {
                     out.push_str(&r.completion.map(fmt_number).unwrap_or_default())
                 }
                 Extra::Status => csv_field(&mut out, r.status.as_deref().unwrap_or(""), true),
-                Extra::Score => out.push_str(&r.score.map(fmt_number).unwrap_or_default()),
+                Extra::Score => out.push_str(&r.score.map(fmt_score).unwrap_or_default()),
             }
         }
         out.push_str("\r\n");
@@ -254,7 +254,7 @@ thead {{ display: table-header-group; }}
         if *e == Extra::Score
             && let Some(v) = total_score(t)
         {
-            html_escape(&mut out, &fmt_number(v));
+            html_escape(&mut out, &fmt_score(v));
         }
         out.push_str("</td>");
     }

@@ -74,7 +74,8 @@ fn write_sheet(sheet: &mut Worksheet, t: &ExportTable) -> Result<(), XlsxError> 
     let center = body.clone().set_align(FormatAlign::Center);
     let points = center.clone().set_num_format("General\"分\"");
     let percent = center.clone().set_num_format("0.0%");
-    let number = center.clone().set_num_format("General");
+    // Scores in the one format of every page and export: two decimals.
+    let number = center.clone().set_num_format("0.00");
 
     sheet.set_name("绩效考核表")?;
     for (i, width) in w.iter().enumerate() {

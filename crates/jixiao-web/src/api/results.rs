@@ -169,7 +169,7 @@ pub(crate) async fn scores(
                     pending: i.pending,
                 })
                 .collect(),
-            explanation: r.explanation.clone(),
+            explanation: r.explanation.iter().map(ToString::to_string).collect(),
         });
     }
     Ok(Json(Page {
