@@ -1,7 +1,7 @@
 //! `jixiao export --format F [--scheme ID] [--unit ID] [--period P] [--columns …] -o FILE`.
 
 use anyhow::{Context, bail};
-use jixiao_app::export::{Format, export_table, render};
+use jixiao_app::export::{Format, render, scored_document};
 use jixiao_office::export::ExtraColumns;
 use std::process::ExitCode;
 
@@ -58,7 +58,8 @@ pub async fn run(db: &str, args: ExportArgs) -> anyhow::Result<ExitCode> {
             args.period.unwrap_or_default()
         );
     };
-    let doc = export_table(&table, columns);
+    let (table, doc) =
+        scored_document(&store, table, jixiao_domain::Basis::Official, columns).await?;
     let bytes =
         render(&doc, format).with_context(|| format!("无法生成 .{}", format.extension()))?;
     std::fs::write(&args.output, &bytes)
@@ -138,7 +139,8 @@ async fn batch(
                         args.period.clone().unwrap_or_default()
                     )
                 })?;
-            let doc = export_table(&table, columns);
+            let (table, doc) =
+                scored_document(store, table, jixiao_domain::Basis::Official, columns).await?;
             let bytes = render(&doc, format)?;
             let period = table
                 .period

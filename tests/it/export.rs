@@ -129,6 +129,41 @@ async fn the_table_page_offers_its_documents_within_reach() {
         );
         assert!(!bytes.is_empty());
     }
+    // 得分 and the unit's official total are in the document by default, as on the page.
+    let (_, _, csv) = admin.get_bytes("/schemes/1/units/1/export/csv").await;
+    let csv = String::from_utf8(csv).unwrap();
+    let header = csv.lines().next().unwrap().trim_start_matches('\u{FEFF}');
+    assert!(header.ends_with(",得分"), "{header}");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("围绕中心") && l.ends_with(",30.00")),
+        "a task's score, in the one score format: {csv}"
+    );
+    let (_, _, html) = admin.get_bytes("/schemes/1/units/1/export/html").await;
+    let html = String::from_utf8(html).unwrap();
+    let total = &html[html.find("合计</td>").expect("a 合计 row")..];
+    let total = &total[..total.find("</tr>").unwrap()];
+    assert!(
+        total.contains(">134.83<"),
+        "the 合计 row carries the total the page shows (caps applied), not the tasks' sum: {total}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.txt");
+    let out = jixiao(
+        &db.url,
+        &[
+            "export",
+            "--format",
+            "txt",
+            "--columns",
+            "score",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let txt = std::fs::read_to_string(&file).unwrap();
+    assert!(txt.trim_end().ends_with("134.83"), "{txt}");
     let outsider = server
         .login_as("other", jixiao_domain::Role::Reporter, "别的单位")
         .await;

@@ -62,8 +62,13 @@ impl Format {
     }
 }
 
-/// The official table of a unit, with the optional columns asked for.
-pub fn export_table(table: &UnitTable, columns: ExtraColumns) -> ExportTable {
+/// The official table of a unit, with the optional columns asked for; 得分 and its 合计 when
+/// `scores` gives each task's final score and the unit's total (the figures its page shows).
+pub fn export_table(
+    table: &UnitTable,
+    columns: ExtraColumns,
+    scores: Option<&crate::scores::TableScores>,
+) -> ExportTable {
     let rows = table
         .tasks
         .iter()
@@ -94,7 +99,7 @@ pub fn export_table(table: &UnitTable, columns: ExtraColumns) -> ExportTable {
                     .unwrap_or_default(),
                 )
                 .filter(|s| !s.is_empty()),
-                score: None,
+                score: scores.and_then(|s| s.tasks.get(&task.id)).and_then(|p| *p),
             }
         })
         .collect();
@@ -109,7 +114,30 @@ pub fn export_table(table: &UnitTable, columns: ExtraColumns) -> ExportTable {
             .map(|p| p.label_zh()),
         rows,
         columns,
+        score_total: scores.and_then(|s| s.total),
     }
+}
+
+/// A unit's table made ready for a document under `basis`: only the reports that count, and
+/// 得分 with the unit's total as its page shows them.
+pub async fn scored_document(
+    store: &jixiao_store::Store,
+    mut table: UnitTable,
+    basis: jixiao_domain::Basis,
+    columns: ExtraColumns,
+) -> Result<(UnitTable, ExportTable), crate::scores::ScoreError> {
+    only_counted(&mut table, basis);
+    let scores = if columns.score {
+        let scoring =
+            crate::scores::SchemeScoring::load_for_unit(store, &table.scheme, table.unit.id)
+                .await?
+                .with_basis(basis);
+        Some(scoring.table_scores(&table)?)
+    } else {
+        None
+    };
+    let doc = export_table(&table, columns, scores.as_ref());
+    Ok((table, doc))
 }
 
 /// Why a document could not be made.

@@ -45,6 +45,15 @@ fn name(s: &str) -> Result<Name, ScoreError> {
 }
 
 /// The scheme's grade table; a stored table that breaks the invariant falls back to the
+/// The figures a document prints under 得分.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TableScores {
+    /// Each task's final score in points, by task id; `None` while it waits for a grade.
+    pub tasks: HashMap<i64, Option<f64>>,
+    /// The unit's total (caps, 加减分 and 一票否决 applied), as its page shows it.
+    pub total: Option<f64>,
+}
+
 /// default (the settings form never stores one).
 pub fn grade_table(scheme: &SchemeRecord) -> GradeTable {
     let pct = |v: i64| u8::try_from(v).unwrap_or(u8::MAX);
@@ -222,6 +231,18 @@ impl SchemeScoring {
     /// The vetoes found for a unit.
     pub fn vetoes_of(&self, unit_id: i64) -> impl Iterator<Item = &VetoRecord> {
         self.vetoes.iter().filter(move |v| v.unit_id == unit_id)
+    }
+
+    /// What a document prints under 得分: each task's final score (none while it waits for a
+    /// grade) and the unit's total, as the unit's page shows them.
+    pub fn table_scores(&self, table: &UnitTable) -> Result<TableScores, ScoreError> {
+        let tasks = self
+            .task_scores(table)?
+            .into_iter()
+            .map(|(id, s)| (id, s.final_score.points().map(Points::get)))
+            .collect();
+        let total = Some(self.unit_result(table)?.total);
+        Ok(TableScores { tasks, total })
     }
 
     /// Each task's scores, by task id.

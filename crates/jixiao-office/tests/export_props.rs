@@ -103,6 +103,7 @@ fn ordinary_table() -> impl Strategy<Value = ExportTable> {
             period_label: None,
             rows,
             columns,
+            score_total: None,
         })
 }
 
@@ -117,7 +118,7 @@ proptest! {
         rows in proptest::collection::vec(wild_row(), 0..6),
         columns in columns(),
     ) {
-        let t = ExportTable { title, department, period_label: period, rows, columns };
+        let t = ExportTable { title, department, period_label: period, rows, columns, score_total: None };
         let docx = to_docx(&t);
         prop_assert!(docx.is_ok());
         let _ = to_xlsx(&t);

@@ -163,6 +163,7 @@ fn odd_tables_make_pdfs_without_panicking() {
             status: true,
             score: true,
         },
+        score_total: None,
     };
     let pdf = to_pdf(&t, &fonts).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));

@@ -4,7 +4,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use jixiao_app::export::{Format, export_table, only_counted, render, render_ranking};
+use jixiao_app::export::{Format, render, render_ranking, scored_document};
 use jixiao_office::export::ExtraColumns;
 use serde::Deserialize;
 
@@ -36,20 +36,20 @@ pub(crate) async fn download(
             return Err(WebError::NotFound);
         }
         let period = q.period.filter(|p| !p.is_empty());
-        let mut table = s
+        let table = s
             .store
             .unit_table(scheme_id, unit_id, period.as_deref())
             .await?
             .ok_or(WebError::NotFound)?;
-        // The document carries only what counts under its basis: a draft is nobody's figure.
+        // The document carries only what counts under its basis (a draft is nobody's figure),
+        // and its 得分 and total as the unit's page shows them.
         let basis = views::basis_of(q.basis.as_deref());
-        only_counted(&mut table, basis);
         let columns = ExtraColumns {
             completion: true,
             status: true,
-            score: false,
+            score: true,
         };
-        let doc = export_table(&table, columns);
+        let (table, doc) = scored_document(&s.store, table, basis, columns).await?;
         let bytes = tokio::task::spawn_blocking(move || render(&doc, format))
             .await
             .map_err(|e| WebError::Internal(format!("export task: {e}")))?

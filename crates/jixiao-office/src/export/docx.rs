@@ -493,6 +493,7 @@ mod tests {
                 status: true,
                 score: true,
             },
+            score_total: None,
         }
     }
 

@@ -53,6 +53,9 @@ pub struct ExportTable {
     pub rows: Vec<ExportRow>,
     /// Which optional columns follow 分值权重.
     pub columns: ExtraColumns,
+    /// The unit's official total for the 合计 row's 得分 (indicator caps, 加减分 and 一票否决
+    /// applied); `None`: the sum of the rows' scores.
+    pub score_total: Option<f64>,
 }
 
 /// One task row.
@@ -126,6 +129,7 @@ impl ExportTable {
                 })
                 .collect(),
             columns: ExtraColumns::default(),
+            score_total: None,
         }
     }
 }
@@ -354,6 +358,9 @@ pub(crate) fn total_weight(t: &ExportTable) -> f64 {
 
 /// The 合计 of the scores, when any row has one.
 pub(crate) fn total_score(t: &ExportTable) -> Option<f64> {
+    if let Some(official) = t.score_total.filter(|v| v.is_finite()) {
+        return Some(official);
+    }
     t.rows
         .iter()
         .any(|r| r.score.is_some_and(f64::is_finite))
