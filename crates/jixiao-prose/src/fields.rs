@@ -442,7 +442,10 @@ pub(crate) fn adjust(
                 .iter_mut()
                 .filter(|f| f.q.kind == QuantityKind::Count && f.q.unit.is_empty())
             {
-                f.q.value *= s;
+                // a number that wrote its own scale (1000万以上) has it in its value already
+                if written_scale(tt, f) == 1.0 {
+                    f.q.value *= s;
+                }
                 f.q.unit = u.clone();
                 f.bare = true;
             }
@@ -459,7 +462,9 @@ pub(crate) fn adjust(
             .iter_mut()
             .filter(|f| f.q.kind == QuantityKind::Count && f.q.unit.is_empty())
         {
-            f.q.value *= s;
+            if written_scale(pt, f) == 1.0 {
+                f.q.value *= s;
+            }
             f.q.unit = u.clone();
             f.bare = true;
         }
@@ -691,6 +696,27 @@ mod tests {
         assert_eq!(r.pairs[0].target, Some(80_000.0), "{r:#?}");
         assert_eq!(r.pairs[0].unit, "方", "{r:#?}");
         assert!(assess("建立四方联动机制", "").pairs.is_empty());
+    }
+
+    #[test]
+    fn a_number_that_wrote_its_own_scale_takes_only_the_unit_of_the_other_side() {
+        // (target, progress, target and actual in the base unit)
+        let cases: &[(&str, &str, f64, f64)] = &[
+            (
+                "全年新增造林5万以上",
+                "已完成造林5.6万亩",
+                50_000.0,
+                56_000.0,
+            ),
+            ("培训农村劳动力2.5万人", "已培训2万", 25_000.0, 20_000.0),
+            ("改造棚户区800", "完成改造920户", 800.0, 920.0),
+        ];
+        for &(target, progress, t, a) in cases {
+            let r = assess(target, progress);
+            assert_eq!(r.pairs.len(), 1, "{target}: {r:#?}");
+            assert_eq!(r.pairs[0].target, Some(t), "{target}: {r:#?}");
+            assert_eq!(r.pairs[0].actual, Some(a), "{target}: {r:#?}");
+        }
     }
 
     #[test]
