@@ -278,7 +278,13 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         "进度中的“{}”是其后所述比例的基数（目标），不是完成量",
                         pt.slice(f.a, f.b)
                     ));
-                } else if restates_target(&pt, f, &pf, &pf[j + 1..], &merged) {
+                } else if restates_target(&pt, f, &pf, &pf[j + 1..], &merged)
+                    // a count equal to the target and followed by its own rate (开工741户 …
+                    // 开工率100%) is that stage's achievement
+                    && !merged.iter().any(|tg| {
+                        !tg.rate && same_value(tg.value, f.q.value) && own_rate(&pt, &pf, j, tg.value)
+                    })
+                {
                     named.push(j);
                     ex.push(format!(
                         "进度中的“{}”复述目标（占…的、任务数），不是完成量",
@@ -630,56 +636,74 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                 _ => ttext,
             };
             match best {
-                Some((_, j)) => {
-                    used[j] = true;
-                    cursor = j + 1;
-                    let p = &pf[j];
-                    let unit =
-                        if p.q.unit.len() > t.unit.len() && unit_score(&t.unit, &p.q.unit) >= 2 {
+                Some((_, j0)) => {
+                    // several stages of the one target, each with the rate it makes of it
+                    // (已开工N户,开工率…;竣工M户,竣工率…): each stage is a measure of its own
+                    let mut js = vec![j0];
+                    if merged.len() == 1 && own_rate(&pt, &pf, j0, t.value) {
+                        js.extend(counts.iter().copied().filter(|&k| {
+                            k != j0
+                                && !used[k]
+                                && unit_score(&pf[j0].q.unit, &pf[k].q.unit) >= 3
+                                && is_part(&pt, &pf[k]) == is_part(&pt, &pf[j0])
+                                && own_rate(&pt, &pf, k, t.value)
+                        }));
+                        js.sort_unstable();
+                    }
+                    for &j in &js {
+                        used[j] = true;
+                    }
+                    cursor = js[js.len() - 1] + 1;
+                    for j in js {
+                        let p = &pf[j];
+                        let unit = if p.q.unit.len() > t.unit.len()
+                            && unit_score(&t.unit, &p.q.unit) >= 2
+                        {
                             p.q.unit.clone()
                         } else {
                             t.unit.clone()
                         };
-                    // a rate the target names only as "the target" (“5.5%左右”的既定目标) is a
-                    // ceiling when the progress says what it measures (城镇登记失业率5.1%)
-                    let constraint = t.constraint.or_else(|| {
-                        (t.unit == "%" && !t.rate)
-                            .then(|| lower_is_better(&pt, p))
-                            .flatten()
-                    });
-                    let (ratio, rule) = match t.found.upper {
-                        // a range met (增长6.5%—7% ← 6.7%): done, neither short nor over
-                        Some(hi)
-                            if constraint.is_none()
-                                && !t.rate
-                                && p.q.value >= t.value
-                                && p.q.value <= hi =>
-                        {
-                            (Some(1.0), "within_range")
-                        }
-                        _ => ratio_of(t.value, p.q.value, constraint),
-                    };
-                    ex.push(explain_count(
-                        &t.what,
-                        &ttext,
-                        &with_unit(pt.slice(p.a, p.b), &p.q.unit),
-                        t.value,
-                        p.q.value,
-                        constraint,
-                        ratio,
-                    ));
-                    pairs.push(Pair {
-                        what: t.what.clone(),
-                        unit,
-                        target: Some(t.value),
-                        actual: Some(p.q.value),
-                        approx: p.q.approx,
-                        constraint,
-                        ratio,
-                        target_span,
-                        actual_span: Some(p.q.span.clone()),
-                        rule: rule.to_string(),
-                    });
+                        // a rate the target names only as "the target" (“5.5%左右”的既定目标) is a
+                        // ceiling when the progress says what it measures (城镇登记失业率5.1%)
+                        let constraint = t.constraint.or_else(|| {
+                            (t.unit == "%" && !t.rate)
+                                .then(|| lower_is_better(&pt, p))
+                                .flatten()
+                        });
+                        let (ratio, rule) = match t.found.upper {
+                            // a range met (增长6.5%—7% ← 6.7%): done, neither short nor over
+                            Some(hi)
+                                if constraint.is_none()
+                                    && !t.rate
+                                    && p.q.value >= t.value
+                                    && p.q.value <= hi =>
+                            {
+                                (Some(1.0), "within_range")
+                            }
+                            _ => ratio_of(t.value, p.q.value, constraint),
+                        };
+                        ex.push(explain_count(
+                            &t.what,
+                            &ttext,
+                            &with_unit(pt.slice(p.a, p.b), &p.q.unit),
+                            t.value,
+                            p.q.value,
+                            constraint,
+                            ratio,
+                        ));
+                        pairs.push(Pair {
+                            what: t.what.clone(),
+                            unit,
+                            target: Some(t.value),
+                            actual: Some(p.q.value),
+                            approx: p.q.approx,
+                            constraint,
+                            ratio,
+                            target_span: target_span.clone(),
+                            actual_span: Some(p.q.span.clone()),
+                            rule: rule.to_string(),
+                        });
+                    }
                 }
                 None => pairs.push(Pair {
                     what: t.what.clone(),
@@ -960,6 +984,36 @@ pub fn assess(target: &str, progress: &str) -> Reading {
     }
 }
 
+/// The progress count `pf[j]` is followed by a rate it names (开工率, 竣工率, 入住率) that is its
+/// share of the target: the text measures that stage of the work on its own.
+fn own_rate(t: &Text, pf: &[Found], j: usize, target: f64) -> bool {
+    let named = |from: usize, r: &Found| (from..r.pre).any(|i| t.c[i] == '率');
+    if rate_confirms(pf, j, target) {
+        return named(pf[j].b, &pf[j + 1]);
+    }
+    // counts listed together, then their rates in the same order (开工N户、竣工M户,开工率…、
+    // 竣工率…): the run of close counts of one unit around `j`, then as many named rates
+    let close = |a: &Found, b: &Found| {
+        b.q.kind == QuantityKind::Count
+            && b.q.unit == a.q.unit
+            && a.q.unit != "%"
+            && b.pre <= a.b + 12
+    };
+    let (mut s, mut e) = (j, j + 1);
+    while s > 0 && close(&pf[s - 1], &pf[s]) {
+        s -= 1;
+    }
+    while e < pf.len() && close(&pf[e - 1], &pf[e]) {
+        e += 1;
+    }
+    let n = e - s;
+    target > 0.0
+        && n >= 2
+        && pf.len() >= e + n
+        && (e..e + n).all(|k| pf[k].pre <= pf[k - 1].b + 8 && named(pf[k - 1].b, &pf[k]))
+        && states_share(&pf[e + j - s], pf[j].q.value / target)
+}
+
 /// How a progress count ranks for a target: unit agreement, shared words, a total, after the
 /// previous pair, earlier.
 type PairKey = (bool, u8, bool, usize, bool, u8, bool, i64);
@@ -969,19 +1023,20 @@ type PairKey = (bool, u8, bool, usize, bool, u8, bool, i64);
 fn rate_confirms(pf: &[Found], j: usize, target: f64) -> bool {
     let f = &pf[j];
     target > 0.0
-        && pf.get(j + 1).is_some_and(|r| {
-            let share = f.q.value / target;
-            r.pre <= f.b + 8
-                && match r.q.kind {
-                    QuantityKind::Ratio if r.q.unit == "%" => {
-                        (r.q.value - share).abs() <= stated_tolerance(r)
-                    }
-                    QuantityKind::Count if r.q.unit == "%" => {
-                        (r.q.value / 100.0 - share).abs() <= stated_tolerance_pct(r.decimals)
-                    }
-                    _ => false,
-                }
-        })
+        && pf
+            .get(j + 1)
+            .is_some_and(|r| r.pre <= f.b + 8 && states_share(r, f.q.value / target))
+}
+
+/// `r` is a percentage stating `share` (within what its decimals allow).
+fn states_share(r: &Found, share: f64) -> bool {
+    match r.q.kind {
+        QuantityKind::Ratio if r.q.unit == "%" => (r.q.value - share).abs() <= stated_tolerance(r),
+        QuantityKind::Count if r.q.unit == "%" => {
+            (r.q.value / 100.0 - share).abs() <= stated_tolerance_pct(r.decimals)
+        }
+        _ => false,
+    }
 }
 
 /// Words of an early stage of a work (approved, signed), of its start, and of its end.
@@ -2261,11 +2316,7 @@ mod tests {
     fn the_furthest_stage_of_the_work_answers() {
         // (target, progress, actual)
         let cases: &[(&str, &str, f64)] = &[
-            (
-                "任务数为20985户",
-                "已开工21410户,开工率为102.03%,已竣工18457户,竣工率为87.95%",
-                18457.0,
-            ),
+            ("改造农房300户", "已开工280户,已竣工150户", 150.0),
             ("安排重点项目82个", "目前已立项74个,已开工76个", 76.0),
             ("民生实事共分为28项工作", "按进度推进7项,已完成21项", 21.0),
             // the task is the start itself
@@ -2281,6 +2332,43 @@ mod tests {
                 "{target} | {progress}: {r:#?}"
             );
         }
+    }
+
+    #[test]
+    fn each_stage_the_progress_measures_by_its_own_rate_is_a_quantity_of_the_target() {
+        // (target, progress, the actuals in order)
+        let cases: &[(&str, &str, &[f64])] = &[
+            // each count followed by its rate
+            (
+                "改造农房400户",
+                "已开工420户,开工率105%;竣工300户,竣工率75%;入住240户,入住率60%",
+                &[420.0, 300.0, 240.0],
+            ),
+            // the counts listed, then their rates in the same order; the start equals the task
+            (
+                "建设任务500户",
+                "开工500户、竣工410户,开工率100%、竣工率82%",
+                &[500.0, 410.0],
+            ),
+            // a stage without a rate of its own is no measure: the rated one answers
+            ("新建公园30个", "已开工24个,开工率80%;已建成12个", &[24.0]),
+            // without rates the furthest stage answers alone
+            ("改造农房300户", "已开工280户,已竣工150户", &[150.0]),
+        ];
+        for &(target, progress, actuals) in cases {
+            let r = assess(target, progress);
+            let got: Vec<Option<f64>> = r.pairs.iter().map(|p| p.actual).collect();
+            let want: Vec<Option<f64>> = actuals.iter().map(|&a| Some(a)).collect();
+            assert_eq!(got, want, "{target} | {progress}: {r:#?}");
+        }
+        let r = assess(
+            "改造农房400户",
+            "已开工420户,开工率105%;竣工300户,竣工率75%",
+        );
+        assert!(
+            close(r.completion, 0.75),
+            "the lowest stage decides: {r:#?}"
+        );
     }
 
     #[test]
