@@ -249,6 +249,31 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         });
     }
 
+    // the floor area of the works (总建筑面积4760平方米, 建设面积共16596平方米) beside the count of
+    // what is built, when the progress reports no area: it describes the works, as money does
+    let area = |t: &Target| {
+        t.unit == "平方米"
+            && !t.rate
+            && tt.contains(clause_start(&tt, t.found.pre), t.found.pre, "面积")
+    };
+    if merged
+        .iter()
+        .any(|t| t.unit != "平方米" && t.unit != "元" && !t.rate)
+        && !pf.iter().any(|g| g.q.unit == "平方米")
+        && merged.iter().any(area)
+    {
+        merged.retain(|t| {
+            let keep = !area(t);
+            if !keep {
+                ex.push(format!(
+                    "目标中的“{}”说明建设规模，进度未报告面积，不作为目标量",
+                    tt.slice(t.found.a, t.found.b)
+                ));
+            }
+            keep
+        });
+    }
+
     // --- progress quantities
     let mut counts: Vec<usize> = Vec::new();
     let mut ratios: Vec<usize> = Vec::new();
@@ -2369,6 +2394,32 @@ mod tests {
             close(r.completion, 0.75),
             "the lowest stage decides: {r:#?}"
         );
+    }
+
+    #[test]
+    fn the_floor_area_of_the_works_is_no_target_when_the_progress_reports_no_area() {
+        // (target, progress, the targets read)
+        let cases: &[(&str, &str, &[f64])] = &[
+            (
+                "新建社区卫生站3个,总建筑面积1200平方米",
+                "3个卫生站均已建成",
+                &[3.0],
+            ),
+            // an area the progress reports is a target
+            (
+                "新建社区卫生站3个,总建筑面积1200平方米",
+                "已建成2个,完成建筑面积800平方米",
+                &[3.0, 1200.0],
+            ),
+            // an area that is the task itself stays
+            ("改造老旧小区面积5万平方米", "已完成改造", &[50_000.0]),
+        ];
+        for &(target, progress, targets) in cases {
+            let r = assess(target, progress);
+            let got: Vec<Option<f64>> = r.pairs.iter().map(|p| p.target).collect();
+            let want: Vec<Option<f64>> = targets.iter().map(|&t| Some(t)).collect();
+            assert_eq!(got, want, "{target} | {progress}: {r:#?}");
+        }
     }
 
     #[test]
