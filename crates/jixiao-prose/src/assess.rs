@@ -2044,6 +2044,8 @@ fn wording_words(c: char) -> &'static [(&'static str, usize)] {
             ("已落实", 1),
             ("已达到", 1),
             ("已全部", 1),
+            ("已完工", 1),
+            ("已竣工", 1),
         ],
         '全' => &[
             ("全面完成", 1),
@@ -2091,7 +2093,7 @@ fn wording_of(t: &Text) -> (Wording, Option<&'static str>) {
         }
     }
     if found[1].is_none() {
-        found[1] = done_field(t);
+        found[1] = done_field(t).or_else(|| done_on_date(t));
     }
     match found {
         [Some(w), _, _] => (Wording::Exceeded, Some(w)),
@@ -2103,6 +2105,23 @@ fn wording_of(t: &Text) -> (Wording, Option<&'static str>) {
 
 /// A form's result field whose value is a completion word rather than a number (`完成值：完成`,
 /// `实际完成值：已完成 | 得分：90`).
+/// A work said finished on a date (已于9月底完工, 已于2014年5月30日通车): 已于, then the date, then
+/// the finishing verb, within one clause.
+fn done_on_date(t: &Text) -> Option<&'static str> {
+    const VERBS: &[&str] = &["完成", "完工", "竣工", "建成", "通车"];
+    let c = &t.c;
+    (0..c.len()).find_map(|i| {
+        if !t.at(i, "已于") || (i > 0 && matches!(c[i - 1], '未' | '不' | '尚')) {
+            return None;
+        }
+        let end = (i + 18).min(c.len());
+        (i + 2..end)
+            .take_while(|&k| !is_sentence_sep(c[k]) && !matches!(c[k], ',' | '，' | ';' | '；'))
+            .find_map(|k| VERBS.iter().find(|w| t.at(k, w)))
+            .map(|_| "已于…完成")
+    })
+}
+
 fn done_field(t: &Text) -> Option<&'static str> {
     let c = &t.c;
     (0..c.len()).find_map(|i| {
@@ -2419,6 +2438,26 @@ mod tests {
             let got: Vec<Option<f64>> = r.pairs.iter().map(|p| p.target).collect();
             let want: Vec<Option<f64>> = targets.iter().map(|&t| Some(t)).collect();
             assert_eq!(got, want, "{target} | {progress}: {r:#?}");
+        }
+    }
+
+    #[test]
+    fn a_work_said_finished_or_finished_on_a_date_is_done() {
+        // (progress, done)
+        let cases: &[(&str, bool)] = &[
+            ("工程已完工。", true),
+            ("两座桥梁已竣工。", true),
+            ("该项目已于11月中旬完工并交付。", true),
+            ("文化广场已于2023年6月30日建成开放。", true),
+            ("道路已于10月1日通车。", true),
+            // a date of a start, a plan, or a finish not reached is no finish
+            ("该项目已于5月开工,正在施工。", false),
+            ("计划于年底完工。", false),
+            ("该项目尚未完工。", false),
+        ];
+        for &(progress, done) in cases {
+            let r = assess("新建文化广场1个", progress);
+            assert_eq!(r.wording == Wording::Done, done, "{progress}: {r:#?}");
         }
     }
 
