@@ -2111,7 +2111,10 @@ fn done_on_date(t: &Text) -> Option<&'static str> {
     const VERBS: &[&str] = &["完成", "完工", "竣工", "建成", "通车"];
     let c = &t.c;
     (0..c.len()).find_map(|i| {
-        if !t.at(i, "已于") || (i > 0 && matches!(c[i - 1], '未' | '不' | '尚')) {
+        if c[i] != '已'
+            || c.get(i + 1) != Some(&'于')
+            || (i > 0 && matches!(c[i - 1], '未' | '不' | '尚'))
+        {
             return None;
         }
         let end = (i + 18).min(c.len());
