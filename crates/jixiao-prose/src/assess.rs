@@ -27,7 +27,15 @@ pub fn assess(target: &str, progress: &str) -> Reading {
     pf.truncate(MAX_QUANTITIES);
     let mut ex: Vec<String> = Vec::new();
     crate::fields::adjust(&tt, &mut tf, &pt, &mut pf, &mut ex);
-    let (wording, wording_word) = wording_of(&pt);
+    let (mut wording, mut wording_word) = wording_of(&pt);
+    // every item started (112个项目 | 全部开工建设) is the task done when the task names no
+    // later stage of the work (建成, 竣工) that the start falls short of
+    if wording == Wording::None
+        && let Some(w) = all_started(&pt)
+        && !stage_words(&tt).iter().any(|w| END_STAGE.contains(w))
+    {
+        (wording, wording_word) = (Wording::Done, Some(w));
+    }
 
     // --- target quantities
     // counts, and completion rates set as targets (项目完成率达到90%)
@@ -2125,6 +2133,20 @@ fn done_on_date(t: &Text) -> Option<&'static str> {
     })
 }
 
+/// Every item said started: 全部开工, 均已开工, 全面开工.
+fn all_started(t: &Text) -> Option<&'static str> {
+    let c = &t.c;
+    (0..c.len()).find_map(|i| {
+        if !matches!(c[i], '全' | '均') {
+            return None;
+        }
+        let negated = i > 0 && matches!(c[i - 1], '未' | '没' | '不' | '尚');
+        ["全部开工", "均已开工", "全面开工"]
+            .into_iter()
+            .find(|w| !negated && t.at(i, w))
+    })
+}
+
 fn done_field(t: &Text) -> Option<&'static str> {
     let c = &t.c;
     (0..c.len()).find_map(|i| {
@@ -2461,6 +2483,26 @@ mod tests {
         for &(progress, done) in cases {
             let r = assess("新建文化广场1个", progress);
             assert_eq!(r.wording == Wording::Done, done, "{progress}: {r:#?}");
+        }
+    }
+
+    #[test]
+    fn every_item_started_is_done_unless_the_task_names_a_later_stage() {
+        // (target, progress, done)
+        let cases: &[(&str, &str, bool)] = &[
+            ("实施农田水利项目45个", "全部开工建设", true),
+            ("实施农田水利项目45个", "45个项目均已开工", true),
+            // the task is to finish: a start falls short
+            ("建成农田水利项目45个", "全部开工建设", false),
+            ("实施农田水利项目45个", "尚未全部开工", false),
+        ];
+        for &(target, progress, done) in cases {
+            let r = assess(target, progress);
+            assert_eq!(
+                r.wording == Wording::Done,
+                done,
+                "{target} | {progress}: {r:#?}"
+            );
         }
     }
 
