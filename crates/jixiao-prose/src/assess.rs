@@ -345,6 +345,31 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         }
     }
 
+    // shares of two plans (完成国家考核目标的291%,省定目标的246%; 完成年度任务的199%,占调整后目标
+    // 的88%): when the target names one of them, the shares of the other measure something else
+    let names: Vec<Option<(usize, usize)>> =
+        ratios.iter().map(|&j| plan_named(&pt, &pf[j])).collect();
+    let own_plan = |n: &Option<(usize, usize)>| {
+        n.is_some_and(|(a, b)| {
+            let name: String = pt.c[a..b].iter().collect();
+            tt.contains(0, tt.len(), &name)
+        })
+    };
+    if names.iter().any(own_plan) && names.iter().any(|n| n.is_some() && !own_plan(n)) {
+        let mut k = 0;
+        ratios.retain(|&j| {
+            let keep = names[k].is_none() || own_plan(&names[k]);
+            k += 1;
+            if !keep {
+                ex.push(format!(
+                    "进度中的“{}”是另一计划的比例，不作为完成比例",
+                    pt.slice(pf[j].a, pf[j].b)
+                ));
+            }
+            keep
+        });
+    }
+
     let mut pairs: Vec<Pair> = Vec::new();
     let mut used = vec![false; pf.len()];
 
@@ -2147,6 +2172,32 @@ fn all_started(t: &Text) -> Option<&'static str> {
     })
 }
 
+/// The plan a stated share names (完成国家考核目标的291%, 占调整后目标的88%), as a char range: the
+/// words before the 的 that opens the share, without the verb before them; a share later in a list
+/// (291%、149%) names the plan of the first.
+fn plan_named(t: &Text, f: &Found) -> Option<(usize, usize)> {
+    let c = &t.c;
+    let mut end = f.pre;
+    // back over the earlier items of a list of shares
+    for _ in 0..4 {
+        let cs = clause_start(t, end);
+        if let Some(de) = (cs..end).rev().find(|&k| c[k] == '的') {
+            let mut a = cs;
+            for w in ["分别", "完成", "占", "为", "达到", "达", "是"] {
+                if t.at(a, w) {
+                    a += w.chars().count();
+                }
+            }
+            return (de > a + 1).then_some((a, de));
+        }
+        if cs == 0 || c[cs - 1] != '、' {
+            return None;
+        }
+        end = cs - 1;
+    }
+    None
+}
+
 fn done_field(t: &Text) -> Option<&'static str> {
     let c = &t.c;
     (0..c.len()).find_map(|i| {
@@ -2501,6 +2552,32 @@ mod tests {
             assert_eq!(
                 r.wording == Wording::Done,
                 done,
+                "{target} | {progress}: {r:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn shares_of_another_plan_than_the_one_the_target_names_are_no_completion() {
+        // (target, progress, completion)
+        let cases: &[(&str, &str, f64)] = &[
+            (
+                "市级考核目标",
+                "全年新建绿道45公里、公园12个,分别完成市级考核目标的150%、120%,区定目标的90%、80%",
+                1.2,
+            ),
+            (
+                "年度任务",
+                "改造老旧小区60个,完成年度任务的120%,占三年总目标的30%",
+                1.2,
+            ),
+            // one plan only: its shares stand
+            ("年度任务", "改造老旧小区60个,完成年度任务的120%", 1.2),
+        ];
+        for &(target, progress, completion) in cases {
+            let r = assess(target, progress);
+            assert!(
+                close(r.completion, completion),
                 "{target} | {progress}: {r:#?}"
             );
         }
