@@ -630,7 +630,7 @@ fn drop_investment_scope(
     };
     let annual = |f: &Found| {
         money(f)
-            && ["年度", "当年", "今年", "全年"]
+            && ["年度", "当年", "今年", "全年", "计划"]
                 .iter()
                 .any(|w| clause_has(tt, f, w))
             && clause_has(tt, f, "投资")
@@ -716,6 +716,29 @@ mod tests {
             assert_eq!(r.pairs.len(), 1, "{target}: {r:#?}");
             assert_eq!(r.pairs[0].target, Some(t), "{target}: {r:#?}");
             assert_eq!(r.pairs[0].actual, Some(a), "{target}: {r:#?}");
+        }
+    }
+
+    #[test]
+    fn a_planned_investment_is_the_target_and_the_project_count_and_total_only_its_scope() {
+        // (target, progress, the targets read, in 元)
+        let cases: &[(&str, &str, &[f64])] = &[
+            (
+                "全市安排水利项目36个,总投资18.5亿元,2023年计划投资6.2亿元",
+                "实际完成投资5.8亿元,同比增长12%",
+                &[620_000_000.0],
+            ),
+            (
+                "其中9个项目列为省重点,计划投资2.4亿元",
+                "完成投资2.6亿元",
+                &[240_000_000.0],
+            ),
+        ];
+        for &(target, progress, targets) in cases {
+            let r = assess(target, progress);
+            let got: Vec<Option<f64>> = r.pairs.iter().map(|p| p.target).collect();
+            let want: Vec<Option<f64>> = targets.iter().map(|&t| Some(t)).collect();
+            assert_eq!(got, want, "{target} | {progress}: {r:#?}");
         }
     }
 
