@@ -2158,7 +2158,7 @@ fn done_on_date(t: &Text) -> Option<&'static str> {
     })
 }
 
-/// Every item said started: 全部开工, 均已开工, 全面开工.
+/// Every item said started: 全部开工, 均已开工.
 fn all_started(t: &Text) -> Option<&'static str> {
     let c = &t.c;
     (0..c.len()).find_map(|i| {
@@ -2166,7 +2166,7 @@ fn all_started(t: &Text) -> Option<&'static str> {
             return None;
         }
         let negated = i > 0 && matches!(c[i - 1], '未' | '没' | '不' | '尚');
-        ["全部开工", "均已开工", "全面开工"]
+        ["全部开工", "均已开工"]
             .into_iter()
             .find(|w| !negated && t.at(i, w))
     })
