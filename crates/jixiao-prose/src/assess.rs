@@ -345,8 +345,8 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         }
     }
 
-    // shares of two plans (完成国家考核目标的291%,省定目标的246%; 完成年度任务的199%,占调整后目标
-    // 的88%): when the target names one of them, the shares of the other measure something else
+    // shares of two plans (分别完成国家考核目标的291%、149%,省定目标的246%、119.5%): when the
+    // target names one of them, the shares of the other measure something else
     let names: Vec<Option<(usize, usize)>> =
         ratios.iter().map(|&j| plan_named(&pt, &pf[j])).collect();
     let own_plan = |n: &Option<(usize, usize)>| {
@@ -2138,7 +2138,7 @@ fn wording_of(t: &Text) -> (Wording, Option<&'static str>) {
 
 /// A form's result field whose value is a completion word rather than a number (`完成值：完成`,
 /// `实际完成值：已完成 | 得分：90`).
-/// A work said finished on a date (已于9月底完工, 已于2014年5月30日通车): 已于, then the date, then
+/// A work said finished on a date (已于3月完成, 已于2014年5月30日通车): 已于, then the date, then
 /// the finishing verb, within one clause.
 fn done_on_date(t: &Text) -> Option<&'static str> {
     const VERBS: &[&str] = &["完成", "完工", "竣工", "建成", "通车"];
@@ -2172,7 +2172,7 @@ fn all_started(t: &Text) -> Option<&'static str> {
     })
 }
 
-/// The plan a stated share names (完成国家考核目标的291%, 占调整后目标的88%), as a char range: the
+/// The plan a stated share names (完成国家考核目标的291%, 占三年总目标的30%), as a char range: the
 /// words before the 的 that opens the share, without the verb before them; a share later in a list
 /// (291%、149%) names the plan of the first.
 fn plan_named(t: &Text, f: &Found) -> Option<(usize, usize)> {

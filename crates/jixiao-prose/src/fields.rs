@@ -442,7 +442,7 @@ pub(crate) fn adjust(
                 .iter_mut()
                 .filter(|f| f.q.kind == QuantityKind::Count && f.q.unit.is_empty())
             {
-                // a number that wrote its own scale (1000万以上) has it in its value already
+                // a number that wrote its own scale (5万以上) has it in its value already
                 if written_scale(tt, f) == 1.0 {
                     f.q.value *= s;
                 }
