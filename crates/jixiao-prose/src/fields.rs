@@ -11,7 +11,7 @@
 
 use crate::scan::{CHANGE, Found, unit_of_str};
 use crate::text::{Text, is_cjk};
-use crate::{Constraint, QuantityKind};
+use crate::{Constraint, Quantity, QuantityKind};
 
 /// Labels of points, scores and numbering: their numbers belong to the form, not the task.
 const IGNORED: &[&str] = &[
@@ -451,6 +451,12 @@ pub(crate) fn adjust(
             }
         }
     }
+    for (t, fs) in [(tt, &mut *tf), (pt, &mut *pf)] {
+        if let Some(f) = full_coverage(t, fs) {
+            let at = fs.partition_point(|g| g.a < f.a);
+            fs.insert(at, f);
+        }
+    }
     // one bare number only: of two (申请离婚数9189 … 劝和对数3620) none is plainly the answer
     if bare_counts(pf) == 1
         && let Some((u, s)) = unit_of(tt, tf)
@@ -469,6 +475,52 @@ pub(crate) fn adjust(
             f.bare = true;
         }
     }
+}
+
+/// 全覆盖 said without a figure (对有课后需求的学生实行全覆盖): a coverage of 100 %, as a careful
+/// reader reads it; not when negated (未实现全覆盖), when the text writes its own percentage, or
+/// when its clause counts something else.
+fn full_coverage(t: &Text, fs: &[Found]) -> Option<Found> {
+    if fs.iter().any(|f| f.q.unit == "%") {
+        return None;
+    }
+    let c = &t.c;
+    // …and only where the clause counts nothing else: 2名全科医生全覆盖 is a count of 名
+    let alone = |i: usize| {
+        let (cs, ce) = (
+            crate::scan::clause_start(t, i),
+            crate::scan::clause_end(t, i),
+        );
+        !fs.iter().any(|f| f.a >= cs && f.a < ce)
+    };
+    let a = (0..c.len()).find(|&i| {
+        c[i] == '全'
+            && t.at(i, "全覆盖")
+            && !(i.saturating_sub(3)..i).any(|k| matches!(c[k], '未' | '没' | '不' | '尚'))
+            && alone(i)
+    })?;
+    let b = a + 3;
+    Some(Found {
+        q: Quantity {
+            value: 100.0,
+            unit: "%".to_string(),
+            what: t
+                .slice(crate::scan::clause_start(t, a), a)
+                .trim()
+                .to_string(),
+            approx: None,
+            constraint: None,
+            kind: QuantityKind::Count,
+            span: t.off[a]..t.off[b],
+        },
+        a,
+        b,
+        pre: a,
+        decimals: 0,
+        bare: false,
+        per: false,
+        upper: None,
+    })
 }
 
 /// The old values of a change (由520元/月提高到580元/月, 分别从每人每年2100元、2800元提高到…,
@@ -739,6 +791,46 @@ mod tests {
             let got: Vec<Option<f64>> = r.pairs.iter().map(|p| p.target).collect();
             let want: Vec<Option<f64>> = targets.iter().map(|&t| Some(t)).collect();
             assert_eq!(got, want, "{target} | {progress}: {r:#?}");
+        }
+    }
+
+    #[test]
+    fn full_coverage_without_a_figure_is_a_coverage_of_one_hundred_percent() {
+        // (target, progress, the targets read, completion)
+        let cases: &[(&str, &str, &[f64], Option<f64>)] = &[
+            (
+                "对辖区独居老人实行探访服务全覆盖",
+                "已实现独居老人探访全覆盖",
+                &[100.0],
+                Some(1.0),
+            ),
+            (
+                "对辖区独居老人实行探访服务全覆盖",
+                "探访覆盖率达到92%",
+                &[100.0],
+                Some(0.92),
+            ),
+            // a clause that counts something else keeps its count only
+            ("每个社区2名网格员全覆盖", "已配备网格员60名", &[2.0], None),
+            // said not reached, or written with its own percentage: no synthetic figure
+            (
+                "探访服务覆盖率达到95%",
+                "尚未全覆盖,覆盖率90%",
+                &[95.0],
+                None,
+            ),
+        ];
+        for &(target, progress, targets, completion) in cases {
+            let r = assess(target, progress);
+            let got: Vec<Option<f64>> = r.pairs.iter().map(|p| p.target).collect();
+            let want: Vec<Option<f64>> = targets.iter().map(|&t| Some(t)).collect();
+            assert_eq!(got, want, "{target} | {progress}: {r:#?}");
+            if let Some(c) = completion {
+                assert!(
+                    r.completion.is_some_and(|x| (x - c).abs() < 1e-9),
+                    "{target} | {progress}: {r:#?}"
+                );
+            }
         }
     }
 
