@@ -835,10 +835,16 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             .collect();
         for j in leftover {
             let s = &pf[j];
-            if let Some(pi) = pairs
-                .iter()
-                .position(|p| p.actual.is_none() && p.ratio.is_none() && p.rule == "unmatched")
-            {
+            // a share of an investment plan (占年度计划投资总额的75%) measures money, not a count
+            // target without its actual (34所)
+            let money_plan = plan_named(&pt, s)
+                .is_some_and(|(a, b)| pt.contains(a, b, "投资") || pt.contains(a, b, "资金"));
+            if let Some(pi) = pairs.iter().position(|p| {
+                p.actual.is_none()
+                    && p.ratio.is_none()
+                    && p.rule == "unmatched"
+                    && !(money_plan && p.unit != "元")
+            }) {
                 let p = &mut pairs[pi];
                 // one figure against two plans (年度投资计划59.4 前三季度投资计划43.4 ← 完成投资
                 // 35.9, 完成前三季度目标任务占比82.7%): the stated share names the plan it answers
@@ -2581,6 +2587,19 @@ mod tests {
                 "{target} | {progress}: {r:#?}"
             );
         }
+    }
+
+    #[test]
+    fn a_share_of_an_investment_plan_does_not_serve_a_count_without_its_actual() {
+        let r = assess(
+            "为全区20所学校配备心理辅导室",
+            "已下达资金300万元,占年度计划投资的60%",
+        );
+        assert_eq!(r.pairs[0].target, Some(20.0), "{r:#?}");
+        assert_eq!(r.pairs[0].ratio, None, "{r:#?}");
+        // a share of the task itself still serves it
+        let r = assess("为全区20所学校配备心理辅导室", "已完成年度任务的60%");
+        assert!(close(r.completion, 0.6), "{r:#?}");
     }
 
     #[test]
