@@ -27,7 +27,15 @@ pub fn assess(target: &str, progress: &str) -> Reading {
     pf.truncate(MAX_QUANTITIES);
     let mut ex: Vec<String> = Vec::new();
     crate::fields::adjust(&tt, &mut tf, &pt, &mut pf, &mut ex);
-    let (wording, wording_word) = wording_of(&pt);
+    let (mut wording, mut wording_word) = wording_of(&pt);
+    // every item started (112个项目 | 全部开工建设) is the task done when the task names no
+    // later stage of the work (建成, 竣工) that the start falls short of
+    if wording == Wording::None
+        && let Some(w) = all_started(&pt)
+        && !stage_words(&tt).iter().any(|w| END_STAGE.contains(w))
+    {
+        (wording, wording_word) = (Wording::Done, Some(w));
+    }
 
     // --- target quantities
     // counts, and completion rates set as targets (项目完成率达到90%)
@@ -249,6 +257,31 @@ pub fn assess(target: &str, progress: &str) -> Reading {
         });
     }
 
+    // the floor area of the works (总建筑面积4760平方米, 建设面积共16596平方米) beside the count of
+    // what is built, when the progress reports no area: it describes the works, as money does
+    let area = |t: &Target| {
+        t.unit == "平方米"
+            && !t.rate
+            && tt.contains(clause_start(&tt, t.found.pre), t.found.pre, "面积")
+    };
+    if merged
+        .iter()
+        .any(|t| t.unit != "平方米" && t.unit != "元" && !t.rate)
+        && !pf.iter().any(|g| g.q.unit == "平方米")
+        && merged.iter().any(area)
+    {
+        merged.retain(|t| {
+            let keep = !area(t);
+            if !keep {
+                ex.push(format!(
+                    "目标中的“{}”说明建设规模，进度未报告面积，不作为目标量",
+                    tt.slice(t.found.a, t.found.b)
+                ));
+            }
+            keep
+        });
+    }
+
     // --- progress quantities
     let mut counts: Vec<usize> = Vec::new();
     let mut ratios: Vec<usize> = Vec::new();
@@ -278,7 +311,13 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                         "进度中的“{}”是其后所述比例的基数（目标），不是完成量",
                         pt.slice(f.a, f.b)
                     ));
-                } else if restates_target(&pt, f, &pf, &pf[j + 1..], &merged) {
+                } else if restates_target(&pt, f, &pf, &pf[j + 1..], &merged)
+                    // a count equal to the target and followed by its own rate (开工741户 …
+                    // 开工率100%) is that stage's achievement
+                    && !merged.iter().any(|tg| {
+                        !tg.rate && same_value(tg.value, f.q.value) && own_rate(&pt, &pf, j, tg.value)
+                    })
+                {
                     named.push(j);
                     ex.push(format!(
                         "进度中的“{}”复述目标（占…的、任务数），不是完成量",
@@ -304,6 +343,31 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             )),
             QuantityKind::Difference => diffs.push(j),
         }
+    }
+
+    // shares of two plans (分别完成国家考核目标的291%、149%,省定目标的246%、119.5%): when the
+    // target names one of them, the shares of the other measure something else
+    let names: Vec<Option<(usize, usize)>> =
+        ratios.iter().map(|&j| plan_named(&pt, &pf[j])).collect();
+    let own_plan = |n: &Option<(usize, usize)>| {
+        n.is_some_and(|(a, b)| {
+            let name: String = pt.c[a..b].iter().collect();
+            tt.contains(0, tt.len(), &name)
+        })
+    };
+    if names.iter().any(own_plan) && names.iter().any(|n| n.is_some() && !own_plan(n)) {
+        let mut k = 0;
+        ratios.retain(|&j| {
+            let keep = names[k].is_none() || own_plan(&names[k]);
+            k += 1;
+            if !keep {
+                ex.push(format!(
+                    "进度中的“{}”是另一计划的比例，不作为完成比例",
+                    pt.slice(pf[j].a, pf[j].b)
+                ));
+            }
+            keep
+        });
     }
 
     let mut pairs: Vec<Pair> = Vec::new();
@@ -630,56 +694,74 @@ pub fn assess(target: &str, progress: &str) -> Reading {
                 _ => ttext,
             };
             match best {
-                Some((_, j)) => {
-                    used[j] = true;
-                    cursor = j + 1;
-                    let p = &pf[j];
-                    let unit =
-                        if p.q.unit.len() > t.unit.len() && unit_score(&t.unit, &p.q.unit) >= 2 {
+                Some((_, j0)) => {
+                    // several stages of the one target, each with the rate it makes of it
+                    // (已开工N户,开工率…;竣工M户,竣工率…): each stage is a measure of its own
+                    let mut js = vec![j0];
+                    if merged.len() == 1 && own_rate(&pt, &pf, j0, t.value) {
+                        js.extend(counts.iter().copied().filter(|&k| {
+                            k != j0
+                                && !used[k]
+                                && unit_score(&pf[j0].q.unit, &pf[k].q.unit) >= 3
+                                && is_part(&pt, &pf[k]) == is_part(&pt, &pf[j0])
+                                && own_rate(&pt, &pf, k, t.value)
+                        }));
+                        js.sort_unstable();
+                    }
+                    for &j in &js {
+                        used[j] = true;
+                    }
+                    cursor = js[js.len() - 1] + 1;
+                    for j in js {
+                        let p = &pf[j];
+                        let unit = if p.q.unit.len() > t.unit.len()
+                            && unit_score(&t.unit, &p.q.unit) >= 2
+                        {
                             p.q.unit.clone()
                         } else {
                             t.unit.clone()
                         };
-                    // a rate the target names only as "the target" (“5.5%左右”的既定目标) is a
-                    // ceiling when the progress says what it measures (城镇登记失业率5.1%)
-                    let constraint = t.constraint.or_else(|| {
-                        (t.unit == "%" && !t.rate)
-                            .then(|| lower_is_better(&pt, p))
-                            .flatten()
-                    });
-                    let (ratio, rule) = match t.found.upper {
-                        // a range met (增长6.5%—7% ← 6.7%): done, neither short nor over
-                        Some(hi)
-                            if constraint.is_none()
-                                && !t.rate
-                                && p.q.value >= t.value
-                                && p.q.value <= hi =>
-                        {
-                            (Some(1.0), "within_range")
-                        }
-                        _ => ratio_of(t.value, p.q.value, constraint),
-                    };
-                    ex.push(explain_count(
-                        &t.what,
-                        &ttext,
-                        &with_unit(pt.slice(p.a, p.b), &p.q.unit),
-                        t.value,
-                        p.q.value,
-                        constraint,
-                        ratio,
-                    ));
-                    pairs.push(Pair {
-                        what: t.what.clone(),
-                        unit,
-                        target: Some(t.value),
-                        actual: Some(p.q.value),
-                        approx: p.q.approx,
-                        constraint,
-                        ratio,
-                        target_span,
-                        actual_span: Some(p.q.span.clone()),
-                        rule: rule.to_string(),
-                    });
+                        // a rate the target names only as "the target" (“5.5%左右”的既定目标) is a
+                        // ceiling when the progress says what it measures (城镇登记失业率5.1%)
+                        let constraint = t.constraint.or_else(|| {
+                            (t.unit == "%" && !t.rate)
+                                .then(|| lower_is_better(&pt, p))
+                                .flatten()
+                        });
+                        let (ratio, rule) = match t.found.upper {
+                            // a range met (增长6.5%—7% ← 6.7%): done, neither short nor over
+                            Some(hi)
+                                if constraint.is_none()
+                                    && !t.rate
+                                    && p.q.value >= t.value
+                                    && p.q.value <= hi =>
+                            {
+                                (Some(1.0), "within_range")
+                            }
+                            _ => ratio_of(t.value, p.q.value, constraint),
+                        };
+                        ex.push(explain_count(
+                            &t.what,
+                            &ttext,
+                            &with_unit(pt.slice(p.a, p.b), &p.q.unit),
+                            t.value,
+                            p.q.value,
+                            constraint,
+                            ratio,
+                        ));
+                        pairs.push(Pair {
+                            what: t.what.clone(),
+                            unit,
+                            target: Some(t.value),
+                            actual: Some(p.q.value),
+                            approx: p.q.approx,
+                            constraint,
+                            ratio,
+                            target_span: target_span.clone(),
+                            actual_span: Some(p.q.span.clone()),
+                            rule: rule.to_string(),
+                        });
+                    }
                 }
                 None => pairs.push(Pair {
                     what: t.what.clone(),
@@ -753,10 +835,16 @@ pub fn assess(target: &str, progress: &str) -> Reading {
             .collect();
         for j in leftover {
             let s = &pf[j];
-            if let Some(pi) = pairs
-                .iter()
-                .position(|p| p.actual.is_none() && p.ratio.is_none() && p.rule == "unmatched")
-            {
+            // a share of an investment plan (占年度计划投资总额的75%) measures money, not a count
+            // target without its actual (34所)
+            let money_plan = plan_named(&pt, s)
+                .is_some_and(|(a, b)| pt.contains(a, b, "投资") || pt.contains(a, b, "资金"));
+            if let Some(pi) = pairs.iter().position(|p| {
+                p.actual.is_none()
+                    && p.ratio.is_none()
+                    && p.rule == "unmatched"
+                    && !(money_plan && p.unit != "元")
+            }) {
                 let p = &mut pairs[pi];
                 // one figure against two plans (年度投资计划59.4 前三季度投资计划43.4 ← 完成投资
                 // 35.9, 完成前三季度目标任务占比82.7%): the stated share names the plan it answers
@@ -960,6 +1048,36 @@ pub fn assess(target: &str, progress: &str) -> Reading {
     }
 }
 
+/// The progress count `pf[j]` is followed by a rate it names (开工率, 竣工率, 入住率) that is its
+/// share of the target: the text measures that stage of the work on its own.
+fn own_rate(t: &Text, pf: &[Found], j: usize, target: f64) -> bool {
+    let named = |from: usize, r: &Found| (from..r.pre).any(|i| t.c[i] == '率');
+    if rate_confirms(pf, j, target) {
+        return named(pf[j].b, &pf[j + 1]);
+    }
+    // counts listed together, then their rates in the same order (开工N户、竣工M户,开工率…、
+    // 竣工率…): the run of close counts of one unit around `j`, then as many named rates
+    let close = |a: &Found, b: &Found| {
+        b.q.kind == QuantityKind::Count
+            && b.q.unit == a.q.unit
+            && a.q.unit != "%"
+            && b.pre <= a.b + 12
+    };
+    let (mut s, mut e) = (j, j + 1);
+    while s > 0 && close(&pf[s - 1], &pf[s]) {
+        s -= 1;
+    }
+    while e < pf.len() && close(&pf[e - 1], &pf[e]) {
+        e += 1;
+    }
+    let n = e - s;
+    target > 0.0
+        && n >= 2
+        && pf.len() >= e + n
+        && (e..e + n).all(|k| pf[k].pre <= pf[k - 1].b + 8 && named(pf[k - 1].b, &pf[k]))
+        && states_share(&pf[e + j - s], pf[j].q.value / target)
+}
+
 /// How a progress count ranks for a target: unit agreement, shared words, a total, after the
 /// previous pair, earlier.
 type PairKey = (bool, u8, bool, usize, bool, u8, bool, i64);
@@ -969,19 +1087,20 @@ type PairKey = (bool, u8, bool, usize, bool, u8, bool, i64);
 fn rate_confirms(pf: &[Found], j: usize, target: f64) -> bool {
     let f = &pf[j];
     target > 0.0
-        && pf.get(j + 1).is_some_and(|r| {
-            let share = f.q.value / target;
-            r.pre <= f.b + 8
-                && match r.q.kind {
-                    QuantityKind::Ratio if r.q.unit == "%" => {
-                        (r.q.value - share).abs() <= stated_tolerance(r)
-                    }
-                    QuantityKind::Count if r.q.unit == "%" => {
-                        (r.q.value / 100.0 - share).abs() <= stated_tolerance_pct(r.decimals)
-                    }
-                    _ => false,
-                }
-        })
+        && pf
+            .get(j + 1)
+            .is_some_and(|r| r.pre <= f.b + 8 && states_share(r, f.q.value / target))
+}
+
+/// `r` is a percentage stating `share` (within what its decimals allow).
+fn states_share(r: &Found, share: f64) -> bool {
+    match r.q.kind {
+        QuantityKind::Ratio if r.q.unit == "%" => (r.q.value - share).abs() <= stated_tolerance(r),
+        QuantityKind::Count if r.q.unit == "%" => {
+            (r.q.value / 100.0 - share).abs() <= stated_tolerance_pct(r.decimals)
+        }
+        _ => false,
+    }
 }
 
 /// Words of an early stage of a work (approved, signed), of its start, and of its end.
@@ -1964,6 +2083,8 @@ fn wording_words(c: char) -> &'static [(&'static str, usize)] {
             ("已落实", 1),
             ("已达到", 1),
             ("已全部", 1),
+            ("已完工", 1),
+            ("已竣工", 1),
         ],
         '全' => &[
             ("全面完成", 1),
@@ -2011,7 +2132,7 @@ fn wording_of(t: &Text) -> (Wording, Option<&'static str>) {
         }
     }
     if found[1].is_none() {
-        found[1] = done_field(t);
+        found[1] = done_field(t).or_else(|| done_on_date(t));
     }
     match found {
         [Some(w), _, _] => (Wording::Exceeded, Some(w)),
@@ -2023,6 +2144,66 @@ fn wording_of(t: &Text) -> (Wording, Option<&'static str>) {
 
 /// A form's result field whose value is a completion word rather than a number (`完成值：完成`,
 /// `实际完成值：已完成 | 得分：90`).
+/// A work said finished on a date (已于3月完成, 已于2014年5月30日通车): 已于, then the date, then
+/// the finishing verb, within one clause.
+fn done_on_date(t: &Text) -> Option<&'static str> {
+    const VERBS: &[&str] = &["完成", "完工", "竣工", "建成", "通车"];
+    let c = &t.c;
+    (0..c.len()).find_map(|i| {
+        if c[i] != '已'
+            || c.get(i + 1) != Some(&'于')
+            || (i > 0 && matches!(c[i - 1], '未' | '不' | '尚'))
+        {
+            return None;
+        }
+        let end = (i + 18).min(c.len());
+        (i + 2..end)
+            .take_while(|&k| !is_sentence_sep(c[k]) && !matches!(c[k], ',' | '，' | ';' | '；'))
+            .find_map(|k| VERBS.iter().find(|w| t.at(k, w)))
+            .map(|_| "已于…完成")
+    })
+}
+
+/// Every item said started: 全部开工, 均已开工.
+fn all_started(t: &Text) -> Option<&'static str> {
+    let c = &t.c;
+    (0..c.len()).find_map(|i| {
+        if !matches!(c[i], '全' | '均') {
+            return None;
+        }
+        let negated = i > 0 && matches!(c[i - 1], '未' | '没' | '不' | '尚');
+        ["全部开工", "均已开工"]
+            .into_iter()
+            .find(|w| !negated && t.at(i, w))
+    })
+}
+
+/// The plan a stated share names (完成国家考核目标的291%, 占三年总目标的30%), as a char range: the
+/// words before the 的 that opens the share, without the verb before them; a share later in a list
+/// (291%、149%) names the plan of the first.
+fn plan_named(t: &Text, f: &Found) -> Option<(usize, usize)> {
+    let c = &t.c;
+    let mut end = f.pre;
+    // back over the earlier items of a list of shares
+    for _ in 0..4 {
+        let cs = clause_start(t, end);
+        if let Some(de) = (cs..end).rev().find(|&k| c[k] == '的') {
+            let mut a = cs;
+            for w in ["分别", "完成", "占", "为", "达到", "达", "是"] {
+                if t.at(a, w) {
+                    a += w.chars().count();
+                }
+            }
+            return (de > a + 1).then_some((a, de));
+        }
+        if cs == 0 || c[cs - 1] != '、' {
+            return None;
+        }
+        end = cs - 1;
+    }
+    None
+}
+
 fn done_field(t: &Text) -> Option<&'static str> {
     let c = &t.c;
     (0..c.len()).find_map(|i| {
@@ -2261,11 +2442,7 @@ mod tests {
     fn the_furthest_stage_of_the_work_answers() {
         // (target, progress, actual)
         let cases: &[(&str, &str, f64)] = &[
-            (
-                "任务数为20985户",
-                "已开工21410户,开工率为102.03%,已竣工18457户,竣工率为87.95%",
-                18457.0,
-            ),
+            ("改造农房300户", "已开工280户,已竣工150户", 150.0),
             ("安排重点项目82个", "目前已立项74个,已开工76个", 76.0),
             ("民生实事共分为28项工作", "按进度推进7项,已完成21项", 21.0),
             // the task is the start itself
@@ -2281,6 +2458,148 @@ mod tests {
                 "{target} | {progress}: {r:#?}"
             );
         }
+    }
+
+    #[test]
+    fn each_stage_the_progress_measures_by_its_own_rate_is_a_quantity_of_the_target() {
+        // (target, progress, the actuals in order)
+        let cases: &[(&str, &str, &[f64])] = &[
+            // each count followed by its rate
+            (
+                "改造农房400户",
+                "已开工420户,开工率105%;竣工300户,竣工率75%;入住240户,入住率60%",
+                &[420.0, 300.0, 240.0],
+            ),
+            // the counts listed, then their rates in the same order; the start equals the task
+            (
+                "建设任务500户",
+                "开工500户、竣工410户,开工率100%、竣工率82%",
+                &[500.0, 410.0],
+            ),
+            // a stage without a rate of its own is no measure: the rated one answers
+            ("新建公园30个", "已开工24个,开工率80%;已建成12个", &[24.0]),
+            // without rates the furthest stage answers alone
+            ("改造农房300户", "已开工280户,已竣工150户", &[150.0]),
+        ];
+        for &(target, progress, actuals) in cases {
+            let r = assess(target, progress);
+            let got: Vec<Option<f64>> = r.pairs.iter().map(|p| p.actual).collect();
+            let want: Vec<Option<f64>> = actuals.iter().map(|&a| Some(a)).collect();
+            assert_eq!(got, want, "{target} | {progress}: {r:#?}");
+        }
+        let r = assess(
+            "改造农房400户",
+            "已开工420户,开工率105%;竣工300户,竣工率75%",
+        );
+        assert!(
+            close(r.completion, 0.75),
+            "the lowest stage decides: {r:#?}"
+        );
+    }
+
+    #[test]
+    fn the_floor_area_of_the_works_is_no_target_when_the_progress_reports_no_area() {
+        // (target, progress, the targets read)
+        let cases: &[(&str, &str, &[f64])] = &[
+            (
+                "新建社区卫生站3个,总建筑面积1200平方米",
+                "3个卫生站均已建成",
+                &[3.0],
+            ),
+            // an area the progress reports is a target
+            (
+                "新建社区卫生站3个,总建筑面积1200平方米",
+                "已建成2个,完成建筑面积800平方米",
+                &[3.0, 1200.0],
+            ),
+            // an area that is the task itself stays
+            ("改造老旧小区面积5万平方米", "已完成改造", &[50_000.0]),
+        ];
+        for &(target, progress, targets) in cases {
+            let r = assess(target, progress);
+            let got: Vec<Option<f64>> = r.pairs.iter().map(|p| p.target).collect();
+            let want: Vec<Option<f64>> = targets.iter().map(|&t| Some(t)).collect();
+            assert_eq!(got, want, "{target} | {progress}: {r:#?}");
+        }
+    }
+
+    #[test]
+    fn a_work_said_finished_or_finished_on_a_date_is_done() {
+        // (progress, done)
+        let cases: &[(&str, bool)] = &[
+            ("工程已完工。", true),
+            ("两座桥梁已竣工。", true),
+            ("该项目已于11月中旬完工并交付。", true),
+            ("文化广场已于2023年6月30日建成开放。", true),
+            ("道路已于10月1日通车。", true),
+            // a date of a start, a plan, or a finish not reached is no finish
+            ("该项目已于5月开工,正在施工。", false),
+            ("计划于年底完工。", false),
+            ("该项目尚未完工。", false),
+        ];
+        for &(progress, done) in cases {
+            let r = assess("新建文化广场1个", progress);
+            assert_eq!(r.wording == Wording::Done, done, "{progress}: {r:#?}");
+        }
+    }
+
+    #[test]
+    fn every_item_started_is_done_unless_the_task_names_a_later_stage() {
+        // (target, progress, done)
+        let cases: &[(&str, &str, bool)] = &[
+            ("实施农田水利项目45个", "全部开工建设", true),
+            ("实施农田水利项目45个", "45个项目均已开工", true),
+            // the task is to finish: a start falls short
+            ("建成农田水利项目45个", "全部开工建设", false),
+            ("实施农田水利项目45个", "尚未全部开工", false),
+        ];
+        for &(target, progress, done) in cases {
+            let r = assess(target, progress);
+            assert_eq!(
+                r.wording == Wording::Done,
+                done,
+                "{target} | {progress}: {r:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn shares_of_another_plan_than_the_one_the_target_names_are_no_completion() {
+        // (target, progress, completion)
+        let cases: &[(&str, &str, f64)] = &[
+            (
+                "市级考核目标",
+                "全年新建绿道45公里、公园12个,分别完成市级考核目标的150%、120%,区定目标的90%、80%",
+                1.2,
+            ),
+            (
+                "年度任务",
+                "改造老旧小区60个,完成年度任务的120%,占三年总目标的30%",
+                1.2,
+            ),
+            // one plan only: its shares stand
+            ("年度任务", "改造老旧小区60个,完成年度任务的120%", 1.2),
+        ];
+        for &(target, progress, completion) in cases {
+            let r = assess(target, progress);
+            assert!(
+                close(r.completion, completion),
+                "{target} | {progress}: {r:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_share_of_an_investment_plan_does_not_serve_a_count_without_its_actual() {
+        let r = assess(
+            "为全区20所学校配备心理辅导室",
+            "已下达资金300万元,占年度计划投资的60%",
+        );
+        assert_eq!(r.pairs[0].target, Some(20.0), "{r:#?}");
+        assert_eq!(r.pairs[0].ratio, None, "{r:#?}");
+        // a share of the task itself still serves it
+        let r = assess("为全区20所学校配备心理辅导室", "已完成年度任务的60%");
+        assert!(close(r.completion, 0.6), "{r:#?}");
     }
 
     #[test]

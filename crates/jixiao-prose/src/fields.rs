@@ -11,7 +11,7 @@
 
 use crate::scan::{CHANGE, Found, unit_of_str};
 use crate::text::{Text, is_cjk};
-use crate::{Constraint, QuantityKind};
+use crate::{Constraint, Quantity, QuantityKind};
 
 /// Labels of points, scores and numbering: their numbers belong to the form, not the task.
 const IGNORED: &[&str] = &[
@@ -442,10 +442,19 @@ pub(crate) fn adjust(
                 .iter_mut()
                 .filter(|f| f.q.kind == QuantityKind::Count && f.q.unit.is_empty())
             {
-                f.q.value *= s;
+                // a number that wrote its own scale (5万以上) has it in its value already
+                if written_scale(tt, f) == 1.0 {
+                    f.q.value *= s;
+                }
                 f.q.unit = u.clone();
                 f.bare = true;
             }
+        }
+    }
+    for (t, fs) in [(tt, &mut *tf), (pt, &mut *pf)] {
+        if let Some(f) = full_coverage(t, fs) {
+            let at = fs.partition_point(|g| g.a < f.a);
+            fs.insert(at, f);
         }
     }
     // one bare number only: of two (申请离婚数9189 … 劝和对数3620) none is plainly the answer
@@ -459,11 +468,59 @@ pub(crate) fn adjust(
             .iter_mut()
             .filter(|f| f.q.kind == QuantityKind::Count && f.q.unit.is_empty())
         {
-            f.q.value *= s;
+            if written_scale(pt, f) == 1.0 {
+                f.q.value *= s;
+            }
             f.q.unit = u.clone();
             f.bare = true;
         }
     }
+}
+
+/// 全覆盖 said without a figure (对有课后需求的学生实行全覆盖): a coverage of 100 %, as a careful
+/// reader reads it; not when negated (未实现全覆盖), when the text writes its own percentage, or
+/// when its clause counts something else.
+fn full_coverage(t: &Text, fs: &[Found]) -> Option<Found> {
+    if fs.iter().any(|f| f.q.unit == "%") {
+        return None;
+    }
+    let c = &t.c;
+    // …and only where the clause counts nothing else: 2名全科医生全覆盖 is a count of 名
+    let alone = |i: usize| {
+        let (cs, ce) = (
+            crate::scan::clause_start(t, i),
+            crate::scan::clause_end(t, i),
+        );
+        !fs.iter().any(|f| f.a >= cs && f.a < ce)
+    };
+    let a = (0..c.len()).find(|&i| {
+        c[i] == '全'
+            && t.at(i, "全覆盖")
+            && !(i.saturating_sub(3)..i).any(|k| matches!(c[k], '未' | '没' | '不' | '尚'))
+            && alone(i)
+    })?;
+    let b = a + 3;
+    Some(Found {
+        q: Quantity {
+            value: 100.0,
+            unit: "%".to_string(),
+            what: t
+                .slice(crate::scan::clause_start(t, a), a)
+                .trim()
+                .to_string(),
+            approx: None,
+            constraint: None,
+            kind: QuantityKind::Count,
+            span: t.off[a]..t.off[b],
+        },
+        a,
+        b,
+        pre: a,
+        decimals: 0,
+        bare: false,
+        per: false,
+        upper: None,
+    })
 }
 
 /// The old values of a change (由520元/月提高到580元/月, 分别从每人每年2100元、2800元提高到…,
@@ -625,7 +682,7 @@ fn drop_investment_scope(
     };
     let annual = |f: &Found| {
         money(f)
-            && ["年度", "当年", "今年", "全年"]
+            && ["年度", "当年", "今年", "全年", "计划"]
                 .iter()
                 .any(|w| clause_has(tt, f, w))
             && clause_has(tt, f, "投资")
@@ -691,6 +748,90 @@ mod tests {
         assert_eq!(r.pairs[0].target, Some(80_000.0), "{r:#?}");
         assert_eq!(r.pairs[0].unit, "方", "{r:#?}");
         assert!(assess("建立四方联动机制", "").pairs.is_empty());
+    }
+
+    #[test]
+    fn a_number_that_wrote_its_own_scale_takes_only_the_unit_of_the_other_side() {
+        // (target, progress, target and actual in the base unit)
+        let cases: &[(&str, &str, f64, f64)] = &[
+            (
+                "全年新增造林5万以上",
+                "已完成造林5.6万亩",
+                50_000.0,
+                56_000.0,
+            ),
+            ("培训农村劳动力2.5万人", "已培训2万", 25_000.0, 20_000.0),
+            ("改造棚户区800", "完成改造920户", 800.0, 920.0),
+        ];
+        for &(target, progress, t, a) in cases {
+            let r = assess(target, progress);
+            assert_eq!(r.pairs.len(), 1, "{target}: {r:#?}");
+            assert_eq!(r.pairs[0].target, Some(t), "{target}: {r:#?}");
+            assert_eq!(r.pairs[0].actual, Some(a), "{target}: {r:#?}");
+        }
+    }
+
+    #[test]
+    fn a_planned_investment_is_the_target_and_the_project_count_and_total_only_its_scope() {
+        // (target, progress, the targets read, in 元)
+        let cases: &[(&str, &str, &[f64])] = &[
+            (
+                "全市安排水利项目36个,总投资18.5亿元,2023年计划投资6.2亿元",
+                "实际完成投资5.8亿元,同比增长12%",
+                &[620_000_000.0],
+            ),
+            (
+                "其中9个项目列为省重点,计划投资2.4亿元",
+                "完成投资2.6亿元",
+                &[240_000_000.0],
+            ),
+        ];
+        for &(target, progress, targets) in cases {
+            let r = assess(target, progress);
+            let got: Vec<Option<f64>> = r.pairs.iter().map(|p| p.target).collect();
+            let want: Vec<Option<f64>> = targets.iter().map(|&t| Some(t)).collect();
+            assert_eq!(got, want, "{target} | {progress}: {r:#?}");
+        }
+    }
+
+    #[test]
+    fn full_coverage_without_a_figure_is_a_coverage_of_one_hundred_percent() {
+        // (target, progress, the targets read, completion)
+        let cases: &[(&str, &str, &[f64], Option<f64>)] = &[
+            (
+                "对辖区独居老人实行探访服务全覆盖",
+                "已实现独居老人探访全覆盖",
+                &[100.0],
+                Some(1.0),
+            ),
+            (
+                "对辖区独居老人实行探访服务全覆盖",
+                "探访覆盖率达到92%",
+                &[100.0],
+                Some(0.92),
+            ),
+            // a clause that counts something else keeps its count only
+            ("每个社区2名网格员全覆盖", "已配备网格员60名", &[2.0], None),
+            // said not reached, or written with its own percentage: no synthetic figure
+            (
+                "探访服务覆盖率达到95%",
+                "尚未全覆盖,覆盖率90%",
+                &[95.0],
+                None,
+            ),
+        ];
+        for &(target, progress, targets, completion) in cases {
+            let r = assess(target, progress);
+            let got: Vec<Option<f64>> = r.pairs.iter().map(|p| p.target).collect();
+            let want: Vec<Option<f64>> = targets.iter().map(|&t| Some(t)).collect();
+            assert_eq!(got, want, "{target} | {progress}: {r:#?}");
+            if let Some(c) = completion {
+                assert!(
+                    r.completion.is_some_and(|x| (x - c).abs() < 1e-9),
+                    "{target} | {progress}: {r:#?}"
+                );
+            }
+        }
     }
 
     #[test]

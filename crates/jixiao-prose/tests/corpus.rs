@@ -31,20 +31,22 @@ fn the_dev_part_reads_at_least_as_well_as_when_last_measured() {
     for failure in &f.failures {
         print!("{failure}");
     }
-    at_least("dev targets found", f.recall(), 98.4);
-    at_least("dev precision", f.precision(), 97.3);
-    at_least("dev actual right", f.actual(), 95.4);
-    at_least("dev completion within 2%", f.completion(), 96.4);
+    at_least("dev targets found", f.recall(), 98.9);
+    at_least("dev precision", f.precision(), 97.4);
+    at_least("dev actual right", f.actual(), 96.1);
+    at_least("dev completion within 2%", f.completion(), 97.4);
 }
 
 #[test]
 fn the_test_part_reads_at_least_as_well_as_when_last_measured() {
-    // Figures only: the failing pairs of the test part are not printed.
+    // Figures only: the failing pairs of the test part are not printed. The precision floor is
+    // below the fourth round's (91.2) because three test pairs added in the fifth round read
+    // 3 of 11 found targets right; on the fourth round's 283 pairs precision is 91.5 %.
     let f = figures("test");
-    at_least("test targets found", f.recall(), 93.5);
-    at_least("test precision", f.precision(), 91.2);
-    at_least("test actual right", f.actual(), 90.0);
-    at_least("test completion within 2%", f.completion(), 87.2);
+    at_least("test targets found", f.recall(), 95.0);
+    at_least("test precision", f.precision(), 89.0);
+    at_least("test actual right", f.actual(), 90.7);
+    at_least("test completion within 2%", f.completion(), 88.7);
 }
 
 #[test]
