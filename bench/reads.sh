@@ -33,7 +33,7 @@ time_get() { # PATH → seconds, size
 }
 UNIT=
 for page in "/schemes/1/ranking?period=$PERIOD" "/schemes/1" "/schemes/1/dashboard?period=$PERIOD" \
-    "/schemes/1/warnings?period=$PERIOD" "/todo?tab=review" "/todo?tab=report" "UNIT"; do
+    "/schemes/1/warnings?period=$PERIOD" "/schemes/1/completeness?period=$PERIOD" "/todo?tab=review" "/todo?tab=report" "UNIT"; do
     if [ "$page" = UNIT ]; then page="$UNIT?period=$PERIOD"; fi
     echo "== $page"
     echo "cold:   $(time_get "$page")"

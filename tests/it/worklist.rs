@@ -462,5 +462,68 @@ async fn completeness_and_warnings_are_filtered_counted_and_exported() {
             "{strings}"
         );
         assert!(strings.contains("就业创业服务"));
+        // 乙一单位 submits its other task: only 甲一单位 has one left.
+        let yi = server.login_as("yi1", Role::Reporter, "乙一单位").await;
+        let task = task_id(&server, "乙一单位", 1).await;
+        let csrf = yi.csrf().await;
+        let r = yi
+            .post(
+                &format!("/tasks/{task}/report"),
+                &[
+                    ("csrf", &csrf),
+                    ("period", "2023"),
+                    ("text", "已压缩至1个工作日"),
+                    ("action", "submit"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let order = |page: &str| {
+            let (a, b) = (
+                page.find(">甲一单位<").unwrap(),
+                page.find(">乙一单位<").unwrap(),
+            );
+            if a < b {
+                ["甲一", "乙一"]
+            } else {
+                ["乙一", "甲一"]
+            }
+        };
+        let by_name = office.get("/schemes/1/completeness?period=2023").await.body;
+        let by_unreported = office
+            .get("/schemes/1/completeness?period=2023&sort=unreported")
+            .await
+            .body;
+        assert_eq!(
+            order(&by_name),
+            ["乙一", "甲一"],
+            "by name (乙 sorts before 甲)"
+        );
+        assert_eq!(
+            order(&by_unreported),
+            ["甲一", "乙一"],
+            "the one with a task left first"
+        );
+        assert!(
+            by_unreported.contains("sort=unreported"),
+            "the pager and export keep the order"
+        );
+
+        // The ranking finds a unit by name and keeps its place.
+        let all = office.get("/schemes/1/ranking?period=2023").await.body;
+        let found = office
+            .get("/schemes/1/ranking?period=2023&q=甲一")
+            .await
+            .body;
+        assert!(
+            found.contains(">甲一单位<") && !found.contains(">乙一单位<"),
+            "{found}"
+        );
+        let place = |page: &str| {
+            let at = page.find(">甲一单位<").unwrap();
+            let row = &page[page[..at].rfind("<tr").unwrap()..at];
+            row.to_string()
+        };
+        assert_eq!(place(&all), place(&found), "the same row, the same rank");
     }
 }

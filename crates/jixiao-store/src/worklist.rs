@@ -181,6 +181,8 @@ pub struct LagFilter {
     pub words: Option<String>,
     /// Only 严重滞后.
     pub serious_only: bool,
+    /// By unit (then the table's order) rather than the most serious first.
+    pub by_unit: bool,
 }
 
 /// A SQL `LIKE` pattern matching `term` anywhere, with `%`, `_` and `\` escaped.
@@ -500,9 +502,13 @@ impl Store {
         let sql = format!(
             "SELECT t.id AS task_id, t.name AS task, u.id AS unit_id, u.name AS unit, r.status, \
              COALESCE(r.verified_completion, r.completion) AS completion {from} \
-             ORDER BY CASE r.status WHEN 'seriously_lagging' THEN 0 ELSE 1 END, \
-               COALESCE(r.verified_completion, r.completion), u.name, t.position, t.id \
-             LIMIT {limit} OFFSET {offset}",
+             ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+            order = if filter.by_unit {
+                "u.name, t.position, t.id"
+            } else {
+                "CASE r.status WHEN 'seriously_lagging' THEN 0 ELSE 1 END, \
+                 COALESCE(r.verified_completion, r.completion), u.name, t.position, t.id"
+            },
             limit = limit.max(0),
             offset = offset.max(0),
         );

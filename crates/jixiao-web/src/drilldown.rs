@@ -77,6 +77,8 @@ pub(crate) struct PeriodQuery {
     q: Option<String>,
     /// 预警's filter: `serious` for 严重滞后 only.
     only: Option<String>,
+    /// 预警's order: `unit`, else the most serious first.
+    sort: Option<String>,
 }
 
 impl PeriodQuery {
@@ -90,6 +92,7 @@ impl PeriodQuery {
                 .filter(|w| !w.is_empty())
                 .map(str::to_string),
             serious_only: self.only.as_deref() == Some("serious"),
+            by_unit: self.sort.as_deref() == Some("unit"),
         }
     }
 }
@@ -254,6 +257,7 @@ struct WarningsPage {
     /// The filter typed, and only 严重滞后.
     q: String,
     serious_only: bool,
+    by_unit: bool,
     /// 共 N 项.
     count: String,
     /// This list, filtered, as .xlsx.
@@ -332,6 +336,9 @@ pub(crate) async fn warnings(
     if filter.serious_only {
         query.append_pair("only", "serious");
     }
+    if filter.by_unit {
+        query.append_pair("sort", "unit");
+    }
     let query = query.finish();
     let export = format!("/schemes/{scheme_id}/warnings/export?{query}");
     let pager = Pager::new(
@@ -368,6 +375,7 @@ pub(crate) async fn warnings(
             may_remind: session.user.role().may_review(),
             q: filter.words.clone().unwrap_or_default(),
             serious_only: filter.serious_only,
+            by_unit: filter.by_unit,
             count: t.fill("warnings.count", &[("n", &total.to_string())]),
             export,
         },

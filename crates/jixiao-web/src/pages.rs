@@ -735,6 +735,8 @@ struct RankingPage {
     types: Vec<(String, usize)>,
     /// The type shown, empty for all.
     shown_type: String,
+    /// The unit name searched for.
+    q: String,
     rows: Vec<RankRow>,
     pager: Pager,
     pager_label: String,
@@ -808,6 +810,8 @@ struct RankingQuery {
     page: Option<String>,
     #[serde(rename = "type")]
     unit_type: Option<String>,
+    /// Words of a unit's name: the units found keep their places (the ranking is not redone).
+    q: Option<String>,
 }
 
 async fn ranking(
@@ -864,9 +868,19 @@ async fn ranking(
         .unit_type
         .filter(|t| types.iter().any(|(x, _)| x == t))
         .unwrap_or_default();
+    let words =
+        q.q.as_deref()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase);
     let shown: Vec<_> = ranked
         .into_iter()
         .filter(|(r, _, _)| shown_type.is_empty() || r.entry.unit_type.as_str() == shown_type)
+        .filter(|(r, _, _)| {
+            words
+                .as_deref()
+                .is_none_or(|w| r.entry.unit.as_str().to_lowercase().contains(w))
+        })
         .collect();
     let basis = views::BasisSwitch::new(
         locale.catalog(),
@@ -876,11 +890,15 @@ async fn ranking(
         counts,
     )
     .with_periods(&periods, locale.catalog());
-    let query = form_urlencoded::Serializer::new(String::new())
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query
         .append_pair("period", &period_code)
         .append_pair("type", &shown_type)
-        .append_pair("basis", basis.param())
-        .finish();
+        .append_pair("basis", basis.param());
+    if let Some(w) = q.q.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+        query.append_pair("q", w);
+    }
+    let query = query.finish();
     let pager = Pager::new(q.page.as_deref(), shown.len(), RANKING_PAGE_ROWS, query);
     let rows = shown[pager.range(RANKING_PAGE_ROWS)]
         .iter()
@@ -911,6 +929,7 @@ async fn ranking(
             period_code,
             types,
             shown_type,
+            q: q.q.clone().unwrap_or_default(),
             rows,
             pager_label: pager.label(locale.catalog()),
             pager,

@@ -27,9 +27,10 @@ struct CompletenessPage {
     unreported: usize,
     /// The button that reminds them all.
     send_all: String,
-    /// The filter typed.
+    /// The filter typed, and the order.
     q: String,
     only: String,
+    sort: String,
     /// 共 N 个单位.
     count: String,
     export: String,
@@ -44,6 +45,8 @@ pub(crate) struct PeriodQuery {
     q: Option<String>,
     /// `unreported` (a task not submitted) or `late` (submitted after the deadline).
     only: Option<String>,
+    /// `unreported` (most tasks not submitted first) or `late` (most late first); else by name.
+    sort: Option<String>,
     page: Option<String>,
 }
 
@@ -86,7 +89,25 @@ impl PeriodQuery {
         {
             q.append_pair("only", o);
         }
+        if let Some(o) = self
+            .sort
+            .as_deref()
+            .filter(|o| ["unreported", "late"].contains(o))
+        {
+            q.append_pair("sort", o);
+        }
         q.finish()
+    }
+
+    /// Sorts the rows as asked; ties (and the default) by the unit's name.
+    fn sort(&self, rows: &mut [Completeness]) {
+        match self.sort.as_deref() {
+            Some("unreported") => {
+                rows.sort_by_key(|r| std::cmp::Reverse(r.tasks - r.reported));
+            }
+            Some("late") => rows.sort_by_key(|r| std::cmp::Reverse(r.late)),
+            _ => {}
+        }
     }
 }
 
@@ -117,7 +138,9 @@ async fn filtered_completeness(
         return Err(WebError::NotFound);
     }
     let unreported = rows.iter().filter(|r| r.tasks > r.reported).count();
-    let rows = rows.into_iter().filter(|r| q.keeps(r)).collect();
+    // The store gives them by name; a stable sort keeps that order among equals.
+    let mut rows: Vec<Completeness> = rows.into_iter().filter(|r| q.keeps(r)).collect();
+    q.sort(&mut rows);
     Ok((scheme, period, periods, rows, unreported))
 }
 
@@ -164,6 +187,7 @@ pub(crate) async fn completeness(
             rows,
             q: q.q.clone().unwrap_or_default(),
             only: q.only.clone().unwrap_or_default(),
+            sort: q.sort.clone().unwrap_or_default(),
             count,
             export: format!("/schemes/{}/completeness/export?{query}", scheme.id),
             pager_label: pager.label(t),
