@@ -422,6 +422,36 @@ async fn the_dashboards_draw_their_charts_labelled_in_chinese_in_a_real_browser(
             std::fs::write(shots.join(shot), png).map_err(|e| e.to_string())?;
         }
         steps.expect("单位看板：枣庄市妇联").await?;
+
+        // On a phone the charts keep readable labels and scroll inside their frames; the page
+        // itself does not run off the side.
+        client
+            .set_window_size(390, 844)
+            .await
+            .map_err(|e| format!("window 390: {e}"))?;
+        let phone = client
+            .execute(
+                "const hs = Array.from(document.querySelectorAll('svg.chart text')) \
+                   .map(t => t.getBoundingClientRect().height).filter(h => h > 0); \
+                 return [Math.min(...hs), \
+                   document.documentElement.scrollWidth <= window.innerWidth];",
+                vec![],
+            )
+            .await
+            .map_err(|e| format!("measure at 390: {e}"))?;
+        let png = client.screenshot().await.map_err(|e| e.to_string())?;
+        std::fs::write(shots.join("dashboard-390.png"), png).map_err(|e| e.to_string())?;
+        let (smallest, fits): (f64, bool) =
+            serde_json::from_value(phone).map_err(|e| e.to_string())?;
+        if smallest < 9.0 || !fits {
+            return Err(format!(
+                "charts at 390 px: smallest label {smallest:.1} px high, page fits: {fits}"
+            ));
+        }
+        client
+            .set_window_size(1280, 1600)
+            .await
+            .map_err(|e| e.to_string())?;
         Ok(())
     }
     .await;

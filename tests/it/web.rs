@@ -583,3 +583,48 @@ async fn the_audit_log_reads_in_words_and_beijing_time_with_the_code_beside() {
         assert_eq!(shape, "9999-99-99 99:99", "{at}");
     }
 }
+
+#[tokio::test]
+async fn the_trend_joins_periods_of_one_kind_and_a_whole_year_through_its_quarters() {
+    const TABLE: &str = " 2023年度测试考核工作任务要点完成进度情况\n\n主管部门：测试局\n\n\t一级指标\n\t二级指标\n\t任务要点名称\n\t年度目标\n\t进度情况\n\t分值权重\n\n\t履职尽责（100分）\n\t重点工作\n\t技能培训\n\t培训妇女1000人\n\t已培训妇女300人\n\t100分\n";
+    let db = databases().await.remove(0);
+    let store = two_departments(&db, TABLE).await;
+    for code in ["2023Q1", "2023Q2", "2023Q3", "2023Q4"] {
+        store
+            .set_period(&jixiao_store::Actor::cli(), 1, code.parse().unwrap(), None)
+            .await
+            .unwrap();
+    }
+    let server = TestServer::start(store).await;
+    // The trend is the dashboard's third chart: its period labels, in order.
+    let trend_labels = |page: &str| -> Vec<String> {
+        let svg = page.split("<svg").nth(3).expect("three charts");
+        svg.split("class=\"chart-label\">")
+            .skip(1)
+            .map(|rest| rest[..rest.find('<').unwrap()].to_string())
+            .filter(|l| l.starts_with("2023"))
+            .collect()
+    };
+    let quarters = [
+        "2023年第1季度",
+        "2023年第2季度",
+        "2023年第3季度",
+        "2023年第4季度",
+    ];
+    let (_, q2) = server.get("/schemes/1/dashboard?period=2023Q2").await;
+    assert_eq!(
+        trend_labels(&q2),
+        quarters,
+        "quarters with quarters, the year apart"
+    );
+    let (_, year) = server.get("/schemes/1/dashboard?period=2023").await;
+    assert_eq!(
+        trend_labels(&year),
+        quarters,
+        "the whole year, shown alone, is drawn through its quarters"
+    );
+    assert!(
+        year.contains("2023年全年"),
+        "the page still says which period it shows"
+    );
+}

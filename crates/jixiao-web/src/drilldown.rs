@@ -460,6 +460,38 @@ pub(crate) async fn warnings_export(
 /// Rows an export of 预警 holds at most.
 const WARNING_EXPORT_ROWS: i64 = 200_000;
 
+/// The periods the trend joins in one line: those of the kind shown (quarters with quarters,
+/// months with months) — never a whole year between quarters. A whole year shown alone is
+/// drawn through its finest periods (months, else quarters), the year's progress as it went.
+fn trend_periods<'a>(
+    periods: &'a [jixiao_store::PeriodRecord],
+    shown: &jixiao_store::PeriodRecord,
+) -> Vec<&'a jixiao_store::PeriodRecord> {
+    use jixiao_domain::PeriodKind;
+    let rank = |p: &jixiao_store::PeriodRecord| {
+        p.period().map(|x| match x.kind() {
+            PeriodKind::Year => 0,
+            PeriodKind::Quarter(_) => 1,
+            PeriodKind::Month(_) => 2,
+        })
+    };
+    let of = |k: Option<u8>| -> Vec<&jixiao_store::PeriodRecord> {
+        periods.iter().filter(|p| rank(p) == k).collect()
+    };
+    let same = of(rank(shown));
+    if same.len() > 1 || rank(shown) != Some(0) {
+        return same;
+    }
+    match [2, 1]
+        .into_iter()
+        .map(|k| of(Some(k)))
+        .find(|v| !v.is_empty())
+    {
+        Some(finer) => finer,
+        None => same,
+    }
+}
+
 /// Lagging tasks shown per page of 预警.
 const WARNING_PAGE_ROWS: usize = 200;
 
@@ -561,21 +593,26 @@ async fn dashboard_of(
         None => session.reach_list().map(<[i64]>::to_vec),
     };
     let basis = views::basis_of(q.basis.as_deref());
-    for p in &periods {
-        let sum = crate::scores::period_summary(
-            &s.store,
-            scheme_id,
-            Some(&p.code),
-            filter.as_deref(),
-            basis,
-        )
-        .await
-        .map_err(|e| err(e.into()))?;
+    let summary = |code: String| {
+        let (store, filter) = (&s.store, filter.as_deref());
+        async move {
+            crate::scores::period_summary(store, scheme_id, Some(&code), filter, basis)
+                .await
+                .map_err(|e| err(e.into()))
+        }
+    };
+    let mut found_current = false;
+    for p in trend_periods(&periods, &period) {
+        let sum = summary(p.code.clone()).await?;
         let tp = p.period().map(|x| x.time_progress().get()).unwrap_or(1.0);
         trend.push((views::period_label(&p.code, t), sum.mean_completion(), tp));
         if p.code == period.code {
             current = sum;
+            found_current = true;
         }
+    }
+    if !found_current {
+        current = summary(period.code.clone()).await?;
     }
     let counts = &current.statuses;
     let by_indicator = &current.by_indicator;

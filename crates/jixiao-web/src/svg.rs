@@ -82,7 +82,8 @@ pub fn bars(title: &str, bars: &[Bar], max: f64, reference: Option<(f64, &str)>)
 /// A line chart of values over periods against a reference line (time progress), both 0..=max.
 pub fn trend(title: &str, points: &[(String, f64, f64)], max: f64, series: (&str, &str)) -> String {
     let (w, h, left, top, bottom) = (620.0, 260.0, 50.0, 34.0, 40.0);
-    let plot_w = w - left - 20.0;
+    // Room on the right for the last period's label and value, which start at its point.
+    let plot_w = w - left - 80.0;
     let plot_h = h - top - bottom;
     let max = if max.is_finite() && max > 0.0 {
         max
