@@ -294,6 +294,9 @@ pub struct ServeArgs {
     /// 会话闲置多少分钟后失效（0 为不限；绝对有效期另为 10 小时）
     #[arg(long, env = "JIXIAO_SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: u64,
+    /// 密码最长使用天数，到期须先修改密码（等保要求定期更换；0 为不限）
+    #[arg(long, env = "JIXIAO_PASSWORD_MAX_AGE_DAYS", default_value_t = 90)]
+    pub password_max_age_days: u64,
     /// 客户端发送请求头的时限（秒），超时断开连接（防慢速攻击）
     #[arg(long, env = "JIXIAO_HEADER_TIMEOUT_SECONDS", default_value_t = 10)]
     pub header_timeout_seconds: u64,

@@ -71,6 +71,8 @@ pub async fn run(db: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
                 per_address: args.connections_per_address.max(1),
             },
             reminders: channels.clone(),
+            password_max_age: (args.password_max_age_days > 0)
+                .then(|| std::time::Duration::from_secs(args.password_max_age_days * 86_400)),
             ..WebConfig::default()
         }),
     };

@@ -628,3 +628,81 @@ async fn the_trend_joins_periods_of_one_kind_and_a_whole_year_through_its_quarte
         "the page still says which period it shows"
     );
 }
+
+#[tokio::test]
+async fn an_expired_password_must_be_changed_first_and_none_of_the_last_five_comes_back() {
+    for db in databases().await {
+        let on = db.backend;
+        let server = TestServer::start_with(
+            db.store().await,
+            jixiao_web::WebConfig {
+                password_max_age: Some(std::time::Duration::from_secs(90 * 86_400)),
+                ..jixiao_web::WebConfig::default()
+            },
+        )
+        .await;
+        let user = server
+            .add_user("zhaoliu", jixiao_domain::Role::Reporter, "甲一单位")
+            .await;
+        let mut b = server.anonymous();
+        assert_eq!(b.login("zhaoliu", PASSWORD).await.0, 303);
+        assert_eq!(b.get("/todo").await.status, 200, "{on}: a fresh password");
+
+        // A hundred days later the password has expired: everything leads to the account page.
+        let long_ago = (chrono::Utc::now() - chrono::Duration::days(100))
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let mut conn = raw_connection(&db.url).await;
+        sqlx::query("UPDATE users SET password_changed_at = $1 WHERE id = $2")
+            .bind(&long_ago)
+            .bind(user)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let todo = b.get("/todo").await;
+        assert_eq!(
+            (todo.status, todo.location.as_deref()),
+            (303, Some("/account")),
+            "{on}"
+        );
+        assert!(b.get("/account").await.body.contains("超过规定的使用期限"));
+
+        let change = |current: String, new: String| {
+            let b = &b;
+            async move {
+                let csrf = b.csrf().await;
+                b.post(
+                    "/account/password",
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("current", current.as_str()),
+                        ("new", new.as_str()),
+                        ("repeat", new.as_str()),
+                    ],
+                )
+                .await
+            }
+        };
+        let next = |i: usize| format!("Qingtian#{i}2025x");
+        let r = change(PASSWORD.to_string(), next(1)).await;
+        assert_eq!(r.status, 303, "{on}: {}", r.body);
+        assert_eq!(
+            b.get("/todo").await.status,
+            200,
+            "a new password, a new age"
+        );
+
+        // The password just replaced cannot come back, nor any of the last five …
+        let r = change(next(1), PASSWORD.to_string()).await;
+        assert_eq!(r.status, 422, "{on}");
+        assert!(r.body.contains("最近 5 次"), "{}", r.body);
+        for i in 2..=6 {
+            let r = change(next(i - 1), next(i)).await;
+            assert_eq!(r.status, 303, "{on}: change {i}: {}", r.body);
+        }
+        let r = change(next(6), next(2)).await;
+        assert_eq!(r.status, 422, "the fifth before is still remembered");
+        // … while the sixth before may.
+        let r = change(next(6), PASSWORD.to_string()).await;
+        assert_eq!(r.status, 303, "{on}: {}", r.body);
+    }
+}

@@ -30,6 +30,9 @@ pub struct UserRecord {
     pub active: i64,
     /// 1 when the office set its password: the user must choose a new one before anything else.
     pub must_change_password: i64,
+    /// When the password was last set (UTC, RFC 3339); none until the next login starts the
+    /// clock (accounts from before password ages were kept).
+    pub password_changed_at: Option<String>,
 }
 
 impl UserRecord {
@@ -65,7 +68,7 @@ pub struct NewUser {
 }
 
 const USER_COLUMNS: &str = "id, username, display_name, role, unit_id, locale, failed_logins, locked_until, active, \
-     must_change_password";
+     must_change_password, password_changed_at";
 
 /// A session found by its token, still in force.
 #[derive(Debug, Clone)]
@@ -134,7 +137,8 @@ impl Store {
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, password_hash, role, unit_id, created_at, \
-             must_change_password) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+             must_change_password, password_changed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $6) RETURNING id",
         )
         .bind(&u.username)
         .bind(&u.display_name)
@@ -315,6 +319,22 @@ impl Store {
         Ok(LoginAttempt::Locked { until })
     }
 
+    /// Passwords an account may not use again: the current one and the ones it replaced last
+    /// (等保: history of 5).
+    pub const PASSWORD_HISTORY: i64 = 5;
+
+    /// The hashes of the passwords a user replaced last, newest first.
+    pub async fn password_history(&self, user_id: i64) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT hash FROM password_history WHERE user_id = $1 \
+             ORDER BY replaced_at DESC LIMIT $2",
+        )
+        .bind(user_id)
+        .bind(Self::PASSWORD_HISTORY)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// The most sessions one account keeps: a new login beyond them ends the oldest.
     pub const MAX_SESSIONS_PER_USER: i64 = 10;
 
@@ -339,10 +359,15 @@ impl Store {
         expires_at: &str,
     ) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        // A login also starts the password's age where it was not kept yet.
+        sqlx::query(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL, \
+             password_changed_at = COALESCE(password_changed_at, $2) WHERE id = $1",
+        )
+        .bind(user_id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
             .bind(now())
             .execute(&mut *tx)
@@ -572,19 +597,39 @@ impl Store {
             PasswordChange::Reset => (1i64, String::new()),
             PasswordChange::Own { keep_session } => (0, keep_session.clone()),
         };
+        let at = now();
+        // The password replaced joins the history; only the last ones are kept.
         let n = sqlx::query(
-            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, \
-             must_change_password = $3 WHERE id = $2",
+            "INSERT INTO password_history (user_id, hash, replaced_at) \
+             SELECT id, password_hash, $2 FROM users WHERE id = $1",
         )
-        .bind(hash)
         .bind(user_id)
-        .bind(must_change)
+        .bind(&at)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if n == 0 {
             return Err(StoreError::NotFound("账户"));
         }
+        sqlx::query(
+            "DELETE FROM password_history WHERE user_id = $1 AND replaced_at NOT IN ( \
+               SELECT replaced_at FROM password_history WHERE user_id = $1 \
+               ORDER BY replaced_at DESC LIMIT $2)",
+        )
+        .bind(user_id)
+        .bind(Self::PASSWORD_HISTORY)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, \
+             must_change_password = $3, password_changed_at = $4 WHERE id = $2",
+        )
+        .bind(hash)
+        .bind(user_id)
+        .bind(must_change)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
             .bind(user_id)
             .bind(&keep)

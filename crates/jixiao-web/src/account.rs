@@ -294,6 +294,8 @@ struct AccountPage {
     new_token: Option<String>,
     /// The office set the password: the user must choose one first.
     must_change: bool,
+    /// The password passed its maximum age: the user must choose another first.
+    expired: bool,
     /// What happened (saved), or what is wrong with the password typed.
     notice: Option<String>,
     error: Option<String>,
@@ -354,6 +356,7 @@ async fn account_page_with(
         tokens,
         new_token,
         must_change: session.user.must_change_password == 1,
+        expired: auth::password_expired(&session.user, s),
         notice,
         error,
         email: s
@@ -386,6 +389,16 @@ pub(crate) async fn account(
         _ => None,
     };
     account_page_with(&s, locale, &uri, &session, None, (notice, None)).await
+}
+
+/// Whether `password` is one the user replaced lately (等保: no reuse of the last five).
+async fn used_before(s: &AppState, user_id: i64, password: &str) -> Result<bool, WebError> {
+    for hash in s.store.password_history(user_id).await? {
+        if auth::verify_password(password.to_string(), hash).await {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 #[derive(Deserialize)]
@@ -443,6 +456,9 @@ pub(crate) async fn change_password(
                 &session.user.username,
             ) {
                 Err(e) => Some(e.to_string()),
+                Ok(p) if used_before(&s, session.user.id, p.expose()).await? => {
+                    refuse("password.error.reused")?
+                }
                 Ok(p) => {
                     let hash = auth::hash_password(p.expose().to_string()).await?;
                     s.store

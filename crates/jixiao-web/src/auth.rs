@@ -240,6 +240,28 @@ impl Session {
     }
 }
 
+/// Whether the user's password has passed the installation's maximum age (its age counted
+/// from its last change, or from the first login that kept it).
+pub fn password_expired(user: &UserRecord, state: &AppState) -> bool {
+    let (Some(max), Some(at)) = (
+        state.config.password_max_age,
+        user.password_changed_at.as_deref(),
+    ) else {
+        return false;
+    };
+    let Ok(changed) = chrono::DateTime::parse_from_rfc3339(at) else {
+        return false;
+    };
+    let age = chrono::Utc::now().signed_duration_since(changed.with_timezone(&chrono::Utc));
+    age.to_std().is_ok_and(|age| age > max)
+}
+
+/// Whether the user must choose a new password before anything else: the office set it, or it
+/// has expired.
+pub fn password_due(user: &UserRecord, state: &AppState) -> bool {
+    user.must_change_password == 1 || password_expired(user, state)
+}
+
 /// Sends an anonymous visitor to the login page, then back.
 pub struct LoginRequired(String);
 
@@ -318,7 +340,7 @@ impl FromRequestParts<AppState> for Session {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         match session_of(state, &parts.headers).await {
             // A password the office set must be changed before anything else is done.
-            Ok(Some(s)) if s.user.must_change_password == 1 && !may_pass_before_change(parts) => {
+            Ok(Some(s)) if password_due(&s.user, state) && !may_pass_before_change(parts) => {
                 Err(Redirect::to("/account").into_response())
             }
             Ok(Some(s)) => Ok(s),

@@ -60,6 +60,9 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Where 催报 goes besides the app (e-mail, a group robot), as the server is configured.
     pub reminders: jixiao_app::reminders::Channels,
+    /// A password older than this must be changed before anything else (等保: 90 days); none:
+    /// never.
+    pub password_max_age: Option<std::time::Duration>,
 }
 
 /// Limits on the connections of one client, against slow or piled-up clients: a client that

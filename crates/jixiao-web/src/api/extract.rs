@@ -133,7 +133,7 @@ impl FromRequestParts<AppState> for Caller {
         let session = auth::session_of(state, &parts.headers)
             .await?
             .ok_or_else(|| Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated"))?;
-        if session.user.must_change_password == 1 {
+        if auth::password_due(&session.user, state) {
             return Err(
                 Problem::new(StatusCode::FORBIDDEN, "password_change_required")
                     .detail("请先在“我的账户”中修改密码 / change your password first"),
