@@ -346,6 +346,12 @@ async fn the_three_administrators_each_do_their_own_duty_and_none_anothers() {
             assert!(log.contains(code), "{code} in the log");
         }
         assert_eq!(office.get("/admin").await.status, 403);
+        // Nobody else learns which account ids exist: an unknown id and a known one alike.
+        for id in [staff, 999_999] {
+            let (path, fields) = act(id, "reset");
+            assert_eq!(send(&office, &path, &fields).await.status, 403, "id {id}");
+            assert_eq!(send(&aud, &path, &fields).await.status, 403, "id {id}");
+        }
         let out = jixiao(&db.url, &["audit", "verify"]);
         assert!(out.status.success(), "{}", stderr(&out));
     }

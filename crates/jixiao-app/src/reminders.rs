@@ -195,8 +195,22 @@ pub const SCHEDULER: &str = "系统（定时催报）";
 /// deadline is as near as the scheme's lead time, the units still missing reports. Answers
 /// how many sendings it made.
 pub async fn send_scheduled(store: &Store, channels: &Channels) -> Result<usize, StoreError> {
+    send_scheduled_skipping(store, channels, &mut |_| true).await
+}
+
+/// [`send_scheduled`], asking `check(period_id)` before counting a period's units (a province's
+/// count takes a second): the worker checks a period with nothing to send once an hour, not
+/// every round.
+async fn send_scheduled_skipping(
+    store: &Store,
+    channels: &Channels,
+    check: &mut (dyn FnMut(i64) -> bool + Send),
+) -> Result<usize, StoreError> {
     let mut sent = 0;
     for (scheme_id, period_id, _days) in store.periods_to_remind().await? {
+        if !check(period_id) {
+            continue;
+        }
         let (Some(scheme), Some(period)) = (
             store.scheme(scheme_id).await?,
             store.period(period_id).await?,
@@ -254,7 +268,12 @@ pub struct Worker<C> {
     courier: C,
     channels: Channels,
     policy: RetryPolicy,
+    /// When each due period was last found with nothing to send.
+    checked: std::sync::Mutex<std::collections::HashMap<i64, std::time::Instant>>,
 }
+
+/// How long a period found with every unit reported is left before it is counted again.
+const RECHECK: Duration = Duration::from_secs(3_600);
 
 /// Deliveries claimed per round.
 const CLAIM: i64 = 50;
@@ -267,13 +286,26 @@ impl<C: Courier> Worker<C> {
             courier,
             channels,
             policy,
+            checked: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
     }
 
     /// One round: scheduled sendings, then the due deliveries.
     pub async fn round(&self) -> Result<Round, StoreError> {
+        // A period is counted at most once an hour; one that sends is not due again anyway.
+        let now = std::time::Instant::now();
+        let mut check = |period: i64| {
+            let mut seen = self.checked.lock().unwrap_or_else(|e| e.into_inner());
+            match seen.get(&period) {
+                Some(at) if now.duration_since(*at) < RECHECK => false,
+                _ => {
+                    seen.insert(period, now);
+                    true
+                }
+            }
+        };
         let mut round = Round {
-            scheduled: send_scheduled(&self.store, &self.channels).await?,
+            scheduled: send_scheduled_skipping(&self.store, &self.channels, &mut check).await?,
             ..Round::default()
         };
         // Held a little longer than every attempt of the claim could take, so a slow round

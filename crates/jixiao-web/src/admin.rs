@@ -447,6 +447,13 @@ pub(crate) async fn user_action(
     let t = locale.catalog();
     let result = async {
         session.check_csrf(&form.csrf)?;
+        // Refused before the account is looked up: nobody else learns which ids exist.
+        if !matches!(
+            session.user.role().duty(),
+            Some(Duty::Accounts | Duty::Security)
+        ) {
+            return Err(WebError::Forbidden);
+        }
         let user_id = id(&raw)?;
         let target = s.store.user(user_id).await?.ok_or(WebError::NotFound)?;
         // Each action is one administrator's, and only on the appraisal's accounts: an
