@@ -298,18 +298,6 @@ async fn a_cut_tail_is_found_by_the_anchors_and_a_forged_anchor_by_its_signature
     }
 }
 
-/// The shared strings of an .xlsx: every text cell once.
-fn xlsx_strings(bytes: Vec<u8>) -> String {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut strings = String::new();
-    std::io::Read::read_to_string(
-        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
-        &mut strings,
-    )
-    .unwrap();
-    strings
-}
-
 #[tokio::test]
 async fn the_audit_log_is_searched_paged_and_exported_and_the_export_is_logged() {
     use jixiao_domain::Role;

@@ -820,3 +820,15 @@ pub async fn row_counts(url: &str) -> Vec<(&'static str, i64)> {
     }
     out
 }
+
+/// The shared strings of an .xlsx: every text cell once.
+pub fn xlsx_strings(bytes: Vec<u8>) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut strings,
+    )
+    .unwrap();
+    strings
+}

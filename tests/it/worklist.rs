@@ -354,29 +354,11 @@ async fn the_todo_lists_count_filter_sort_page_decide_in_batches_and_export() {
         assert_eq!(status, 200);
         let kind = headers["content-type"].to_str().unwrap();
         assert!(kind.contains("spreadsheetml"), "{kind}");
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-        let mut strings = String::new();
-        std::io::Read::read_to_string(
-            &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
-            &mut strings,
-        )
-        .unwrap();
+        let strings = xlsx_strings(bytes);
         assert_eq!(strings.matches("任务07").count(), 1, "one shared string");
         assert!(strings.contains("甲一单位") && strings.contains("乙一单位"));
         assert!(!strings.contains("任务08"), "only the filtered rows");
     }
-}
-
-/// The shared strings of an .xlsx download: every text cell once.
-fn xlsx_strings(bytes: Vec<u8>) -> String {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut strings = String::new();
-    std::io::Read::read_to_string(
-        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
-        &mut strings,
-    )
-    .unwrap();
-    strings
 }
 
 #[tokio::test]

@@ -6,8 +6,8 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{OriginalUri, Query, State};
-use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::get;
 use jixiao_store::{AuditEntry, AuditFilter};
 use serde::Deserialize;
@@ -331,8 +331,7 @@ async fn export(
             })
             .collect(),
     };
-    let bytes = jixiao_office::export::list_to_xlsx(&table)
-        .map_err(|e| err(WebError::Internal(e.to_string())))?;
+    let download = views::xlsx_download(&table, "audit-log.xlsx").map_err(err)?;
     let source = peer
         .map(|axum::Extension(c)| {
             crate::auth::client_ip(c.0.ip(), &headers, &s.config.trusted_proxies)
@@ -348,18 +347,5 @@ async fn export(
         )
         .await
         .map_err(|e| err(e.into()))?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"audit-log.xlsx\"".to_string(),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(download)
 }

@@ -390,7 +390,6 @@ pub(crate) async fn warnings_export(
     Path(raw): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<axum::response::Response, LocalizedError> {
-    use axum::response::IntoResponse;
     let err = |e: WebError| LocalizedError(locale, e);
     let scheme_id = id(&raw).map_err(err)?;
     let (scheme, period, _) =
@@ -439,22 +438,7 @@ pub(crate) async fn warnings_export(
             })
             .collect(),
     };
-    let bytes = jixiao_office::export::list_to_xlsx(&table)
-        .map_err(|e| err(WebError::Internal(e.to_string())))?;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"warnings-{}.xlsx\"", period.code),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    views::xlsx_download(&table, &format!("warnings-{}.xlsx", period.code)).map_err(err)
 }
 
 /// Rows an export of 预警 holds at most.

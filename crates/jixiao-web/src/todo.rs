@@ -10,8 +10,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{OriginalUri, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use jixiao_store::{ReporterTodo, ReviewTodo, TodoFilter, TodoSort, TodoState};
 use serde::Deserialize;
@@ -544,23 +543,11 @@ async fn export(
         }
         _ => return Err(err(WebError::NotFound)),
     };
-    let bytes = jixiao_office::export::list_to_xlsx(&table)
-        .map_err(|e| err(WebError::Internal(e.to_string())))?;
-    let name = format!("todo-{}.xlsx", shown.map_or("", Tab::code));
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
+    views::xlsx_download(
+        &table,
+        &format!("todo-{}.xlsx", shown.map_or("", Tab::code)),
     )
-        .into_response())
+    .map_err(err)
 }
 
 /// `POST /todo/review`: one decision for the reports ticked (`item=REPORT:VERSION`, repeated),

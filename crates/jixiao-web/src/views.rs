@@ -174,6 +174,32 @@ pub fn period_label(code: &str, t: &Catalog) -> String {
     }
 }
 
+/// A list as an .xlsx download named `file_name` (ASCII): 待办, 完成情况, 预警 and the audit log
+/// all export this way.
+pub(crate) fn xlsx_download(
+    table: &jixiao_office::export::ListTable,
+    file_name: &str,
+) -> Result<axum::response::Response, crate::WebError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let bytes = jixiao_office::export::list_to_xlsx(table)
+        .map_err(|e| crate::WebError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// The header's administrative link for a role (三员分立: each administrator has one page).
 fn admin_nav(role: jixiao_domain::Role) -> Option<(&'static str, &'static str)> {
     use jixiao_domain::{Duty, Role};

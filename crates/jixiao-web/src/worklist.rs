@@ -204,7 +204,6 @@ pub(crate) async fn completeness_export(
     Path(raw): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<axum::response::Response, LocalizedError> {
-    use axum::response::IntoResponse;
     let err = |e: WebError| LocalizedError(locale, e);
     let (scheme, period, _, rows, _) = filtered_completeness(&s, &session, &raw, &q)
         .await
@@ -244,22 +243,7 @@ pub(crate) async fn completeness_export(
             })
             .collect(),
     };
-    let bytes = jixiao_office::export::list_to_xlsx(&table)
-        .map_err(|e| err(WebError::Internal(e.to_string())))?;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"completeness-{}.xlsx\"", period.code),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    views::xlsx_download(&table, &format!("completeness-{}.xlsx", period.code)).map_err(err)
 }
 
 struct HitView {
